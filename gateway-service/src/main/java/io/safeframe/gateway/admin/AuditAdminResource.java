@@ -1,0 +1,54 @@
+package io.safeframe.gateway.admin;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.safeframe.api.v1.RequestContext;
+import io.safeframe.gateway.internal.CorrelationId;
+import io.safeframe.gateway.internal.PolicyClient;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+@Path("/v1/admin/audit")
+@Tag(name = "admin")
+@RolesAllowed("admin")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditAdminResource {
+
+    private final PolicyClient policy;
+    private final SecurityIdentity identity;
+
+    public AuditAdminResource(PolicyClient policy, SecurityIdentity identity) {
+        this.policy = policy;
+        this.identity = identity;
+    }
+
+    @GET
+    @Path("/verify")
+    @Operation(summary = "Recompute the audit hash chain and checkpoint signatures; names the first broken event")
+    public Uni<Map<String, Object>> verify(@HeaderParam(CorrelationId.HEADER) String correlationId) {
+        RequestContext ctx = RequestContext.newBuilder().setActor(identity.getPrincipal().getName())
+                .setCorrelationId(correlationId).build();
+        return policy.verifyAudit(ctx).map(v -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("intact", v.getIntact());
+            out.put("eventsChecked", v.getEventsChecked());
+            out.put("checkpointsChecked", v.getCheckpointsChecked());
+            if (!v.getIntact()) {
+                out.put("firstBrokenSeq", v.getFirstBrokenSeq() == 0 ? null : v.getFirstBrokenSeq());
+                out.put("firstBrokenCheckpoint", v.getFirstBrokenCheckpoint() == 0 ? null : v.getFirstBrokenCheckpoint());
+                out.put("problem", v.getProblem());
+            }
+            return out;
+        });
+    }
+}

@@ -1,0 +1,63 @@
+package io.safeframe.gateway.generation;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+@Entity
+@Table(name = "generation_job")
+public class GenerationJob extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "job_id")
+    public UUID jobId;
+
+    @Column(name = "account_id")
+    public String accountId;
+
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+
+    @jakarta.persistence.Enumerated(jakarta.persistence.EnumType.STRING)
+    public JobState state;
+
+    /** Kept only while a job is screened or held for review; cleared once it is decided. */
+    public String prompt;
+
+    @Column(name = "duration_seconds")
+    public int durationSeconds;
+
+    public String aspect;
+
+    @Column(name = "reservation_id")
+    public String reservationId;
+
+    @Column(name = "correlation_id")
+    public String correlationId;
+
+    /** JSON array of the verdicts collected so far (policy, prompt-guard, ...). */
+    public String verdicts;
+
+    public String failure;
+
+    @Column(name = "retry_after_s")
+    public Integer retryAfterSeconds;
+
+    @Column(name = "asset_id")
+    public String assetId;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    @Version
+    public long version;
+}

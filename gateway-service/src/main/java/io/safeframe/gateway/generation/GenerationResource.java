@@ -1,0 +1,101 @@
+package io.safeframe.gateway.generation;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.safeframe.api.v1.RequestContext;
+import io.safeframe.gateway.internal.CorrelationId;
+import io.safeframe.gateway.internal.PromptText;
+import io.safeframe.gateway.problem.ApiException;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+@Path("/v1/generations")
+@Tag(name = "generations")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class GenerationResource {
+
+    private static final Set<String> ASPECTS = Set.of("16:9", "9:16", "1:1");
+
+    private final GenerationService generations;
+    private final SecurityIdentity identity;
+    private final int promptMaxChars;
+
+    public GenerationResource(GenerationService generations, SecurityIdentity identity,
+            @ConfigProperty(name = "safeframe.limits.prompt-max-chars") int promptMaxChars) {
+        this.generations = generations;
+        this.identity = identity;
+        this.promptMaxChars = promptMaxChars;
+    }
+
+    @POST
+    @RolesAllowed({ "user", "moderator", "admin" })
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a prompt; 202 with the job, 422 when the prompt is blocked (with reasons)")
+    public Uni<Response> submit(GenerationRequest body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        if (body == null) {
+            throw ApiException.badRequest("a JSON body with a prompt is required");
+        }
+        String prompt = PromptText.require(body.prompt(), promptMaxChars);
+        int duration = body.durationSeconds() == null ? 5 : body.durationSeconds();
+        if (duration < 1 || duration > 60) {
+            throw ApiException.badRequest("durationSeconds must be between 1 and 60");
+        }
+        String aspect = body.aspect() == null ? "16:9" : body.aspect();
+        if (!ASPECTS.contains(aspect)) {
+            throw ApiException.badRequest("aspect must be one of " + ASPECTS);
+        }
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 128)) {
+            throw ApiException.badRequest("Idempotency-Key must be 1 to 128 characters");
+        }
+        RequestContext ctx = RequestContext.newBuilder().setAccountId(identity.getPrincipal().getName())
+                .setActor(identity.getPrincipal().getName()).setCorrelationId(correlationId).build();
+        return generations.submit(ctx, prompt, duration, aspect, idempotencyKey).map(submitted -> {
+            JobView view = generations.view(submitted.job());
+            if (submitted.job().state == JobState.BLOCKED) {
+                return io.safeframe.gateway.problem.Problem.response(422, "prompt-blocked", "The prompt was blocked",
+                        view.verdicts().get(view.verdicts().size() - 1).reason(), ctx.getCorrelationId(),
+                        Map.of("job", view, "appeal", view.appeal()));
+            }
+            return Response.status(submitted.replay() ? 200 : 202).entity(view)
+                    .header("Location", "/v1/generations/" + view.id()).build();
+        });
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A job's state and every verdict; 202 while it runs, 200 once finished")
+    public Uni<Response> get(@PathParam("id") String id) {
+        UUID jobId;
+        try {
+            jobId = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("no generation '" + id + "'");
+        }
+        return generations.find(jobId).map(job -> {
+            // another user's job is reported as missing, not forbidden: ids are not an oracle
+            if (job == null || !job.accountId.equals(identity.getPrincipal().getName())) {
+                throw ApiException.notFound("no generation '" + id + "'");
+            }
+            return Response.status(job.state.finished() ? 200 : 202).entity(generations.view(job)).build();
+        });
+    }
+}

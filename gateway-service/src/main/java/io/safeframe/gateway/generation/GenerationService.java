@@ -1,0 +1,187 @@
+package io.safeframe.gateway.generation;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.safeframe.api.v1.AuditEvent;
+import io.safeframe.api.v1.AuthorizeRequest;
+import io.safeframe.api.v1.Decision;
+import io.safeframe.api.v1.RequestContext;
+import io.safeframe.api.v1.ReservationRef;
+import io.safeframe.api.v1.ScreenRequest;
+import io.safeframe.api.v1.ScreenResponse;
+import io.safeframe.gateway.internal.GuardClient;
+import io.safeframe.gateway.internal.PolicyClient;
+import io.safeframe.gateway.problem.ApiException;
+import io.safeframe.gateway.problem.SafetyServiceUnavailable;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The first half of the generation flow (DESIGN.md steps 1–3): authorise and reserve quota, screen the
+ * prompt, and record the job with every verdict. Fail closed at each step.
+ */
+@ApplicationScoped
+public class GenerationService {
+
+    private final PolicyClient policy;
+    private final GuardClient guard;
+    private final ObjectMapper json;
+    private final int retryAfterSeconds;
+
+    public GenerationService(PolicyClient policy, GuardClient guard, ObjectMapper json,
+            @ConfigProperty(name = "safeframe.fail-closed.retry-after-seconds", defaultValue = "5") int retryAfterSeconds) {
+        this.policy = policy;
+        this.guard = guard;
+        this.json = json;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public record Submitted(GenerationJob job, boolean replay) {
+    }
+
+    public Uni<Submitted> submit(RequestContext ctx, String prompt, int durationSeconds, String aspect, String idempotencyKey) {
+        return existing(ctx.getAccountId(), idempotencyKey).chain(found -> found != null
+                ? Uni.createFrom().item(new Submitted(found, true))
+                : authorizeAndScreen(ctx, prompt, durationSeconds, aspect, idempotencyKey).map(j -> new Submitted(j, false)));
+    }
+
+    private Uni<GenerationJob> existing(String accountId, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return Panache.withSession(() -> GenerationJob
+                .<GenerationJob>find("accountId = ?1 and idempotencyKey = ?2", accountId, idempotencyKey).firstResult());
+    }
+
+    private Uni<GenerationJob> authorizeAndScreen(RequestContext ctx, String prompt, int durationSeconds, String aspect,
+            String idempotencyKey) {
+        AuthorizeRequest authorize = AuthorizeRequest.newBuilder().setContext(ctx).setAction("generation")
+                .setVideoSeconds(durationSeconds)
+                .setIdempotencyKey(idempotencyKey == null ? "job-" + ctx.getCorrelationId() : idempotencyKey).build();
+        return policy.authorize(authorize).chain(auth -> {
+            if (!auth.getGranted()) {
+                String rule = auth.getVerdict().getRuleId();
+                boolean sanctioned = rule.startsWith("policy:ACCOUNT_");
+                throw new ApiException(sanctioned ? 403 : 429, sanctioned ? "account-restricted" : "quota",
+                        sanctioned ? "Your account may not generate videos" : "Usage limit reached",
+                        auth.getVerdict().getReason(), Map.of("verdict", VerdictView.of(auth.getVerdict())));
+            }
+            GenerationJob job = new GenerationJob();
+            job.jobId = UUID.randomUUID();
+            job.accountId = ctx.getAccountId();
+            job.idempotencyKey = idempotencyKey;
+            job.state = JobState.SCREENING;
+            job.prompt = prompt;
+            job.durationSeconds = durationSeconds;
+            job.aspect = aspect;
+            job.reservationId = auth.getReservationId();
+            job.correlationId = ctx.getCorrelationId();
+            job.verdicts = write(List.of(VerdictView.of(auth.getVerdict())));
+            job.createdAt = Instant.now();
+            job.updatedAt = job.createdAt;
+            return Panache.withTransaction(job::persist).replaceWith(job)
+                    .chain(saved -> screen(ctx, saved));
+        });
+    }
+
+    private Uni<GenerationJob> screen(RequestContext ctx, GenerationJob job) {
+        ScreenRequest request = ScreenRequest.newBuilder().setContext(ctx).setText(job.prompt).build();
+        return guard.screen(request)
+                .onFailure(SafetyServiceUnavailable.class).call(f -> fail(ctx, job, (SafetyServiceUnavailable) f))
+                .chain(screened -> decide(ctx, job, screened));
+    }
+
+    /** The platform failed the user: the quota comes back and the job says when to retry. */
+    private Uni<Void> fail(RequestContext ctx, GenerationJob job, SafetyServiceUnavailable why) {
+        return update(job.jobId, j -> {
+            j.state = JobState.FAILED;
+            j.failure = why.getMessage();
+            j.retryAfterSeconds = retryAfterSeconds;
+            j.prompt = null;
+        }).chain(() -> policy.refund(ReservationRef.newBuilder().setContext(ctx).setReservationId(job.reservationId)
+                .setReason("platform failure: " + why.service + " unavailable").build()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    private Uni<GenerationJob> decide(RequestContext ctx, GenerationJob job, ScreenResponse screened) {
+        Decision decision = screened.getVerdict().getDecision();
+        JobState next = switch (decision) {
+            case ALLOW -> JobState.GENERATING;
+            case REVIEW -> JobState.HELD_FOR_REVIEW;
+            default -> JobState.BLOCKED;
+        };
+        AuditEvent event = AuditEvent.newBuilder().setContext(ctx).setAction("prompt.screened")
+                .setTarget(job.jobId.toString()).setDecision(decision == Decision.DECISION_UNSPECIFIED ? Decision.BLOCK : decision)
+                .setReason(screened.getVerdict().getReason()).setPromptToHash(job.prompt)
+                .putAttributes("rule", screened.getVerdict().getRuleId())
+                .putAttributes("policy_version", screened.getVerdict().getPolicyVersion()).build();
+        Uni<?> reservation = next == JobState.BLOCKED
+                // a BLOCK is the user's doing, not a platform failure: the generation counts
+                ? policy.commit(ReservationRef.newBuilder().setContext(ctx).setReservationId(job.reservationId)
+                        .setReason("prompt blocked").build())
+                : Uni.createFrom().voidItem();
+        return policy.audit(event)
+                .chain(() -> reservation)
+                .chain(() -> update(job.jobId, j -> {
+                    List<VerdictView> verdicts = new ArrayList<>(read(j.verdicts));
+                    verdicts.add(VerdictView.of(screened.getVerdict()));
+                    j.verdicts = write(verdicts);
+                    j.state = next;
+                    if (next == JobState.GENERATING) {
+                        // the generator needs the prompt; REVIEW/BLOCK keep it for the moderator and the appeal
+                        return;
+                    }
+                }));
+    }
+
+    interface Change {
+        void apply(GenerationJob job);
+    }
+
+    Uni<GenerationJob> update(UUID id, Change change) {
+        return Panache.withTransaction(() -> GenerationJob.<GenerationJob>findById(id).map(j -> {
+            change.apply(j);
+            j.updatedAt = Instant.now();
+            return j;
+        }));
+    }
+
+    public Uni<GenerationJob> find(UUID id) {
+        return Panache.withSession(() -> GenerationJob.<GenerationJob>findById(id));
+    }
+
+    public JobView view(GenerationJob j) {
+        String appeal = j.state == JobState.BLOCKED ? "/v1/generations/" + j.jobId + "/appeal" : null;
+        return new JobView(j.jobId.toString(), j.state.name(), j.durationSeconds, j.aspect, read(j.verdicts), j.failure,
+                j.retryAfterSeconds, appeal, j.createdAt, j.updatedAt);
+    }
+
+    List<VerdictView> read(String text) {
+        try {
+            return json.readValue(text, new TypeReference<List<VerdictView>>() {
+            });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored verdicts unreadable", e);
+        }
+    }
+
+    String write(List<VerdictView> verdicts) {
+        try {
+            return json.writeValueAsString(verdicts);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.safeframe.gateway.generation;
+
+import java.util.List;
+import java.util.Map;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.safeframe.api.v1.Evidence;
+import io.safeframe.api.v1.Verdict;
+
+/** A verdict as the app sees it: decision, categories, what fired and why. */
+@RegisterForReflection
+public record VerdictView(String source, String decision, Map<String, Double> categories, String ruleId,
+        String policyVersion, String reason, List<Map<String, Object>> evidence) {
+
+    public static VerdictView of(Verdict v) {
+        Map<String, Double> categories = new java.util.LinkedHashMap<>();
+        v.getCategoriesList().forEach(c -> categories.put(c.getCategory(), c.getScore()));
+        List<Map<String, Object>> evidence = new java.util.ArrayList<>();
+        for (Evidence e : v.getEvidenceList()) {
+            Map<String, Object> item = new java.util.LinkedHashMap<>();
+            item.put("ruleId", e.getRuleId());
+            item.put("category", e.getCategory());
+            item.put("matched", e.getMatched());
+            item.put("spans", e.getSpansList().stream().map(s -> List.of(s.getStart(), s.getEnd())).toList());
+            evidence.add(item);
+        }
+        return new VerdictView(v.getSource(), v.getDecision().name(), categories, v.getRuleId(), v.getPolicyVersion(),
+                v.getReason(), evidence);
+    }
+}

@@ -1,0 +1,32 @@
+package io.safeframe.gateway.internal;
+
+import java.time.temporal.ChronoUnit;
+
+import org.eclipse.microprofile.faulttolerance.Bulkhead;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.safeframe.api.v1.MutinyPromptGuardGrpc.MutinyPromptGuardStub;
+import io.safeframe.api.v1.ScreenRequest;
+import io.safeframe.api.v1.ScreenResponse;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** prompt-guard as the gateway sees it. Screening is a pure function of the text, so retries are safe. */
+@ApplicationScoped
+public class GuardClient {
+
+    @GrpcClient("guard")
+    MutinyPromptGuardStub guard;
+
+    @Timeout(value = 1, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 50, abortOn = StatusRuntimeException.class)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
+    @Bulkhead(value = 200)
+    public Uni<ScreenResponse> screen(ScreenRequest request) {
+        return SafetyCall.failClosed(SafetyCall.withCorrelation(guard, request.getContext()).screen(request), "prompt-guard");
+    }
+}

@@ -1,0 +1,89 @@
+package io.safeframe.gateway.internal;
+
+import java.time.temporal.ChronoUnit;
+
+import org.eclipse.microprofile.faulttolerance.Bulkhead;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.safeframe.api.v1.AuditEvent;
+import io.safeframe.api.v1.AuditReceipt;
+import io.safeframe.api.v1.AuditVerification;
+import io.safeframe.api.v1.AuthorizeRequest;
+import io.safeframe.api.v1.AuthorizeResponse;
+import io.safeframe.api.v1.DecisionList;
+import io.safeframe.api.v1.MutinyPolicyServiceGrpc.MutinyPolicyServiceStub;
+import io.safeframe.api.v1.RequestContext;
+import io.safeframe.api.v1.ReservationRef;
+import io.safeframe.api.v1.ReservationState;
+import io.safeframe.api.v1.Standing;
+import io.safeframe.api.v1.StandingRequest;
+import io.safeframe.api.v1.VerifyAuditRequest;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * policy-service as the gateway sees it. Every call has a timeout, a circuit breaker and a bulkhead; only
+ * idempotent calls retry (Authorize is, through its idempotency key). Failures come out as
+ * SafetyServiceUnavailable — never as "allowed".
+ */
+@ApplicationScoped
+public class PolicyClient {
+
+    private static final String SERVICE = "policy-service";
+
+    @GrpcClient("policy")
+    MutinyPolicyServiceStub policy;
+
+    @Timeout(value = 2, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 100, abortOn = StatusRuntimeException.class)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
+    @Bulkhead(value = 200)
+    public Uni<AuthorizeResponse> authorize(AuthorizeRequest request) {
+        return SafetyCall.failClosed(SafetyCall.withCorrelation(policy, request.getContext()).authorize(request), SERVICE);
+    }
+
+    @Timeout(value = 2, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 100, abortOn = StatusRuntimeException.class)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
+    public Uni<ReservationState> commit(ReservationRef ref) {
+        return SafetyCall.failClosed(SafetyCall.withCorrelation(policy, ref.getContext()).commit(ref), SERVICE);
+    }
+
+    @Timeout(value = 2, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 100, abortOn = StatusRuntimeException.class)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
+    public Uni<ReservationState> refund(ReservationRef ref) {
+        return SafetyCall.failClosed(SafetyCall.withCorrelation(policy, ref.getContext()).refund(ref), SERVICE);
+    }
+
+    // Not retried: a retry could write the same event twice.
+    @Timeout(value = 2, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
+    public Uni<AuditReceipt> audit(AuditEvent event) {
+        return SafetyCall.failClosed(SafetyCall.withCorrelation(policy, event.getContext()).recordAudit(event), SERVICE);
+    }
+
+    @Timeout(value = 2, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 100, abortOn = StatusRuntimeException.class)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
+    public Uni<Standing> standing(RequestContext ctx, String accountId) {
+        StandingRequest req = StandingRequest.newBuilder().setContext(ctx).setAccountId(accountId).build();
+        return SafetyCall.failClosed(SafetyCall.withCorrelation(policy, ctx).getStanding(req), SERVICE);
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<DecisionList> decisions(RequestContext ctx, String accountId) {
+        StandingRequest req = StandingRequest.newBuilder().setContext(ctx).setAccountId(accountId).build();
+        return SafetyCall.failClosed(SafetyCall.withCorrelation(policy, ctx).listDecisions(req), SERVICE);
+    }
+
+    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
+    public Uni<AuditVerification> verifyAudit(RequestContext ctx) {
+        return SafetyCall.failClosed(SafetyCall.withCorrelation(policy, ctx)
+                .verifyAudit(VerifyAuditRequest.newBuilder().setContext(ctx).build()), SERVICE);
+    }
+}

@@ -1,0 +1,44 @@
+package io.safeframe.gateway.internal;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClientUtils;
+import io.quarkus.grpc.MutinyStub;
+import io.safeframe.api.v1.RequestContext;
+import io.safeframe.gateway.problem.SafetyServiceUnavailable;
+import io.smallrye.mutiny.Uni;
+
+/** What every gRPC call from the gateway shares: correlation metadata, and the fail-closed translation. */
+public final class SafetyCall {
+
+    public static final Metadata.Key<String> CORRELATION = Metadata.Key.of("x-correlation-id", Metadata.ASCII_STRING_MARSHALLER);
+
+    private SafetyCall() {
+    }
+
+    public static <S extends MutinyStub> S withCorrelation(S stub, RequestContext ctx) {
+        Metadata headers = new Metadata();
+        headers.put(CORRELATION, ctx.getCorrelationId());
+        return GrpcClientUtils.attachHeaders(stub, headers);
+    }
+
+    /**
+     * Answers that are the service's own business errors (bad argument, not found, ...) pass through;
+     * anything that means "no answer" becomes {@link SafetyServiceUnavailable}, which the API turns into 503.
+     */
+    public static <T> Uni<T> failClosed(Uni<T> call, String service) {
+        return call.onFailure(SafetyCall::isUnavailable).transform(f -> new SafetyServiceUnavailable(service, f));
+    }
+
+    static boolean isUnavailable(Throwable f) {
+        if (f instanceof StatusRuntimeException sre) {
+            Status.Code code = sre.getStatus().getCode();
+            return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.UNKNOWN
+                    || code == Status.Code.INTERNAL || code == Status.Code.CANCELLED || code == Status.Code.ABORTED
+                    || code == Status.Code.UNIMPLEMENTED;
+        }
+        // timeouts, open circuits, full bulkheads, connection errors
+        return true;
+    }
+}

@@ -1,0 +1,111 @@
+package io.safeframe.gateway.me;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.safeframe.api.v1.RequestContext;
+import io.safeframe.api.v1.Standing;
+import io.safeframe.gateway.generation.GenerationJob;
+import io.safeframe.gateway.generation.GenerationService;
+import io.safeframe.gateway.internal.CorrelationId;
+import io.safeframe.gateway.internal.PolicyClient;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** What the caller may know about themselves: standing, quota, every decision about them, their data. */
+@Path("/v1/me")
+@Tag(name = "me")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class MeResource {
+
+    private final PolicyClient policy;
+    private final GenerationService generations;
+    private final SecurityIdentity identity;
+
+    public MeResource(PolicyClient policy, GenerationService generations, SecurityIdentity identity) {
+        this.policy = policy;
+        this.generations = generations;
+        this.identity = identity;
+    }
+
+    @GET
+    @Operation(summary = "Standing, tier and remaining quota")
+    public Uni<Map<String, Object>> me(@HeaderParam(CorrelationId.HEADER) String correlationId) {
+        return policy.standing(ctx(correlationId), account()).map(this::standing);
+    }
+
+    @GET
+    @Path("/decisions")
+    @Operation(summary = "Every decision about the caller, with its reason")
+    public Uni<List<Map<String, Object>>> decisions(@HeaderParam(CorrelationId.HEADER) String correlationId) {
+        return policy.decisions(ctx(correlationId), account()).map(list -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            list.getDecisionsList().forEach(d -> {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("at", d.getOccurredAt());
+                item.put("action", d.getAction());
+                item.put("target", d.getTarget());
+                item.put("decision", d.getDecision().name());
+                item.put("reason", d.getReason());
+                item.put("correlationId", d.getCorrelationId());
+                out.add(item);
+            });
+            return out;
+        });
+    }
+
+    @GET
+    @Path("/export")
+    @Operation(summary = "The caller's data as JSON (GDPR Art. 15/20)")
+    public Uni<Map<String, Object>> export(@HeaderParam(CorrelationId.HEADER) String correlationId) {
+        RequestContext ctx = ctx(correlationId);
+        Uni<List<GenerationJob>> jobs = Panache.withSession(() -> GenerationJob
+                .<GenerationJob>find("accountId = ?1 order by createdAt desc", account()).list());
+        return Uni.combine().all().unis(me(correlationId), decisions(correlationId), jobs).asTuple().map(t -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("account", account());
+            out.put("exportedAt", Instant.now().toString());
+            out.put("standing", t.getItem1());
+            out.put("decisions", t.getItem2());
+            out.put("generations", t.getItem3().stream().map(generations::view).toList());
+            return out;
+        });
+    }
+
+    private Map<String, Object> standing(Standing s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("account", s.getAccountId());
+        out.put("standing", s.getState().name());
+        out.put("reason", s.getReason());
+        out.put("tier", s.getTier());
+        out.put("generationsPerDay", s.getGenerationsPerDay());
+        out.put("remainingToday", s.getRemainingToday());
+        if (s.hasSuspendedUntil()) {
+            out.put("suspendedUntil", Instant.ofEpochSecond(s.getSuspendedUntil().getSeconds()).toString());
+        }
+        out.put("roles", identity.getRoles());
+        return out;
+    }
+
+    private String account() {
+        return identity.getPrincipal().getName();
+    }
+
+    private RequestContext ctx(String correlationId) {
+        return RequestContext.newBuilder().setAccountId(account()).setActor(account()).setCorrelationId(correlationId).build();
+    }
+}

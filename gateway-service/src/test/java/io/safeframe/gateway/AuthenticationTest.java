@@ -1,0 +1,60 @@
+package io.safeframe.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+
+@QuarkusTest
+@QuarkusTestResource(OidcWiremockTestResource.class)
+@QuarkusTestResource(PolicyServiceProcess.class)
+class AuthenticationTest {
+
+    @Test
+    void noTokenIs401() {
+        given().when().get("/v1/me").then().statusCode(401);
+    }
+
+    @Test
+    void validUserTokenReachesPolicyServiceOverGrpc() {
+        given().auth().oauth2(Tokens.valid("auth-user-1", "user")).when().get("/v1/me").then().statusCode(200)
+                .body("account", equalTo("auth-user-1"))
+                .body("standing", equalTo("ACTIVE"))
+                .body("tier", equalTo("free"))
+                .body("remainingToday", equalTo(10));
+    }
+
+    @Test
+    void forgedOrStaleTokensAre401() {
+        byte[] publicKey;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("publicKey.pem")) {
+            publicKey = in == null ? "unknown".getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        for (String token : new String[] { Tokens.expired("u"), Tokens.wrongIssuer("u"), Tokens.wrongAudience("u"),
+                Tokens.foreignKey("u"), Tokens.tamperedSignature("u"), Tokens.algNone("u"),
+                Tokens.hs256WithPublicKey("u", publicKey), "not-a-jwt", "" }) {
+            given().header("Authorization", "Bearer " + token).when().get("/v1/me").then().statusCode(401);
+        }
+    }
+
+    @Test
+    void userCallingAdminEndpointIs403() {
+        given().auth().oauth2(Tokens.valid("auth-user-2", "user")).when().get("/v1/admin/audit/verify").then().statusCode(403);
+        given().auth().oauth2(Tokens.valid("auth-mod-1", "user", "moderator")).when().get("/v1/admin/audit/verify").then().statusCode(403);
+    }
+
+    @Test
+    void adminVerifiesTheAuditChainThroughTheGateway() {
+        given().auth().oauth2(Tokens.valid("auth-admin-1", "admin")).when().get("/v1/admin/audit/verify").then()
+                .statusCode(200).body("intact", equalTo(true));
+    }
+}

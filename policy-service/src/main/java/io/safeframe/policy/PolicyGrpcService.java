@@ -1,0 +1,315 @@
+package io.safeframe.policy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Timestamp;
+
+import io.grpc.Status;
+import io.quarkus.grpc.GrpcService;
+import io.safeframe.api.v1.AccountState;
+import io.safeframe.api.v1.AuditEvent;
+import io.safeframe.api.v1.AuditLine;
+import io.safeframe.api.v1.AuditReceipt;
+import io.safeframe.api.v1.AuditVerification;
+import io.safeframe.api.v1.AuditedDecision;
+import io.safeframe.api.v1.AuthorizeRequest;
+import io.safeframe.api.v1.AuthorizeResponse;
+import io.safeframe.api.v1.CategoryScore;
+import io.safeframe.api.v1.Decision;
+import io.safeframe.api.v1.DecisionList;
+import io.safeframe.api.v1.ExportAuditRequest;
+import io.safeframe.api.v1.LiftSanctionRequest;
+import io.safeframe.api.v1.PolicyService;
+import io.safeframe.api.v1.RequestContext;
+import io.safeframe.api.v1.ReservationRef;
+import io.safeframe.api.v1.ReservationState;
+import io.safeframe.api.v1.SanctionRequest;
+import io.safeframe.api.v1.Standing;
+import io.safeframe.api.v1.StandingRequest;
+import io.safeframe.api.v1.Verdict;
+import io.safeframe.api.v1.VerifyAuditRequest;
+import io.safeframe.policy.anomaly.UsageAnomalyDetector;
+import io.safeframe.policy.audit.AuditEntry;
+import io.safeframe.policy.audit.AuditKeys;
+import io.safeframe.policy.audit.AuditLog;
+import io.safeframe.policy.audit.AuditVerifier;
+import io.safeframe.policy.quota.QuotaLedger;
+import io.safeframe.policy.quota.Reservation;
+import io.safeframe.policy.standing.Account;
+import io.safeframe.policy.standing.StandingService;
+import io.safeframe.policy.tier.UsagePolicies;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/** The gRPC edge of policy-service: validates input, calls the features, audits every decision. */
+@GrpcService
+public class PolicyGrpcService implements PolicyService {
+
+    static final String POLICY_VERSION = "usage-policy/1";
+    private static final int MAX_ID_LENGTH = 256;
+
+    private final QuotaLedger quota;
+    private final StandingService standing;
+    private final AuditLog audit;
+    private final AuditVerifier verifier;
+    private final AuditKeys keys;
+    private final UsageAnomalyDetector anomalies;
+    private final UsagePolicies policies;
+    private final ObjectMapper json;
+
+    public PolicyGrpcService(QuotaLedger quota, StandingService standing, AuditLog audit, AuditVerifier verifier,
+            AuditKeys keys, UsageAnomalyDetector anomalies, UsagePolicies policies, ObjectMapper json) {
+        this.quota = quota;
+        this.standing = standing;
+        this.audit = audit;
+        this.verifier = verifier;
+        this.keys = keys;
+        this.anomalies = anomalies;
+        this.policies = policies;
+        this.json = json;
+    }
+
+    @Override
+    public Uni<AuthorizeResponse> authorize(AuthorizeRequest request) {
+        String account = requireId(request.getContext().getAccountId(), "context.account_id");
+        if (request.getVideoSeconds() < 1 || request.getVideoSeconds() > 600) {
+            throw Status.INVALID_ARGUMENT.withDescription("video_seconds must be between 1 and 600").asRuntimeException();
+        }
+        RequestContext ctx = request.getContext();
+        return quota.reserve(account, request.getVideoSeconds(), request.getIdempotencyKey(), ctx.getCorrelationId())
+                .chain(reservation -> anomalies.observe(account, "requests", Instant.now())
+                        .chain(flag -> flag == null ? Uni.createFrom().voidItem() : auditFlag(ctx, flag))
+                        .chain(() -> audit.append(AuditEntry.draft(actor(ctx), account, "generation.authorize",
+                                reservation.reservationId(), reservation.granted() ? "ALLOW" : "BLOCK",
+                                reservation.reason(), ctx.getCorrelationId(), null,
+                                reservation.granted() ? Map.of("tier", reservation.tier())
+                                        : Map.of("tier", reservation.tier(), "refusal", reservation.refusalCode()))))
+                        .map(e -> toResponse(reservation)));
+    }
+
+    private AuthorizeResponse toResponse(Reservation r) {
+        AuthorizeResponse.Builder out = AuthorizeResponse.newBuilder()
+                .setGranted(r.granted())
+                .setReservationId(r.reservationId())
+                .setTier(r.tier())
+                .setRemainingToday(r.remainingToday())
+                .setVerdict(Verdict.newBuilder()
+                        .setDecision(r.granted() ? Decision.ALLOW : Decision.BLOCK)
+                        .setRuleId(r.granted() ? "quota:" + r.tier() : "policy:" + r.refusalCode())
+                        .setPolicyVersion(POLICY_VERSION)
+                        .setReason(r.reason())
+                        .setSource("policy")
+                        .addCategories(CategoryScore.newBuilder().setCategory("usage").setScore(r.granted() ? 0 : 1)));
+        if (r.expiresAt() != null) {
+            out.setReservationExpiresAt(timestamp(r.expiresAt()));
+        }
+        return out.build();
+    }
+
+    @Override
+    public Uni<ReservationState> commit(ReservationRef request) {
+        return finish(request, true);
+    }
+
+    @Override
+    public Uni<ReservationState> refund(ReservationRef request) {
+        return finish(request, false);
+    }
+
+    private Uni<ReservationState> finish(ReservationRef request, boolean commit) {
+        String id = requireId(request.getReservationId(), "reservation_id");
+        RequestContext ctx = request.getContext();
+        return (commit ? quota.commit(id) : quota.refund(id))
+                .onFailure(QuotaLedger.UnknownReservation.class)
+                .transform(f -> Status.NOT_FOUND.withDescription(f.getMessage()).asRuntimeException())
+                .chain(state -> audit.append(AuditEntry.draft(actor(ctx), ctx.getAccountId(),
+                        commit ? "generation.commit" : "generation.refund", id, null, request.getReason(),
+                        ctx.getCorrelationId(), null, Map.of("state", state)))
+                        .map(e -> ReservationState.newBuilder().setReservationId(id).setState(state).build()));
+    }
+
+    @Override
+    public Uni<AuditReceipt> recordAudit(AuditEvent event) {
+        if (event.getAction().isBlank()) {
+            throw Status.INVALID_ARGUMENT.withDescription("action is required").asRuntimeException();
+        }
+        RequestContext ctx = event.getContext();
+        String decision = event.getDecision() == Decision.DECISION_UNSPECIFIED ? null : event.getDecision().name();
+        String account = ctx.getAccountId().isBlank() ? null : ctx.getAccountId();
+        Uni<AuditEntry> appended = audit.append(AuditEntry.draft(actor(ctx), account, event.getAction(),
+                event.getTarget(), decision, event.getReason(), ctx.getCorrelationId(),
+                keys.promptHmac(event.getPromptToHash()), event.getAttributesMap()));
+        String signal = UsageAnomalyDetector.signalFor(event.getAction(), decision);
+        return appended.chain(entry -> {
+            Uni<Void> watch = account == null || signal == null ? Uni.createFrom().voidItem()
+                    : anomalies.observe(account, signal, Instant.now())
+                            .chain(flag -> flag == null ? Uni.createFrom().voidItem() : auditFlag(ctx, flag));
+            return watch.replaceWith(AuditReceipt.newBuilder().setSequence(entry.seq()).setEventHash(entry.eventHash()).build());
+        });
+    }
+
+    private Uni<Void> auditFlag(RequestContext ctx, UsageAnomalyDetector.Flag flag) {
+        Map<String, String> numbers = new LinkedHashMap<>();
+        numbers.put("signal", flag.signal());
+        numbers.put("observed", Integer.toString(flag.observed()));
+        numbers.put("expected", String.format(java.util.Locale.ROOT, "%.3f", flag.expected()));
+        numbers.put("z", String.format(java.util.Locale.ROOT, "%.2f", flag.zScore()));
+        return audit.append(AuditEntry.draft("anomaly-detector", flag.accountId(), "anomaly.flagged", flag.flagId(),
+                "REVIEW", flag.reason(), ctx.getCorrelationId(), null, numbers)).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Standing> getStanding(StandingRequest request) {
+        String account = requireId(request.getAccountId(), "account_id");
+        return standing.find(account).chain(a -> quota.usedToday(account).map(used -> toStanding(account, a, used)));
+    }
+
+    @Override
+    public Uni<Standing> applySanction(SanctionRequest request) {
+        String account = requireId(request.getAccountId(), "account_id");
+        RequestContext ctx = request.getContext();
+        String kind = switch (request.getKind()) {
+            case SUSPEND -> "SUSPEND";
+            case BAN -> "BAN";
+            case THROTTLE -> "THROTTLE";
+            default -> throw Status.INVALID_ARGUMENT.withDescription("kind must be SUSPEND, BAN or THROTTLE").asRuntimeException();
+        };
+        return standing.apply(account, kind, Duration.ofSeconds(request.getDurationSeconds()), request.getReason(),
+                blankToNull(request.getCaseId()), actor(ctx))
+                .onFailure(StandingService.InvalidSanction.class)
+                .transform(f -> Status.INVALID_ARGUMENT.withDescription(f.getMessage()).asRuntimeException())
+                .chain(a -> audit.append(AuditEntry.draft(actor(ctx), account, "sanction.apply", request.getCaseId(), "BLOCK",
+                        request.getReason(), ctx.getCorrelationId(), null,
+                        Map.of("kind", kind, "duration_seconds", Long.toString(request.getDurationSeconds()))))
+                        .chain(() -> quota.usedToday(account)).map(used -> toStanding(account, a, used)));
+    }
+
+    @Override
+    public Uni<Standing> liftSanction(LiftSanctionRequest request) {
+        String account = requireId(request.getAccountId(), "account_id");
+        RequestContext ctx = request.getContext();
+        if (request.getReason().isBlank()) {
+            throw Status.INVALID_ARGUMENT.withDescription("lifting a sanction needs a reason").asRuntimeException();
+        }
+        return standing.lift(account, request.getReason(), blankToNull(request.getCaseId()), actor(ctx))
+                .chain(a -> audit.append(AuditEntry.draft(actor(ctx), account, "sanction.lift", request.getCaseId(), "ALLOW",
+                        request.getReason(), ctx.getCorrelationId(), null, Map.of()))
+                        .chain(() -> quota.usedToday(account)).map(used -> toStanding(account, a, used)));
+    }
+
+    @Override
+    public Uni<AuditVerification> verifyAudit(VerifyAuditRequest request) {
+        return verifier.verify().map(r -> AuditVerification.newBuilder()
+                .setIntact(r.intact())
+                .setEventsChecked(r.eventsChecked())
+                .setCheckpointsChecked(r.checkpointsChecked())
+                .setFirstBrokenSeq(r.firstBrokenSeq() == null ? 0 : r.firstBrokenSeq())
+                .setFirstBrokenCheckpoint(r.firstBrokenCheckpoint() == null ? 0 : r.firstBrokenCheckpoint())
+                .setProblem(r.problem() == null ? "" : r.problem())
+                .build());
+    }
+
+    @Override
+    public Multi<AuditLine> exportAudit(ExportAuditRequest request) {
+        long from = Math.max(1, request.getFromSeq());
+        long to = request.getToSeq() <= 0 ? Long.MAX_VALUE : request.getToSeq();
+        if (to < from) {
+            throw Status.INVALID_ARGUMENT.withDescription("to_seq must not be before from_seq").asRuntimeException();
+        }
+        Uni<java.util.List<AuditLine>> lines = audit.range(from, to, 100_000).chain(events -> audit.checkpoints(from, to)
+                .map(checkpoints -> {
+                    java.util.List<AuditLine> out = new java.util.ArrayList<>();
+                    for (AuditEntry e : events) {
+                        ObjectNode node = json.valueToTree(e);
+                        node.put("type", "event");
+                        node.put("occurredAt", e.occurredAt().toString());
+                        out.add(AuditLine.newBuilder().setJson(node.toString()).build());
+                    }
+                    for (AuditLog.Checkpoint c : checkpoints) {
+                        ObjectNode node = json.valueToTree(c);
+                        node.put("type", "checkpoint");
+                        node.put("algorithm", "merkle-sha256-rfc6962/ed25519");
+                        out.add(AuditLine.newBuilder().setJson(node.toString()).build());
+                    }
+                    return out;
+                }));
+        return lines.onItem().transformToMulti(list -> Multi.createFrom().iterable(list));
+    }
+
+    @Override
+    public Uni<DecisionList> listDecisions(StandingRequest request) {
+        String account = requireId(request.getAccountId(), "account_id");
+        return audit.forAccount(account, 500).map(entries -> {
+            DecisionList.Builder out = DecisionList.newBuilder();
+            for (AuditEntry e : entries) {
+                if (e.decision() == null) {
+                    continue;
+                }
+                out.addDecisions(AuditedDecision.newBuilder()
+                        .setSeq(e.seq())
+                        .setOccurredAt(e.occurredAt().toString())
+                        .setAction(e.action())
+                        .setTarget(e.target() == null ? "" : e.target())
+                        .setDecision(Decision.valueOf(e.decision()))
+                        .setReason(e.reason() == null ? "" : e.reason())
+                        .setCorrelationId(e.correlationId() == null ? "" : e.correlationId()));
+            }
+            return out.build();
+        });
+    }
+
+    private Standing toStanding(String accountId, Account a, int usedToday) {
+        Instant now = Instant.now();
+        String tier = a == null ? policies.defaultTier() : a.tier;
+        if (a != null && a.throttledAt(now)) {
+            tier = policies.throttledTier();
+        }
+        int perDay = policies.policyFor(tier).generationsPerDay();
+        Standing.Builder out = Standing.newBuilder()
+                .setAccountId(accountId)
+                .setTier(tier)
+                .setGenerationsPerDay(perDay)
+                .setRemainingToday(Math.max(0, perDay - usedToday))
+                .setState(AccountState.ACTIVE);
+        if (a != null) {
+            out.setState(AccountState.valueOf(a.effectiveState(now)))
+                    .setReason(a.reason == null ? "" : a.reason)
+                    .setCaseId(a.caseId == null ? "" : a.caseId)
+                    .setStrikes(a.strikes);
+            if (a.suspendedUntil != null && "SUSPENDED".equals(a.effectiveState(now))) {
+                out.setSuspendedUntil(timestamp(a.suspendedUntil));
+            }
+        }
+        return out.build();
+    }
+
+    private static String requireId(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw Status.INVALID_ARGUMENT.withDescription(field + " is required").asRuntimeException();
+        }
+        if (value.length() > MAX_ID_LENGTH) {
+            throw Status.INVALID_ARGUMENT.withDescription(field + " is longer than " + MAX_ID_LENGTH).asRuntimeException();
+        }
+        return value;
+    }
+
+    private static String actor(RequestContext ctx) {
+        if (!ctx.getActor().isBlank()) {
+            return ctx.getActor();
+        }
+        return ctx.getAccountId().isBlank() ? "unknown" : ctx.getAccountId();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static Timestamp timestamp(Instant t) {
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    }
+}

@@ -1,0 +1,38 @@
+package io.safeframe.policy.audit;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One audit event as stored. Prompts never appear here, only their keyed hash ({@code promptHmac}).
+ * Attributes are kept sorted so the canonical form, and with it the hash, is stable.
+ */
+public record AuditEntry(
+        long seq,
+        Instant occurredAt,
+        String actor,
+        String accountId,
+        String action,
+        String target,
+        String decision,
+        String reason,
+        String correlationId,
+        String promptHmac,
+        TreeMap<String, String> attributes,
+        String prevHash,
+        String eventHash) {
+
+    public static AuditEntry draft(String actor, String accountId, String action, String target, String decision,
+            String reason, String correlationId, String promptHmac, Map<String, String> attributes) {
+        return new AuditEntry(0, null, actor, accountId, action, target, decision, reason, correlationId, promptHmac,
+                new TreeMap<>(attributes == null ? Map.of() : attributes), null, null);
+    }
+
+    AuditEntry sealed(long seq, Instant at, String prevHash) {
+        AuditEntry unsealed = new AuditEntry(seq, at, actor, accountId, action, target, decision, reason, correlationId,
+                promptHmac, attributes, prevHash, null);
+        return new AuditEntry(seq, at, actor, accountId, action, target, decision, reason, correlationId, promptHmac,
+                attributes, prevHash, AuditChain.hashOf(unsealed));
+    }
+}

@@ -1,0 +1,177 @@
+package io.safeframe.policy.audit;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The append-only, hash-chained audit log. Appends are serialised by a transaction-scoped advisory lock so
+ * that the chain has exactly one successor per event even with several replicas writing.
+ */
+@ApplicationScoped
+public class AuditLog {
+
+    /** Arbitrary constant naming the advisory lock that orders appends. */
+    private static final long APPEND_LOCK = 0x5afe_f4a3_0001L;
+
+    private final Pool pool;
+    private final AuditKeys keys;
+    private final ObjectMapper json;
+    private final int checkpointEvery;
+
+    public AuditLog(Pool pool, AuditKeys keys, ObjectMapper json,
+            @ConfigProperty(name = "safeframe.audit.checkpoint-every", defaultValue = "100") int checkpointEvery) {
+        this.pool = pool;
+        this.keys = keys;
+        this.json = json;
+        this.checkpointEvery = checkpointEvery;
+    }
+
+    public Uni<AuditEntry> append(AuditEntry draft) {
+        return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)")
+                .execute(Tuple.of(APPEND_LOCK))
+                .chain(() -> conn.query("select seq, event_hash from audit_event order by seq desc limit 1").execute())
+                .chain(rows -> {
+                    long prevSeq = 0;
+                    String prevHash = AuditChain.GENESIS;
+                    if (rows.iterator().hasNext()) {
+                        Row last = rows.iterator().next();
+                        prevSeq = last.getLong("seq");
+                        prevHash = last.getString("event_hash");
+                    }
+                    // millisecond precision: what PostgreSQL stores must hash the same when read back
+                    AuditEntry sealed = draft.sealed(prevSeq + 1, Instant.now().truncatedTo(ChronoUnit.MILLIS), prevHash);
+                    return insert(conn, sealed)
+                            .chain(() -> sealed.seq() % checkpointEvery == 0 ? checkpoint(conn) : Uni.createFrom().voidItem())
+                            .replaceWith(sealed);
+                }));
+    }
+
+    private Uni<Void> insert(SqlConnection conn, AuditEntry e) {
+        return conn.preparedQuery("""
+                insert into audit_event (seq, occurred_at, actor, account_id, action, target, decision, reason,
+                                         correlation_id, prompt_hmac, attributes, prev_hash, event_hash)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)""")
+                .execute(Tuple.from(new Object[] { e.seq(), OffsetDateTime.ofInstant(e.occurredAt(), ZoneOffset.UTC),
+                        e.actor(), e.accountId(), e.action(), e.target(), e.decision(), e.reason(), e.correlationId(),
+                        e.promptHmac(), toJson(e.attributes()), e.prevHash(), e.eventHash() }))
+                .replaceWithVoid();
+    }
+
+    /** Seals every event since the last checkpoint under a signed Merkle root. Called every N events and every T seconds. */
+    public Uni<Void> checkpointNow() {
+        return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)")
+                .execute(Tuple.of(APPEND_LOCK)).chain(() -> checkpoint(conn)));
+    }
+
+    private Uni<Void> checkpoint(SqlConnection conn) {
+        return conn.query("select coalesce(max(last_seq), 0) as last from audit_checkpoint").execute()
+                .chain(rows -> {
+                    long after = rows.iterator().next().getLong("last");
+                    return conn.preparedQuery("select seq, event_hash from audit_event where seq > $1 order by seq")
+                            .execute(Tuple.of(after));
+                })
+                .chain(rows -> {
+                    List<String> hashes = new ArrayList<>();
+                    long first = -1;
+                    long last = -1;
+                    for (Row row : rows) {
+                        if (first < 0) {
+                            first = row.getLong("seq");
+                        }
+                        last = row.getLong("seq");
+                        hashes.add(row.getString("event_hash"));
+                    }
+                    if (hashes.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    String root = AuditChain.merkleRoot(hashes);
+                    String signature = keys.sign(AuditChain.checkpointStatement(first, last, root));
+                    return conn.preparedQuery("""
+                            insert into audit_checkpoint (first_seq, last_seq, merkle_root, key_id, signature)
+                            values ($1, $2, $3, $4, $5)""")
+                            .execute(Tuple.of(first, last, root, keys.keyId(), signature)).replaceWithVoid();
+                });
+    }
+
+    public Uni<List<AuditEntry>> range(long fromSeq, long toSeq, int limit) {
+        return pool.preparedQuery("select * from audit_event where seq >= $1 and seq <= $2 order by seq limit $3")
+                .execute(Tuple.of(fromSeq, toSeq, limit))
+                .map(rows -> {
+                    List<AuditEntry> out = new ArrayList<>();
+                    rows.forEach(row -> out.add(fromRow(row)));
+                    return out;
+                });
+    }
+
+    public Uni<List<AuditEntry>> forAccount(String accountId, int limit) {
+        return pool.preparedQuery("select * from audit_event where account_id = $1 order by seq desc limit $2")
+                .execute(Tuple.of(accountId, limit))
+                .map(rows -> {
+                    List<AuditEntry> out = new ArrayList<>();
+                    rows.forEach(row -> out.add(fromRow(row)));
+                    return out;
+                });
+    }
+
+    public Uni<List<Checkpoint>> checkpoints(long fromSeq, long toSeq) {
+        return pool.preparedQuery("""
+                select * from audit_checkpoint where last_seq >= $1 and first_seq <= $2 order by first_seq""")
+                .execute(Tuple.of(fromSeq, toSeq))
+                .map(rows -> {
+                    List<Checkpoint> out = new ArrayList<>();
+                    rows.forEach(row -> out.add(new Checkpoint(row.getLong("checkpoint_id"), row.getLong("first_seq"),
+                            row.getLong("last_seq"), row.getString("merkle_root"), row.getString("key_id"),
+                            row.getString("signature"))));
+                    return out;
+                });
+    }
+
+    AuditEntry fromRow(Row row) {
+        return new AuditEntry(row.getLong("seq"), row.getOffsetDateTime("occurred_at").toInstant(),
+                row.getString("actor"), row.getString("account_id"), row.getString("action"), row.getString("target"),
+                row.getString("decision"), row.getString("reason"), row.getString("correlation_id"),
+                row.getString("prompt_hmac"), fromJson(row.getString("attributes")), row.getString("prev_hash"),
+                row.getString("event_hash"));
+    }
+
+    private String toJson(TreeMap<String, String> attributes) {
+        try {
+            return json.writeValueAsString(attributes);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private TreeMap<String, String> fromJson(String text) {
+        try {
+            return json.readValue(text, new TypeReference<TreeMap<String, String>>() {
+            });
+        } catch (JsonProcessingException e) {
+            // a stored attribute blob that no longer parses is itself tampering; hash it as its raw text
+            TreeMap<String, String> raw = new TreeMap<>();
+            raw.put("<unparseable>", text);
+            return raw;
+        }
+    }
+
+    public record Checkpoint(long id, long firstSeq, long lastSeq, String merkleRoot, String keyId, String signature) {
+    }
+}

@@ -1,0 +1,275 @@
+package io.safeframe.policy.quota;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+import io.safeframe.policy.tier.UsagePolicies;
+import io.safeframe.policy.tier.UsagePolicies.UsagePolicy;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Quota reservations, exact across any number of policy-service replicas.
+ *
+ * <p>Every counter moves only through a conditional UPDATE ({@code ... where used < limit}) inside one
+ * transaction. PostgreSQL row locks serialise concurrent updates of the same counter and READ COMMITTED
+ * re-checks the condition after the lock is granted, so no interleaving can grant more than the limit —
+ * there is no read-modify-write in Java. A refusal aborts the transaction, undoing counters already moved.
+ * Locks are always taken in the same order (day, minute, account), so transactions cannot deadlock.
+ */
+@ApplicationScoped
+public class QuotaLedger {
+
+    private final Pool pool;
+    private final UsagePolicies policies;
+
+    public QuotaLedger(Pool pool, UsagePolicies policies) {
+        this.pool = pool;
+        this.policies = policies;
+    }
+
+    public Uni<Reservation> reserve(String accountId, int videoSeconds, String idempotencyKey, String correlationId) {
+        Instant now = Instant.now();
+        LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        OffsetDateTime minute = OffsetDateTime.ofInstant(now.truncatedTo(ChronoUnit.MINUTES), ZoneOffset.UTC);
+        return pool.withTransaction(conn -> conn
+                .preparedQuery("insert into account (account_id, tier) values ($1, $2) on conflict do nothing")
+                .execute(Tuple.of(accountId, policies.defaultTier()))
+                .chain(() -> existingReservation(conn, accountId, idempotencyKey))
+                .chain(existing -> existing != null ? Uni.createFrom().item(existing)
+                        : reserveNew(conn, accountId, videoSeconds, idempotencyKey, correlationId, now, day, minute)))
+                .onFailure(Refusal.class).recoverWithItem(f -> ((Refusal) f).reservation);
+    }
+
+    private Uni<Reservation> existingReservation(SqlConnection conn, String accountId, String idempotencyKey) {
+        if (idempotencyKey == null || idempotencyKey.isBlank()) {
+            return Uni.createFrom().nullItem();
+        }
+        return conn.preparedQuery("""
+                select r.reservation_id, r.expires_at, r.state, a.tier,
+                       (select used from quota_day q where q.account_id = r.account_id and q.day = r.day) as used
+                from reservation r join account a on a.account_id = r.account_id
+                where r.account_id = $1 and r.idempotency_key = $2""")
+                .execute(Tuple.of(accountId, idempotencyKey))
+                .map(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    String tier = row.getString("tier");
+                    int remaining = Math.max(0, policies.policyFor(tier).generationsPerDay() - row.getInteger("used"));
+                    return Reservation.granted(row.getUUID("reservation_id").toString(), tier, remaining,
+                            row.getOffsetDateTime("expires_at").toInstant());
+                });
+    }
+
+    private Uni<Reservation> reserveNew(SqlConnection conn, String accountId, int videoSeconds, String idempotencyKey,
+            String correlationId, Instant now, LocalDate day, OffsetDateTime minute) {
+        return conn.preparedQuery("select tier, state, suspended_until, reason, throttled_until from account where account_id = $1")
+                .execute(Tuple.of(accountId))
+                .chain(rows -> {
+                    Row account = rows.iterator().next();
+                    String tier = account.getString("tier");
+                    OffsetDateTime throttledUntil = account.getOffsetDateTime("throttled_until");
+                    boolean throttled = throttledUntil != null && throttledUntil.toInstant().isAfter(now);
+                    String effectiveTier = throttled ? policies.throttledTier() : tier;
+                    UsagePolicy policy = policies.policyFor(effectiveTier);
+                    String standingRefusal = standingRefusal(account, now);
+                    if (standingRefusal != null) {
+                        return refuse(tier, 0, "ACCOUNT_" + account.getString("state"), standingRefusal);
+                    }
+                    if (videoSeconds > policy.maxVideoSeconds()) {
+                        return refuse(tier, 0, "VIDEO_TOO_LONG", "the " + effectiveTier + " tier allows videos up to "
+                                + policy.maxVideoSeconds() + " s, " + videoSeconds + " s were asked for");
+                    }
+                    return takeDay(conn, accountId, day, policy, effectiveTier)
+                            .chain(usedToday -> takeMinute(conn, accountId, minute, policy, effectiveTier)
+                                    .chain(() -> takeConcurrent(conn, accountId, policy, effectiveTier, usedToday))
+                                    .chain(() -> insertReservation(conn, accountId, day, idempotencyKey, videoSeconds,
+                                            correlationId, now))
+                                    .map(r -> Reservation.granted(r.id, effectiveTier,
+                                            policy.generationsPerDay() - usedToday, r.expiresAt)));
+                });
+    }
+
+    private static String standingRefusal(Row account, Instant now) {
+        String state = account.getString("state");
+        String reason = account.getString("reason");
+        if ("BANNED".equals(state)) {
+            return "the account is banned: " + reason;
+        }
+        if ("SUSPENDED".equals(state)) {
+            OffsetDateTime until = account.getOffsetDateTime("suspended_until");
+            if (until == null || until.toInstant().isAfter(now)) {
+                return "the account is suspended" + (until == null ? "" : " until " + until) + ": " + reason;
+            }
+        }
+        return null;
+    }
+
+    private Uni<Integer> takeDay(SqlConnection conn, String accountId, LocalDate day, UsagePolicy policy, String tier) {
+        return conn.preparedQuery("insert into quota_day (account_id, day) values ($1, $2) on conflict do nothing")
+                .execute(Tuple.of(accountId, day))
+                .chain(() -> conn.preparedQuery(
+                        "update quota_day set used = used + 1 where account_id = $1 and day = $2 and used < $3 returning used")
+                        .execute(Tuple.of(accountId, day, policy.generationsPerDay())))
+                .chain(rows -> rows.rowCount() == 1 ? Uni.createFrom().item(rows.iterator().next().getInteger("used"))
+                        : refuse(tier, 0, "DAILY_QUOTA_EXHAUSTED", "the " + tier + " tier allows "
+                                + policy.generationsPerDay() + " generations per day; none are left today"));
+    }
+
+    private Uni<Void> takeMinute(SqlConnection conn, String accountId, OffsetDateTime minute, UsagePolicy policy, String tier) {
+        return conn.preparedQuery("insert into quota_minute (account_id, minute) values ($1, $2) on conflict do nothing")
+                .execute(Tuple.of(accountId, minute))
+                .chain(() -> conn.preparedQuery(
+                        "update quota_minute set used = used + 1 where account_id = $1 and minute = $2 and used < $3")
+                        .execute(Tuple.of(accountId, minute, policy.burstPerMinute())))
+                .chain(rows -> rows.rowCount() == 1 ? Uni.createFrom().voidItem()
+                        : refuse(tier, 0, "BURST_LIMIT", "the " + tier + " tier allows " + policy.burstPerMinute()
+                                + " generations per minute; try again in a minute"));
+    }
+
+    private Uni<Void> takeConcurrent(SqlConnection conn, String accountId, UsagePolicy policy, String tier, int usedToday) {
+        return conn.preparedQuery("update account set in_flight = in_flight + 1 where account_id = $1 and in_flight < $2")
+                .execute(Tuple.of(accountId, policy.concurrentJobs()))
+                .chain(rows -> rows.rowCount() == 1 ? Uni.createFrom().voidItem()
+                        : refuse(tier, policy.generationsPerDay() - usedToday + 1, "TOO_MANY_CONCURRENT_JOBS",
+                                "the " + tier + " tier allows " + policy.concurrentJobs()
+                                        + " generations at a time; wait for one to finish"));
+    }
+
+    private record Inserted(String id, Instant expiresAt) {
+    }
+
+    private Uni<Inserted> insertReservation(SqlConnection conn, String accountId, LocalDate day, String idempotencyKey,
+            int videoSeconds, String correlationId, Instant now) {
+        UUID id = UUID.randomUUID();
+        Instant expiresAt = now.plus(policies.reservationTtl());
+        return conn.preparedQuery("""
+                insert into reservation (reservation_id, account_id, day, idempotency_key, state, video_seconds,
+                                         correlation_id, expires_at)
+                values ($1, $2, $3, $4, 'RESERVED', $5, $6, $7)""")
+                .execute(Tuple.from(new Object[] { id, accountId, day, blankToNull(idempotencyKey), videoSeconds,
+                        correlationId, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC) }))
+                .map(r -> new Inserted(id.toString(), expiresAt));
+    }
+
+    /** The generation happened: it keeps counting against the day, and no longer against concurrency. */
+    public Uni<String> commit(String reservationId) {
+        return finish(reservationId, "COMMITTED", false);
+    }
+
+    /** The platform failed: the generation is given back. */
+    public Uni<String> refund(String reservationId) {
+        return finish(reservationId, "REFUNDED", true);
+    }
+
+    private Uni<String> finish(String reservationId, String newState, boolean giveBack) {
+        UUID id = parseId(reservationId);
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                update reservation set state = $2, finished_at = now()
+                where reservation_id = $1 and state = 'RESERVED' returning account_id, day""")
+                .execute(Tuple.of(id, newState))
+                .chain(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return currentState(conn, id);
+                    }
+                    Row row = rows.iterator().next();
+                    return release(conn, row.getString("account_id"), row.getLocalDate("day"), 1, giveBack)
+                            .replaceWith(newState);
+                }));
+    }
+
+    private Uni<String> currentState(SqlConnection conn, UUID id) {
+        return conn.preparedQuery("select state from reservation where reservation_id = $1").execute(Tuple.of(id))
+                .map(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        throw new UnknownReservation(id.toString());
+                    }
+                    // finishing twice is a no-op that reports the state it already has (safe to retry)
+                    return rows.iterator().next().getString("state");
+                });
+    }
+
+    private Uni<Void> release(SqlConnection conn, String accountId, LocalDate day, int n, boolean giveBack) {
+        Uni<RowSet<Row>> inFlight = conn.preparedQuery(
+                "update account set in_flight = greatest(in_flight - $2, 0) where account_id = $1")
+                .execute(Tuple.of(accountId, n));
+        if (!giveBack) {
+            return inFlight.replaceWithVoid();
+        }
+        return inFlight.chain(() -> conn.preparedQuery(
+                "update quota_day set used = greatest(used - $3, 0) where account_id = $1 and day = $2")
+                .execute(Tuple.of(accountId, day, n))).replaceWithVoid();
+    }
+
+    /** Reservations never finished (a crashed gateway, a lost job) expire and give their quota back. */
+    public Uni<Integer> expireOpenReservations() {
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                update reservation set state = 'EXPIRED', finished_at = now()
+                where reservation_id in (select reservation_id from reservation
+                                         where state = 'RESERVED' and expires_at < now()
+                                         for update skip locked)
+                returning account_id, day""")
+                .execute()
+                .chain(rows -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    int count = 0;
+                    for (Row row : rows) {
+                        String account = row.getString("account_id");
+                        LocalDate day = row.getLocalDate("day");
+                        chain = chain.chain(() -> release(conn, account, day, 1, true));
+                        count++;
+                    }
+                    int expired = count;
+                    return chain.replaceWith(expired);
+                }));
+    }
+
+    public Uni<Integer> usedToday(String accountId) {
+        return pool.preparedQuery("select used from quota_day where account_id = $1 and day = $2")
+                .execute(Tuple.of(accountId, LocalDate.now(ZoneOffset.UTC)))
+                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getInteger("used") : 0);
+    }
+
+    private static UUID parseId(String reservationId) {
+        try {
+            return UUID.fromString(reservationId);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new UnknownReservation(reservationId);
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static <T> Uni<T> refuse(String tier, int remaining, String code, String reason) {
+        return Uni.createFrom().failure(new Refusal(Reservation.refused(tier, Math.max(remaining, 0), code, reason)));
+    }
+
+    /** Aborts the transaction so counters already moved in it are rolled back. */
+    static final class Refusal extends RuntimeException {
+        final transient Reservation reservation;
+
+        Refusal(Reservation reservation) {
+            super(reservation.reason(), null, false, false);
+            this.reservation = reservation;
+        }
+    }
+
+    public static final class UnknownReservation extends RuntimeException {
+        public UnknownReservation(String id) {
+            super("no reservation with id '" + id + "'");
+        }
+    }
+}

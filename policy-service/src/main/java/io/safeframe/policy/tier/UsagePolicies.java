@@ -1,0 +1,42 @@
+package io.safeframe.policy.tier;
+
+import java.util.Map;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Tiers and their usage policies, from application.properties (a ConfigMap in Kubernetes). */
+@ConfigMapping(prefix = "safeframe.usage")
+public interface UsagePolicies {
+
+    Map<String, UsagePolicy> tiers();
+
+    @WithDefault("free")
+    String defaultTier();
+
+    /** The policy an account falls back to while the anomaly detector throttles it. */
+    @WithDefault("throttled")
+    String throttledTier();
+
+    /** How long a reservation may stay open before it expires and the quota comes back. */
+    @WithDefault("PT15M")
+    java.time.Duration reservationTtl();
+
+    interface UsagePolicy {
+        int generationsPerDay();
+
+        int burstPerMinute();
+
+        int maxVideoSeconds();
+
+        int concurrentJobs();
+    }
+
+    default UsagePolicy policyFor(String tier) {
+        UsagePolicy policy = tiers().get(tier);
+        if (policy == null) {
+            throw new IllegalStateException("no usage policy configured for tier '" + tier + "'");
+        }
+        return policy;
+    }
+}

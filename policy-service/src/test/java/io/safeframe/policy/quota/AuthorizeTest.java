@@ -1,0 +1,129 @@
+package io.safeframe.policy.quota;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.safeframe.api.v1.AccountState;
+import io.safeframe.api.v1.AuthorizeRequest;
+import io.safeframe.api.v1.AuthorizeResponse;
+import io.safeframe.api.v1.Decision;
+import io.safeframe.api.v1.LiftSanctionRequest;
+import io.safeframe.api.v1.MutinyPolicyServiceGrpc.MutinyPolicyServiceStub;
+import io.safeframe.api.v1.RequestContext;
+import io.safeframe.api.v1.ReservationRef;
+import io.safeframe.api.v1.SanctionKind;
+import io.safeframe.api.v1.SanctionRequest;
+import io.safeframe.api.v1.Standing;
+import io.safeframe.api.v1.StandingRequest;
+
+@QuarkusTest
+class AuthorizeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @GrpcClient("policy")
+    MutinyPolicyServiceStub policy;
+
+    private AuthorizeResponse authorize(String account, int seconds, String key) {
+        return policy.authorize(AuthorizeRequest.newBuilder().setVideoSeconds(seconds).setIdempotencyKey(key)
+                .setContext(RequestContext.newBuilder().setAccountId(account).setCorrelationId("corr-" + account))
+                .build()).await().atMost(WAIT);
+    }
+
+    private Standing standing(String account) {
+        return policy.getStanding(StandingRequest.newBuilder().setAccountId(account).build()).await().atMost(WAIT);
+    }
+
+    @Test
+    void freeTierCountsDownAndRefundGivesBack() {
+        String account = "user-" + UUID.randomUUID();
+        AuthorizeResponse first = authorize(account, 5, "k1");
+        assertTrue(first.getGranted());
+        assertEquals(Decision.ALLOW, first.getVerdict().getDecision());
+        assertEquals(9, first.getRemainingToday());
+        assertEquals(9, standing(account).getRemainingToday());
+
+        policy.refund(ReservationRef.newBuilder().setReservationId(first.getReservationId()).setReason("test")
+                .setContext(RequestContext.newBuilder().setAccountId(account)).build()).await().atMost(WAIT);
+        assertEquals(10, standing(account).getRemainingToday(), "refund gives the generation back");
+        // refunding twice is a no-op that reports the state, not a second give-back
+        assertEquals("REFUNDED", policy.refund(ReservationRef.newBuilder().setReservationId(first.getReservationId())
+                .build()).await().atMost(WAIT).getState());
+        assertEquals(10, standing(account).getRemainingToday());
+    }
+
+    @Test
+    void sameIdempotencyKeySameReservation() {
+        String account = "user-" + UUID.randomUUID();
+        AuthorizeResponse a = authorize(account, 5, "same");
+        AuthorizeResponse b = authorize(account, 5, "same");
+        assertEquals(a.getReservationId(), b.getReservationId());
+        assertEquals(9, standing(account).getRemainingToday(), "a retried Authorize does not count twice");
+    }
+
+    @Test
+    void tierLimitsAreReasonsNotBooleans() {
+        String account = "user-" + UUID.randomUUID();
+        AuthorizeResponse tooLong = authorize(account, 30, "");
+        assertFalse(tooLong.getGranted());
+        assertEquals(Decision.BLOCK, tooLong.getVerdict().getDecision());
+        assertEquals("policy:VIDEO_TOO_LONG", tooLong.getVerdict().getRuleId());
+        assertTrue(tooLong.getVerdict().getReason().contains("10 s"), tooLong.getVerdict().getReason());
+
+        assertTrue(authorize(account, 5, "").getGranted());
+        assertTrue(authorize(account, 5, "").getGranted());
+        AuthorizeResponse third = authorize(account, 5, "");
+        assertFalse(third.getGranted(), "free tier: 2 concurrent jobs");
+        assertEquals("policy:TOO_MANY_CONCURRENT_JOBS", third.getVerdict().getRuleId());
+    }
+
+    @Test
+    void suspendedAccountIsRefusedWithItsReasonUntilLifted() {
+        String account = "user-" + UUID.randomUUID();
+        Standing suspended = policy.applySanction(SanctionRequest.newBuilder().setAccountId(account)
+                .setKind(SanctionKind.SUSPEND).setDurationSeconds(3600).setReason("repeated violent content")
+                .setCaseId("case-42").setContext(RequestContext.newBuilder().setActor("moderator-1")).build())
+                .await().atMost(WAIT);
+        assertEquals(AccountState.SUSPENDED, suspended.getState());
+        assertTrue(suspended.hasSuspendedUntil());
+
+        AuthorizeResponse refused = authorize(account, 5, "");
+        assertFalse(refused.getGranted());
+        assertEquals("policy:ACCOUNT_SUSPENDED", refused.getVerdict().getRuleId());
+        assertTrue(refused.getVerdict().getReason().contains("repeated violent content"));
+
+        Standing lifted = policy.liftSanction(LiftSanctionRequest.newBuilder().setAccountId(account)
+                .setReason("appeal upheld").setCaseId("case-42").build()).await().atMost(WAIT);
+        assertEquals(AccountState.ACTIVE, lifted.getState());
+        assertTrue(authorize(account, 5, "").getGranted());
+    }
+
+    @Test
+    void badInputIsInvalidArgumentAndWritesNothing() {
+        StatusRuntimeException noAccount = assertThrows(StatusRuntimeException.class,
+                () -> authorize("", 5, ""));
+        assertEquals(Status.Code.INVALID_ARGUMENT, noAccount.getStatus().getCode());
+        String account = "user-" + UUID.randomUUID();
+        StatusRuntimeException zeroSeconds = assertThrows(StatusRuntimeException.class, () -> authorize(account, 0, ""));
+        assertEquals(Status.Code.INVALID_ARGUMENT, zeroSeconds.getStatus().getCode());
+        assertEquals(10, standing(account).getRemainingToday(), "nothing was reserved");
+        StatusRuntimeException noReason = assertThrows(StatusRuntimeException.class, () -> policy.applySanction(
+                SanctionRequest.newBuilder().setAccountId(account).setKind(SanctionKind.BAN).build()).await().atMost(WAIT));
+        assertEquals(Status.Code.INVALID_ARGUMENT, noReason.getStatus().getCode());
+        assertEquals(AccountState.ACTIVE, standing(account).getState());
+        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> policy.commit(
+                ReservationRef.newBuilder().setReservationId(UUID.randomUUID().toString()).build()).await().atMost(WAIT));
+        assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+    }
+}
