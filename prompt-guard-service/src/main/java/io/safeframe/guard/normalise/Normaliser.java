@@ -1,0 +1,291 @@
+package io.safeframe.guard.normalise;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.ibm.icu.lang.UCharacter;
+import com.ibm.icu.lang.UProperty;
+import com.ibm.icu.text.Normalizer2;
+import com.ibm.icu.text.SpoofChecker;
+
+/**
+ * Undoes the obfuscations people use to slip words past filters, one recorded step at a time:
+ * invisible characters, compatibility forms (NFKC), diacritics, confusable look-alikes (Unicode TR39),
+ * case, leetspeak, s p a c e d or p.u.n.c.t.u.a.t.e.d letters and stretched letters. Every step keeps the
+ * mapping back to the original text (see {@link TracedText}). Plain Java; one instance is thread-safe.
+ */
+public final class Normaliser {
+
+    public record Step(String name, int changes, String example) {
+    }
+
+    public record Result(TracedText text, List<Step> steps) {
+    }
+
+    private static final Normalizer2 NFKC = Normalizer2.getNFKCInstance();
+    private static final Normalizer2 NFD = Normalizer2.getNFDInstance();
+    private static final SpoofChecker SKELETONS = new SpoofChecker.Builder().build();
+
+    // letters separated by single separators: "k i l l", "k.i.l.l", "k-i-l-l", "k_i_l_l", "k*i*l*l"
+    private static final Pattern SPACED = Pattern.compile("(?<![\\p{L}\\p{N}])(?:\\p{L}[ .\\-_*,/\\\\|~]{1,2}){2,}\\p{L}(?![\\p{L}\\p{N}])");
+    private static final Pattern TOKEN = Pattern.compile("[\\p{L}0-9@$!|+]+");
+
+    public Result normalise(String input) {
+        List<Step> steps = new ArrayList<>();
+        TracedText t = TracedText.of(input);
+        t = record(steps, "invisible-removed", t, removeInvisible(t));
+        t = record(steps, "nfkc", t, perCodePoint(t, NFKC));
+        t = record(steps, "diacritics-removed", t, stripMarks(t));
+        t = record(steps, "confusables-folded", t, foldConfusables(t));
+        t = record(steps, "case-folded", t, caseFold(t));
+        t = record(steps, "leetspeak-folded", t, foldLeet(t));
+        t = record(steps, "spacing-collapsed", t, collapseSpacing(t));
+        t = record(steps, "repeats-squeezed", t, squeezeRepeats(t));
+        t = record(steps, "whitespace-collapsed", t, collapseWhitespace(t));
+        return new Result(t, steps);
+    }
+
+    private static TracedText record(List<Step> steps, String name, TracedText before, TracedText after) {
+        if (!before.text().equals(after.text())) {
+            steps.add(new Step(name, changes(before.text(), after.text()), example(before.text(), after.text())));
+        }
+        return after;
+    }
+
+    private static int changes(String a, String b) {
+        int prefix = 0;
+        int max = Math.min(a.length(), b.length());
+        while (prefix < max && a.charAt(prefix) == b.charAt(prefix)) {
+            prefix++;
+        }
+        return Math.max(1, Math.abs(a.length() - b.length()) + (int) countDiffs(a, b));
+    }
+
+    private static long countDiffs(String a, String b) {
+        if (a.length() != b.length()) {
+            return 0;
+        }
+        long n = 0;
+        for (int i = 0; i < a.length(); i++) {
+            if (a.charAt(i) != b.charAt(i)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static String example(String before, String after) {
+        int p = 0;
+        int max = Math.min(before.length(), after.length());
+        while (p < max && before.charAt(p) == after.charAt(p)) {
+            p++;
+        }
+        int from = Math.max(0, p - 8);
+        return clip(before, from) + " → " + clip(after, from);
+    }
+
+    private static String clip(String s, int from) {
+        String part = s.substring(Math.min(from, s.length()), Math.min(s.length(), from + 32));
+        StringBuilder visible = new StringBuilder();
+        part.codePoints().forEach(cp -> {
+            if (isInvisible(cp)) {
+                visible.append(String.format(Locale.ROOT, "<U+%04X>", cp));
+            } else {
+                visible.appendCodePoint(cp);
+            }
+        });
+        return visible.toString();
+    }
+
+    static boolean isInvisible(int cp) {
+        int type = Character.getType(cp);
+        return type == Character.FORMAT // zero-width, bidi controls, tags, soft hyphen, word joiner
+                || (type == Character.CONTROL && cp != '\n' && cp != '\t' && cp != '\r')
+                || UCharacter.hasBinaryProperty(cp, UProperty.VARIATION_SELECTOR)
+                || UCharacter.hasBinaryProperty(cp, UProperty.DEFAULT_IGNORABLE_CODE_POINT)
+                || cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0; // Hangul fillers
+    }
+
+    private static TracedText removeInvisible(TracedText t) {
+        String s = t.text();
+        TracedText.Builder out = new TracedText.Builder(s.length());
+        for (int i = 0; i < s.length();) {
+            int cp = s.codePointAt(i);
+            int n = Character.charCount(cp);
+            if (Character.isSurrogate(s.charAt(i)) && n == 1) {
+                i++; // lone surrogate (invalid UTF-16): drop it, it can only be garbage or an evasion
+                continue;
+            }
+            if (!isInvisible(cp)) {
+                out.append(s.substring(i, i + n), t.originOf(i));
+            }
+            i += n;
+        }
+        return out.build();
+    }
+
+    private static TracedText perCodePoint(TracedText t, Normalizer2 form) {
+        String s = t.text();
+        TracedText.Builder out = new TracedText.Builder(s.length());
+        for (int i = 0; i < s.length();) {
+            int cp = s.codePointAt(i);
+            int n = Character.charCount(cp);
+            String piece = s.substring(i, i + n);
+            out.append(form.isNormalized(piece) ? piece : form.normalize(piece), t.originOf(i));
+            i += n;
+        }
+        return out.build();
+    }
+
+    private static TracedText stripMarks(TracedText t) {
+        String s = t.text();
+        TracedText.Builder out = new TracedText.Builder(s.length());
+        for (int i = 0; i < s.length();) {
+            int cp = s.codePointAt(i);
+            int n = Character.charCount(cp);
+            String decomposed = NFD.normalize(s.substring(i, i + n));
+            decomposed.codePoints().filter(c -> Character.getType(c) != Character.NON_SPACING_MARK
+                    && Character.getType(c) != Character.ENCLOSING_MARK && Character.getType(c) != Character.COMBINING_SPACING_MARK)
+                    .forEach(c -> out.append(new String(Character.toChars(c)), t.originOf(i)));
+            i += n;
+        }
+        return out.build();
+    }
+
+    /** Non-ASCII look-alikes become the ASCII letters they imitate (TR39 skeleton, one code point at a time). */
+    private static TracedText foldConfusables(TracedText t) {
+        String s = t.text();
+        TracedText.Builder out = new TracedText.Builder(s.length());
+        for (int i = 0; i < s.length();) {
+            int cp = s.codePointAt(i);
+            int n = Character.charCount(cp);
+            String piece = s.substring(i, i + n);
+            if (cp > 0x7F) {
+                String skeleton = SKELETONS.getSkeleton(piece);
+                if (skeleton.chars().allMatch(c -> c < 0x80 && (Character.isLetterOrDigit(c)))) {
+                    piece = skeleton;
+                }
+            }
+            out.append(piece, t.originOf(i));
+            i += n;
+        }
+        return out.build();
+    }
+
+    private static TracedText caseFold(TracedText t) {
+        String s = t.text();
+        TracedText.Builder out = new TracedText.Builder(s.length());
+        for (int i = 0; i < s.length();) {
+            int cp = s.codePointAt(i);
+            int n = Character.charCount(cp);
+            out.append(UCharacter.foldCase(s.substring(i, i + n), true), t.originOf(i));
+            i += n;
+        }
+        return out.build();
+    }
+
+    private static char leet(char c) {
+        return switch (c) {
+            case '0' -> 'o';
+            case '1', '!', '|' -> 'i';
+            case '3' -> 'e';
+            case '4', '@' -> 'a';
+            case '5', '$' -> 's';
+            case '7', '+' -> 't';
+            case '8' -> 'b';
+            case '9' -> 'g';
+            default -> c;
+        };
+    }
+
+    /** Only inside tokens that mix letters and look-alike digits/symbols ("k1ll", "b0mb", "n@ked"); "2024" and "5 s" stay. */
+    private static TracedText foldLeet(TracedText t) {
+        String s = t.text();
+        TracedText.Builder out = new TracedText.Builder(s.length());
+        Matcher m = TOKEN.matcher(s);
+        int last = 0;
+        while (m.find()) {
+            for (int i = last; i < m.start(); i++) {
+                out.append(s.charAt(i), t.originOf(i));
+            }
+            String token = m.group();
+            boolean hasLetter = token.chars().anyMatch(Character::isLetter);
+            boolean hasLeet = token.chars().anyMatch(c -> leet((char) c) != c);
+            boolean trailingPunctuationOnly = token.replaceAll("[!|+]+$", "").chars().allMatch(Character::isLetter);
+            for (int i = 0; i < token.length(); i++) {
+                char c = token.charAt(i);
+                char mapped = hasLetter && hasLeet && !trailingPunctuationOnly ? leet(c) : c;
+                out.append(mapped, t.originOf(m.start() + i));
+            }
+            last = m.end();
+        }
+        for (int i = last; i < s.length(); i++) {
+            out.append(s.charAt(i), t.originOf(i));
+        }
+        return out.build();
+    }
+
+    private static TracedText collapseSpacing(TracedText t) {
+        String s = t.text();
+        TracedText.Builder out = new TracedText.Builder(s.length());
+        Matcher m = SPACED.matcher(s);
+        int last = 0;
+        while (m.find()) {
+            for (int i = last; i < m.start(); i++) {
+                out.append(s.charAt(i), t.originOf(i));
+            }
+            for (int i = m.start(); i < m.end(); i++) {
+                if (Character.isLetter(s.charAt(i))) {
+                    out.append(s.charAt(i), t.originOf(i));
+                }
+            }
+            last = m.end();
+        }
+        for (int i = last; i < s.length(); i++) {
+            out.append(s.charAt(i), t.originOf(i));
+        }
+        return out.build();
+    }
+
+    /** Runs of three or more of the same letter become one: "kiiiill" → "kill", "nuuuude" → "nude". */
+    private static TracedText squeezeRepeats(TracedText t) {
+        String s = t.text();
+        TracedText.Builder out = new TracedText.Builder(s.length());
+        for (int i = 0; i < s.length();) {
+            char c = s.charAt(i);
+            int j = i;
+            while (j < s.length() && s.charAt(j) == c) {
+                j++;
+            }
+            int run = j - i;
+            int keep = Character.isLetter(c) && run >= 3 ? 1 : run;
+            for (int k = 0; k < keep; k++) {
+                out.append(c, t.originOf(i + k));
+            }
+            i = j;
+        }
+        return out.build();
+    }
+
+    private static TracedText collapseWhitespace(TracedText t) {
+        String s = t.text();
+        TracedText.Builder out = new TracedText.Builder(s.length());
+        boolean space = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c)) {
+                space = true;
+                continue;
+            }
+            if (space && out.size() > 0) {
+                out.append(' ', t.originOf(i));
+            }
+            space = false;
+            out.append(c, t.originOf(i));
+        }
+        return out.build();
+    }
+}
