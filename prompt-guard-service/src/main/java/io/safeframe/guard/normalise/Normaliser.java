@@ -30,7 +30,17 @@ public final class Normaliser {
     private static final SpoofChecker SKELETONS = new SpoofChecker.Builder().build();
 
     // letters separated by single separators: "k i l l", "k.i.l.l", "k-i-l-l", "k_i_l_l", "k*i*l*l"
-    private static final Pattern SPACED = Pattern.compile("(?<![\\p{L}\\p{N}])(?:\\p{L}[ .\\-_*,/\\\\|~]{1,2}){2,}\\p{L}(?![\\p{L}\\p{N}])");
+    // the same separator throughout, so "m.a.k.i.n.g a grenade" keeps its last word apart
+    private static final Pattern SPACED = Pattern.compile("(?<![\\p{L}\\p{N}])\\p{L}([ .\\-_*,/\\\\|~])(?:\\p{L}\\1){1,}\\p{L}(?![\\p{L}\\p{N}])");
+    // Look-alikes whose TR39 prototype is not an ASCII letter but which readers take for one (Greek, Armenian, Cyrillic)
+    private static final java.util.Map<Integer, String> EXTRA_CONFUSABLES = java.util.Map.ofEntries(
+            java.util.Map.entry(0x03BA, "k"), java.util.Map.entry(0x03BD, "v"), java.util.Map.entry(0x03C5, "u"),
+            java.util.Map.entry(0x03C1, "p"), java.util.Map.entry(0x03B9, "i"), java.util.Map.entry(0x03C4, "t"),
+            java.util.Map.entry(0x03C9, "w"), java.util.Map.entry(0x0578, "n"), java.util.Map.entry(0x057D, "u"),
+            java.util.Map.entry(0x0585, "o"), java.util.Map.entry(0x0433, "r"), java.util.Map.entry(0x043A, "k"),
+            java.util.Map.entry(0x043C, "m"), java.util.Map.entry(0x0442, "t"), java.util.Map.entry(0x043D, "h"),
+            java.util.Map.entry(0x0432, "b"), java.util.Map.entry(0x0437, "3"));
+
     private static final Pattern TOKEN = Pattern.compile("[\\p{L}0-9@$!|+]+");
 
     public Result normalise(String input) {
@@ -146,13 +156,28 @@ public final class Normaliser {
         for (int i = 0; i < s.length();) {
             int cp = s.codePointAt(i);
             int n = Character.charCount(cp);
-            String decomposed = NFD.normalize(s.substring(i, i + n));
+            String piece = s.substring(i, i + n);
+            int origin = t.originOf(i);
+            if (!markedAlphabet(cp)) {
+                // in kana, Indic scripts, Hangul... marks are part of the letter, not decoration
+                out.append(piece, origin);
+                i += n;
+                continue;
+            }
+            String decomposed = NFD.normalize(piece);
             decomposed.codePoints().filter(c -> Character.getType(c) != Character.NON_SPACING_MARK
                     && Character.getType(c) != Character.ENCLOSING_MARK && Character.getType(c) != Character.COMBINING_SPACING_MARK)
-                    .forEach(c -> out.append(new String(Character.toChars(c)), t.originOf(i)));
+                    .forEach(c -> out.append(new String(Character.toChars(c)), origin));
             i += n;
         }
         return out.build();
+    }
+
+    private static boolean markedAlphabet(int cp) {
+        int script = com.ibm.icu.lang.UScript.getScript(cp);
+        return script == com.ibm.icu.lang.UScript.LATIN || script == com.ibm.icu.lang.UScript.GREEK
+                || script == com.ibm.icu.lang.UScript.CYRILLIC || script == com.ibm.icu.lang.UScript.COMMON
+                || script == com.ibm.icu.lang.UScript.INHERITED;
     }
 
     /** Non-ASCII look-alikes become the ASCII letters they imitate (TR39 skeleton, one code point at a time). */
@@ -167,6 +192,8 @@ public final class Normaliser {
                 String skeleton = SKELETONS.getSkeleton(piece);
                 if (skeleton.chars().allMatch(c -> c < 0x80 && (Character.isLetterOrDigit(c)))) {
                     piece = skeleton;
+                } else if (EXTRA_CONFUSABLES.containsKey(cp)) {
+                    piece = EXTRA_CONFUSABLES.get(cp);
                 }
             }
             out.append(piece, t.originOf(i));
@@ -205,6 +232,16 @@ public final class Normaliser {
     private static TracedText foldLeet(TracedText t) {
         String s = t.text();
         TracedText.Builder out = new TracedText.Builder(s.length());
+        Matcher count = TOKEN.matcher(s);
+        int mixed = 0;
+        while (count.find()) {
+            String token = count.group();
+            if (token.chars().anyMatch(Character::isLetter) && token.chars().anyMatch(c -> leet((char) c) != c)) {
+                mixed++;
+            }
+        }
+        // in a prompt written in leetspeak ("945 7h3 j3w5") short all-digit tokens are words too
+        boolean leetPrompt = mixed >= 2;
         Matcher m = TOKEN.matcher(s);
         int last = 0;
         while (m.find()) {
@@ -212,7 +249,7 @@ public final class Normaliser {
                 out.append(s.charAt(i), t.originOf(i));
             }
             String token = m.group();
-            boolean hasLetter = token.chars().anyMatch(Character::isLetter);
+            boolean hasLetter = token.chars().anyMatch(Character::isLetter) || (leetPrompt && token.length() <= 4);
             boolean hasLeet = token.chars().anyMatch(c -> leet((char) c) != c);
             boolean trailingPunctuationOnly = token.replaceAll("[!|+]+$", "").chars().allMatch(Character::isLetter);
             for (int i = 0; i < token.length(); i++) {
@@ -261,7 +298,8 @@ public final class Normaliser {
                 j++;
             }
             int run = j - i;
-            int keep = Character.isLetter(c) && run >= 3 ? 1 : run;
+            // 'x' runs are words of their own ("xxx"), not stretching
+            int keep = Character.isLetter(c) && c != 'x' && run >= 3 ? 1 : run;
             for (int k = 0; k < keep; k++) {
                 out.append(c, t.originOf(i + k));
             }

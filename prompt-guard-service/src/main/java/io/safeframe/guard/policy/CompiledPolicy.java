@@ -1,0 +1,113 @@
+package io.safeframe.guard.policy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import io.safeframe.guard.normalise.Normaliser;
+import io.safeframe.guard.screening.AhoCorasick;
+
+/**
+ * A validated policy, ready to match: every term normalised exactly as prompts are, all terms of all
+ * categories in one Aho–Corasick automaton, patterns compiled. Immutable; swapped whole on reload.
+ */
+public final class CompiledPolicy {
+
+    /** What a term in the automaton stands for. group is -1 for a standalone term, combo/group index otherwise. */
+    public record Term(PromptPolicy.Category category, String term, boolean prefix, int combo, int group, boolean benign) {
+    }
+
+    public record CompiledPattern(PromptPolicy.Category category, String source, Pattern pattern) {
+    }
+
+    public static final class InvalidPolicy extends RuntimeException {
+        public InvalidPolicy(String message) {
+            super(message);
+        }
+    }
+
+    private static final Set<String> DECISIONS = Set.of("ALLOW", "REVIEW", "BLOCK");
+
+    public final PromptPolicy source;
+    public final AhoCorasick<Term> automaton;
+    public final List<CompiledPattern> patterns;
+
+    private CompiledPolicy(PromptPolicy source, AhoCorasick<Term> automaton, List<CompiledPattern> patterns) {
+        this.source = source;
+        this.automaton = automaton;
+        this.patterns = patterns;
+    }
+
+    public String version() {
+        return source.version();
+    }
+
+    public static CompiledPolicy compile(PromptPolicy policy, Normaliser normaliser) {
+        if (policy == null || policy.version() == null || policy.version().isBlank()) {
+            throw new InvalidPolicy("policy has no version");
+        }
+        if (policy.categories() == null || policy.categories().isEmpty()) {
+            throw new InvalidPolicy("policy has no categories");
+        }
+        Map<String, List<Term>> terms = new HashMap<>();
+        List<CompiledPattern> patterns = new ArrayList<>();
+        Set<String> codes = new HashSet<>();
+        for (PromptPolicy.Category c : policy.categories()) {
+            if (c.code() == null || !c.code().matches("[a-z][a-z0-9_]*") || !codes.add(c.code())) {
+                throw new InvalidPolicy("category code missing, malformed or repeated: " + c.code());
+            }
+            if (c.decision() == null || !DECISIONS.contains(c.decision())) {
+                throw new InvalidPolicy(c.code() + ": decision must be one of " + DECISIONS);
+            }
+            if (c.severity() < 1 || c.severity() > 5) {
+                throw new InvalidPolicy(c.code() + ": severity must be 1..5");
+            }
+            if (c.terms().isEmpty() && c.combos().isEmpty() && c.patterns().isEmpty()) {
+                throw new InvalidPolicy(c.code() + ": no terms, combos or patterns");
+            }
+            for (String t : c.terms()) {
+                add(terms, normaliser, t, c, -1, -1, false);
+            }
+            for (int k = 0; k < c.combos().size(); k++) {
+                List<List<String>> groups = c.combos().get(k);
+                if (groups.size() < 2) {
+                    throw new InvalidPolicy(c.code() + ": combo " + k + " needs at least two groups");
+                }
+                for (int g = 0; g < groups.size(); g++) {
+                    for (String t : groups.get(g)) {
+                        add(terms, normaliser, t, c, k, g, false);
+                    }
+                }
+            }
+            for (String p : c.patterns()) {
+                try {
+                    patterns.add(new CompiledPattern(c, p, Pattern.compile(p)));
+                } catch (PatternSyntaxException e) {
+                    throw new InvalidPolicy(c.code() + ": bad pattern " + p + ": " + e.getDescription());
+                }
+            }
+        }
+        for (String b : policy.benign() == null ? List.<String>of() : policy.benign()) {
+            add(terms, normaliser, b, null, -1, -1, true);
+        }
+        return new CompiledPolicy(policy, new AhoCorasick<>(terms), List.copyOf(patterns));
+    }
+
+    private static void add(Map<String, List<Term>> terms, Normaliser normaliser, String raw, PromptPolicy.Category c,
+            int combo, int group, boolean benign) {
+        if (raw == null || raw.isBlank()) {
+            throw new InvalidPolicy((c == null ? "benign" : c.code()) + ": empty term");
+        }
+        boolean prefix = raw.endsWith("*");
+        String normalised = normaliser.normalise(prefix ? raw.substring(0, raw.length() - 1) : raw).text().text();
+        if (normalised.length() < 2) {
+            throw new InvalidPolicy("term too short after normalisation: " + raw);
+        }
+        terms.computeIfAbsent(normalised, k -> new ArrayList<>()).add(new Term(c, raw, prefix, combo, group, benign));
+    }
+}

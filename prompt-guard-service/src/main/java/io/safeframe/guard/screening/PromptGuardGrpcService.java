@@ -1,0 +1,78 @@
+package io.safeframe.guard.screening;
+
+import java.util.UUID;
+
+import io.grpc.Status;
+import io.quarkus.grpc.GrpcService;
+import io.safeframe.api.v1.CategoryScore;
+import io.safeframe.api.v1.Decision;
+import io.safeframe.api.v1.Evidence;
+import io.safeframe.api.v1.NormalisationStep;
+import io.safeframe.api.v1.PromptGuard;
+import io.safeframe.api.v1.ScreenBatchRequest;
+import io.safeframe.api.v1.ScreenBatchResponse;
+import io.safeframe.api.v1.ScreenRequest;
+import io.safeframe.api.v1.ScreenResponse;
+import io.safeframe.api.v1.Span;
+import io.safeframe.api.v1.Verdict;
+import io.safeframe.guard.policy.PolicyHolder;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+
+@GrpcService
+public class PromptGuardGrpcService implements PromptGuard {
+
+    static final int MAX_BATCH = 256;
+
+    private final Screener screener = new Screener();
+    private final PolicyHolder policy;
+
+    public PromptGuardGrpcService(PolicyHolder policy) {
+        this.policy = policy;
+    }
+
+    @Override
+    public Uni<ScreenResponse> screen(ScreenRequest request) {
+        return Uni.createFrom().item(() -> toProto(screenOrReject(request.getText())));
+    }
+
+    @Override
+    @Blocking
+    public Uni<ScreenBatchResponse> screenBatch(ScreenBatchRequest request) {
+        if (request.getTextsCount() > MAX_BATCH) {
+            throw Status.INVALID_ARGUMENT.withDescription("at most " + MAX_BATCH + " texts per batch").asRuntimeException();
+        }
+        return Uni.createFrom().item(() -> {
+            ScreenBatchResponse.Builder out = ScreenBatchResponse.newBuilder();
+            request.getTextsList().forEach(t -> out.addResults(toProto(screenOrReject(t))));
+            return out.build();
+        });
+    }
+
+    private Screening screenOrReject(String text) {
+        try {
+            return screener.screen(text, policy.current());
+        } catch (Screener.InputRejected e) {
+            throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+        }
+    }
+
+    static ScreenResponse toProto(Screening s) {
+        Verdict.Builder v = Verdict.newBuilder()
+                .setDecision(Decision.valueOf(s.decision()))
+                .setRuleId(s.ruleId())
+                .setPolicyVersion(s.policyVersion())
+                .setReason(s.reason())
+                .setSource("prompt-guard")
+                .setVerdictId(UUID.randomUUID().toString());
+        s.categoryScores().forEach((c, score) -> v.addCategories(CategoryScore.newBuilder().setCategory(c).setScore(score)));
+        for (Screening.Hit h : s.hits()) {
+            v.addEvidence(Evidence.newBuilder().setRuleId(h.ruleId()).setCategory(h.category()).setMatched(h.matched())
+                    .addSpans(Span.newBuilder().setStart(h.start()).setEnd(h.end())).setTimestampMs(-1).setScore(h.score()));
+        }
+        ScreenResponse.Builder out = ScreenResponse.newBuilder().setVerdict(v).setNormalisedText(s.normalisedText());
+        s.steps().forEach(st -> out.addNormalisation(NormalisationStep.newBuilder().setStep(st.name())
+                .setChanges(st.changes()).setExample(st.example())));
+        return out.build();
+    }
+}

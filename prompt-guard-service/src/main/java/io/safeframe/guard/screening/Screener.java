@@ -1,0 +1,203 @@
+package io.safeframe.guard.screening;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+
+import io.safeframe.guard.normalise.EmbeddedPayloads;
+import io.safeframe.guard.normalise.Normaliser;
+import io.safeframe.guard.normalise.TracedText;
+import io.safeframe.guard.policy.CompiledPolicy;
+import io.safeframe.guard.policy.PromptPolicy.Category;
+
+/**
+ * Screens a prompt against a compiled policy: normalise, match terms/combos/patterns in the normalised text
+ * and in every payload decoded from it, drop hits inside benign phrases, combine into one verdict.
+ * Plain Java and thread-safe; the gRPC and HTTP edges call it.
+ */
+public final class Screener {
+
+    public static final int MAX_CHARS = 20_000;
+
+    private static final double TERM_SCORE = 1.0;
+    private static final double COMBO_SCORE = 0.9;
+    private static final double PATTERN_SCORE = 0.6;
+    private static final String JAILBREAK = "jailbreak";
+
+    private final Normaliser normaliser = new Normaliser();
+
+    public static final class InputRejected extends RuntimeException {
+        public InputRejected(String message) {
+            super(message);
+        }
+    }
+
+    public Normaliser normaliser() {
+        return normaliser;
+    }
+
+    public Screening screen(String original, CompiledPolicy policy) {
+        if (original == null || original.isBlank()) {
+            throw new InputRejected("text must not be empty");
+        }
+        if (original.length() > MAX_CHARS) {
+            throw new InputRejected("text has " + original.length() + " characters; the limit is " + MAX_CHARS);
+        }
+        Normaliser.Result main = normaliser.normalise(original);
+        List<Screening.Hit> hits = new ArrayList<>(match(main.text(), original, policy, "normalised", null));
+        List<Normaliser.Step> steps = new ArrayList<>(main.steps());
+        for (EmbeddedPayloads.Payload p : EmbeddedPayloads.find(original)) {
+            Normaliser.Result decoded = normaliser.normalise(p.decoded());
+            List<Screening.Hit> found = match(decoded.text(), p.decoded(), policy, p.encoding(), new int[] { p.start(), p.end() });
+            if (!found.isEmpty()) {
+                hits.addAll(found);
+                steps.add(new Normaliser.Step(p.encoding() + "-decoded", 1, clip(p.decoded())));
+            }
+        }
+        return verdict(hits, steps, main.text().text(), policy);
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 60) + "…";
+    }
+
+    private List<Screening.Hit> match(TracedText text, String original, CompiledPolicy policy, String view, int[] fixedSpan) {
+        String s = text.text();
+        List<AhoCorasick.Hit<CompiledPolicy.Term>> raw = policy.automaton.find(s);
+        List<int[]> benign = new ArrayList<>();
+        for (AhoCorasick.Hit<CompiledPolicy.Term> h : raw) {
+            if (h.value().benign() && wordBounded(s, h.start(), h.end(), false)) {
+                benign.add(new int[] { h.start(), h.end() });
+            }
+        }
+        List<Screening.Hit> out = new ArrayList<>();
+        // combo bookkeeping: category code + combo index -> group index -> first hit
+        Map<String, Map<Integer, AhoCorasick.Hit<CompiledPolicy.Term>>> combos = new LinkedHashMap<>();
+        Map<String, Integer> comboSizes = new HashMap<>();
+        for (AhoCorasick.Hit<CompiledPolicy.Term> h : raw) {
+            CompiledPolicy.Term t = h.value();
+            if (t.benign() || !wordBounded(s, h.start(), h.end(), t.prefix()) || insideAny(benign, h.start(), h.end())) {
+                continue;
+            }
+            if (t.group() < 0) {
+                out.add(hit(text, original, "term:" + t.category().code(), t.category(), t.term(), h.start(), h.end(), view,
+                        TERM_SCORE, fixedSpan));
+            } else {
+                String key = t.category().code() + "#" + t.combo();
+                combos.computeIfAbsent(key, k -> new HashMap<>()).putIfAbsent(t.group(), h);
+                comboSizes.put(key, t.category().combos().get(t.combo()).size());
+            }
+        }
+        combos.forEach((key, groups) -> {
+            if (groups.size() == comboSizes.get(key)) {
+                StringBuilder matched = new StringBuilder();
+                Category category = null;
+                for (int g = 0; g < groups.size(); g++) {
+                    AhoCorasick.Hit<CompiledPolicy.Term> h = groups.get(g);
+                    category = h.value().category();
+                    matched.append(g == 0 ? "" : " + ").append(h.value().term());
+                }
+                for (AhoCorasick.Hit<CompiledPolicy.Term> h : groups.values()) {
+                    out.add(hit(text, original, "combo:" + key, category, matched.toString(), h.start(), h.end(), view,
+                            COMBO_SCORE, fixedSpan));
+                }
+            }
+        });
+        for (CompiledPolicy.CompiledPattern p : policy.patterns) {
+            Matcher m = p.pattern().matcher(s);
+            if (m.find()) {
+                out.add(hit(text, original, "pattern:" + p.category().code(), p.category(), m.group(), m.start(), m.end(),
+                        view, PATTERN_SCORE, fixedSpan));
+            }
+        }
+        return out;
+    }
+
+    private static Screening.Hit hit(TracedText text, String original, String rule, Category c, String matched, int start,
+            int end, String view, double score, int[] fixedSpan) {
+        int[] span = fixedSpan != null ? fixedSpan : text.originalSpan(start, end, original);
+        return new Screening.Hit(rule, c.code(), matched, span[0], span[1], view, score);
+    }
+
+    private static boolean wordBounded(String s, int start, int end, boolean prefix) {
+        boolean left = start == 0 || !Character.isLetterOrDigit(s.charAt(start - 1));
+        boolean right = prefix || end == s.length() || !Character.isLetterOrDigit(s.charAt(end));
+        return left && right;
+    }
+
+    private static boolean insideAny(List<int[]> spans, int start, int end) {
+        for (int[] b : spans) {
+            if (b[0] <= start && end <= b[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Screening verdict(List<Screening.Hit> hits, List<Normaliser.Step> steps, String normalised,
+            CompiledPolicy policy) {
+        Map<String, Double> scores = new LinkedHashMap<>();
+        Map<String, Category> byCode = new HashMap<>();
+        policy.source.categories().forEach(c -> byCode.put(c.code(), c));
+        for (Screening.Hit h : hits) {
+            scores.merge(h.category(), h.score(), Math::max);
+        }
+        long jailbreakSignals = hits.stream().filter(h -> h.category().equals(JAILBREAK)).map(Screening.Hit::ruleId)
+                .distinct().count() + hits.stream().filter(h -> h.category().equals(JAILBREAK) && h.ruleId().startsWith("term"))
+                        .map(Screening.Hit::matched).distinct().count();
+        String decision = "ALLOW";
+        Category decisive = null;
+        for (Map.Entry<String, Double> e : scores.entrySet()) {
+            Category c = byCode.get(e.getKey());
+            String d = c.decision();
+            if (c.code().equals(JAILBREAK) && e.getValue() < TERM_SCORE && jailbreakSignals < 2) {
+                // a lone framing pattern ("hypothetically") is weak evidence: review, never block on its own
+                d = "REVIEW";
+            }
+            if (rank(d) > rank(decision) || (rank(d) == rank(decision) && decisive != null && c.severity() > decisive.severity())) {
+                decision = d;
+                decisive = c;
+            }
+        }
+        String ruleId = "none";
+        String reason = "No policy rule matched.";
+        if (decisive != null) {
+            Category top = decisive;
+            Screening.Hit first = hits.stream().filter(h -> h.category().equals(top.code())).findFirst().orElseThrow();
+            ruleId = first.ruleId();
+            reason = word(decision) + ": " + top.name() + " (matched \"" + first.matched() + "\""
+                    + (first.view().equals("normalised") ? "" : " in " + first.view() + "-decoded text") + ").";
+        }
+        boolean jailbreak = scores.containsKey(JAILBREAK);
+        boolean otherUnsafe = scores.keySet().stream().anyMatch(k -> !k.equals(JAILBREAK));
+        if (jailbreak && otherUnsafe) {
+            // an attempt to talk the model out of its rules around unsafe content is itself a block
+            decision = "BLOCK";
+            ruleId = "jailbreak+" + ruleId;
+            reason = reason.replaceFirst("^(Held for review|Blocked)", "Blocked") + " Wrapped in an attempt to override the safety rules.";
+        } else if (jailbreak && jailbreakSignals >= 2 && decisive != null && decisive.code().equals(JAILBREAK)) {
+            decision = "BLOCK";
+            reason = "Blocked: several attempts to override the safety rules (" + jailbreakSignals + " signals).";
+        }
+        return new Screening(decision, scores, hits, steps, normalised, ruleId, reason, policy.version());
+    }
+
+    private static String word(String decision) {
+        return switch (decision) {
+            case "BLOCK" -> "Blocked";
+            case "REVIEW" -> "Held for review";
+            default -> "Allowed";
+        };
+    }
+
+    private static int rank(String d) {
+        return switch (d) {
+            case "BLOCK" -> 2;
+            case "REVIEW" -> 1;
+            default -> 0;
+        };
+    }
+}
