@@ -138,21 +138,14 @@ public class GenerationService {
                     List<VerdictView> verdicts = new ArrayList<>(read(j.verdicts));
                     verdicts.add(VerdictView.of(screened.getVerdict()));
                     j.verdicts = write(verdicts);
+                    // the prompt stays: the generator needs it on ALLOW, the moderator and the appeal on REVIEW/BLOCK
                     j.state = next;
-                    if (next == JobState.GENERATING) {
-                        // the generator needs the prompt; REVIEW/BLOCK keep it for the moderator and the appeal
-                        return;
-                    }
                 }));
     }
 
-    interface Change {
-        void apply(GenerationJob job);
-    }
-
-    Uni<GenerationJob> update(UUID id, Change change) {
+    Uni<GenerationJob> update(UUID id, java.util.function.Consumer<GenerationJob> change) {
         return Panache.withTransaction(() -> GenerationJob.<GenerationJob>findById(id).map(j -> {
-            change.apply(j);
+            change.accept(j);
             j.updatedAt = Instant.now();
             return j;
         }));

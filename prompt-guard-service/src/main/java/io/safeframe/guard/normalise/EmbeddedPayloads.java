@@ -36,12 +36,10 @@ public final class EmbeddedPayloads {
         scan(text, BASE64URL, "base64url", s -> decodeBase64(s, true), out);
         scan(text, HEX, "hex", EmbeddedPayloads::decodeHex, out);
         scan(text, PERCENT, "url-encoding", EmbeddedPayloads::decodePercent, out);
-        // ROT13 of ordinary English is gibberish to the lexicons, so the whole text is screened rotated too,
-        // and any segment when the prompt itself talks about decoding.
-        out.add(new Payload("rot13", rot13(text), 0, text.length()));
-        if (ROT13_HINT.matcher(text).find()) {
-            out.add(new Payload("rot13-hinted", rot13(text), 0, text.length()));
-        }
+        // ROT13 of ordinary English is gibberish to the lexicons, so the whole text is screened rotated too;
+        // the label says whether the prompt itself asked for decoding.
+        String encoding = ROT13_HINT.matcher(text).find() ? "rot13-hinted" : "rot13";
+        out.add(new Payload(encoding, rot13(text), 0, text.length()));
         return out;
     }
 

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import com.ibm.icu.lang.UCharacter;
 import com.ibm.icu.lang.UProperty;
+import com.ibm.icu.lang.UScript;
 import com.ibm.icu.text.Normalizer2;
 import com.ibm.icu.text.SpoofChecker;
 
@@ -66,11 +67,6 @@ public final class Normaliser {
     }
 
     private static int changes(String a, String b) {
-        int prefix = 0;
-        int max = Math.min(a.length(), b.length());
-        while (prefix < max && a.charAt(prefix) == b.charAt(prefix)) {
-            prefix++;
-        }
         return Math.max(1, Math.abs(a.length() - b.length()) + (int) countDiffs(a, b));
     }
 
@@ -119,99 +115,72 @@ public final class Normaliser {
                 || cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0; // Hangul fillers
     }
 
-    private static TracedText removeInvisible(TracedText t) {
+    /** What one code point becomes; "" drops it. */
+    private interface CodePointRewrite {
+        String rewrite(int cp, String piece);
+    }
+
+    /** Rewrites text one code point at a time, each output char keeping the origin of the code point it came from. */
+    private static TracedText mapCodePoints(TracedText t, CodePointRewrite rewrite) {
         String s = t.text();
         TracedText.Builder out = new TracedText.Builder(s.length());
         for (int i = 0; i < s.length();) {
             int cp = s.codePointAt(i);
             int n = Character.charCount(cp);
-            if (Character.isSurrogate(s.charAt(i)) && n == 1) {
-                i++; // lone surrogate (invalid UTF-16): drop it, it can only be garbage or an evasion
-                continue;
-            }
-            if (!isInvisible(cp)) {
-                out.append(s.substring(i, i + n), t.originOf(i));
-            }
+            out.append(rewrite.rewrite(cp, s.substring(i, i + n)), t.originOf(i));
             i += n;
         }
         return out.build();
+    }
+
+    private static TracedText removeInvisible(TracedText t) {
+        // a lone surrogate (invalid UTF-16) can only be garbage or an evasion: drop it too
+        return mapCodePoints(t, (cp, piece) -> Character.isSurrogate((char) cp) && piece.length() == 1 || isInvisible(cp) ? "" : piece);
     }
 
     private static TracedText perCodePoint(TracedText t, Normalizer2 form) {
-        String s = t.text();
-        TracedText.Builder out = new TracedText.Builder(s.length());
-        for (int i = 0; i < s.length();) {
-            int cp = s.codePointAt(i);
-            int n = Character.charCount(cp);
-            String piece = s.substring(i, i + n);
-            out.append(form.isNormalized(piece) ? piece : form.normalize(piece), t.originOf(i));
-            i += n;
-        }
-        return out.build();
+        return mapCodePoints(t, (cp, piece) -> form.isNormalized(piece) ? piece : form.normalize(piece));
     }
 
     private static TracedText stripMarks(TracedText t) {
-        String s = t.text();
-        TracedText.Builder out = new TracedText.Builder(s.length());
-        for (int i = 0; i < s.length();) {
-            int cp = s.codePointAt(i);
-            int n = Character.charCount(cp);
-            String piece = s.substring(i, i + n);
-            int origin = t.originOf(i);
+        return mapCodePoints(t, (cp, piece) -> {
             if (!markedAlphabet(cp)) {
                 // in kana, Indic scripts, Hangul... marks are part of the letter, not decoration
-                out.append(piece, origin);
-                i += n;
-                continue;
+                return piece;
             }
-            String decomposed = NFD.normalize(piece);
-            decomposed.codePoints().filter(c -> Character.getType(c) != Character.NON_SPACING_MARK
-                    && Character.getType(c) != Character.ENCLOSING_MARK && Character.getType(c) != Character.COMBINING_SPACING_MARK)
-                    .forEach(c -> out.append(new String(Character.toChars(c)), origin));
-            i += n;
-        }
-        return out.build();
+            StringBuilder kept = new StringBuilder(piece.length());
+            NFD.normalize(piece).codePoints().filter(c -> !isMark(c)).forEach(kept::appendCodePoint);
+            return kept.toString();
+        });
+    }
+
+    private static boolean isMark(int c) {
+        int type = Character.getType(c);
+        return type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.COMBINING_SPACING_MARK;
     }
 
     private static boolean markedAlphabet(int cp) {
-        int script = com.ibm.icu.lang.UScript.getScript(cp);
-        return script == com.ibm.icu.lang.UScript.LATIN || script == com.ibm.icu.lang.UScript.GREEK
-                || script == com.ibm.icu.lang.UScript.CYRILLIC || script == com.ibm.icu.lang.UScript.COMMON
-                || script == com.ibm.icu.lang.UScript.INHERITED;
+        int script = UScript.getScript(cp);
+        return script == UScript.LATIN || script == UScript.GREEK || script == UScript.CYRILLIC || script == UScript.COMMON
+                || script == UScript.INHERITED;
     }
 
     /** Non-ASCII look-alikes become the ASCII letters they imitate (TR39 skeleton, one code point at a time). */
     private static TracedText foldConfusables(TracedText t) {
-        String s = t.text();
-        TracedText.Builder out = new TracedText.Builder(s.length());
-        for (int i = 0; i < s.length();) {
-            int cp = s.codePointAt(i);
-            int n = Character.charCount(cp);
-            String piece = s.substring(i, i + n);
-            if (cp > 0x7F) {
-                String skeleton = SKELETONS.getSkeleton(piece);
-                if (skeleton.chars().allMatch(c -> c < 0x80 && (Character.isLetterOrDigit(c)))) {
-                    piece = skeleton;
-                } else if (EXTRA_CONFUSABLES.containsKey(cp)) {
-                    piece = EXTRA_CONFUSABLES.get(cp);
-                }
+        return mapCodePoints(t, (cp, piece) -> {
+            if (cp <= 0x7F) {
+                return piece;
             }
-            out.append(piece, t.originOf(i));
-            i += n;
-        }
-        return out.build();
+            String skeleton = SKELETONS.getSkeleton(piece);
+            if (skeleton.chars().allMatch(c -> c < 0x80 && Character.isLetterOrDigit(c))) {
+                return skeleton;
+            }
+            return EXTRA_CONFUSABLES.getOrDefault(cp, piece);
+        });
     }
 
     private static TracedText caseFold(TracedText t) {
-        String s = t.text();
-        TracedText.Builder out = new TracedText.Builder(s.length());
-        for (int i = 0; i < s.length();) {
-            int cp = s.codePointAt(i);
-            int n = Character.charCount(cp);
-            out.append(UCharacter.foldCase(s.substring(i, i + n), true), t.originOf(i));
-            i += n;
-        }
-        return out.build();
+        return mapCodePoints(t, (cp, piece) -> UCharacter.foldCase(piece, true));
     }
 
     private static char leet(char c) {

@@ -36,11 +36,15 @@ public final class CompiledPolicy {
     public final PromptPolicy source;
     public final AhoCorasick<Term> automaton;
     public final List<CompiledPattern> patterns;
+    public final Map<String, PromptPolicy.Category> categoriesByCode;
 
     private CompiledPolicy(PromptPolicy source, AhoCorasick<Term> automaton, List<CompiledPattern> patterns) {
         this.source = source;
         this.automaton = automaton;
         this.patterns = patterns;
+        Map<String, PromptPolicy.Category> byCode = new HashMap<>();
+        source.categories().forEach(c -> byCode.put(c.code(), c));
+        this.categoriesByCode = Map.copyOf(byCode);
     }
 
     public String version() {

@@ -140,8 +140,7 @@ public final class Screener {
     private static Screening verdict(List<Screening.Hit> hits, List<Normaliser.Step> steps, String normalised,
             CompiledPolicy policy) {
         Map<String, Double> scores = new LinkedHashMap<>();
-        Map<String, Category> byCode = new HashMap<>();
-        policy.source.categories().forEach(c -> byCode.put(c.code(), c));
+        Map<String, Category> byCode = policy.categoriesByCode;
         for (Screening.Hit h : hits) {
             scores.merge(h.category(), h.score(), Math::max);
         }
