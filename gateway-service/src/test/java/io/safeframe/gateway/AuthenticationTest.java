@@ -53,6 +53,20 @@ class AuthenticationTest {
     }
 
     @Test
+    void adminExportsTheAuditLogAsJsonLines() {
+        // an Authorize is audited (prompt-guard is not running here, so the request itself ends in 503)
+        given().auth().oauth2(Tokens.valid("auth-user-9", "user")).contentType("application/json")
+                .body("{\"prompt\":\"a lighthouse at dusk\"}").when().post("/v1/generations").then().statusCode(503);
+        String body = given().auth().oauth2(Tokens.valid("auth-admin-2", "admin")).when().get("/v1/admin/audit/export")
+                .then().statusCode(200).contentType("application/x-ndjson").extract().asString();
+        org.junit.jupiter.api.Assertions.assertTrue(body.lines().anyMatch(l -> l.contains("\"type\":\"event\"")), body);
+        given().auth().oauth2(Tokens.valid("auth-admin-2", "admin")).when().get("/v1/admin/audit/export?from=0").then()
+                .statusCode(400);
+        given().auth().oauth2(Tokens.valid("auth-mod-2", "moderator")).when().get("/v1/admin/audit/export").then()
+                .statusCode(403);
+    }
+
+    @Test
     void adminVerifiesTheAuditChainThroughTheGateway() {
         given().auth().oauth2(Tokens.valid("auth-admin-1", "admin")).when().get("/v1/admin/audit/verify").then()
                 .statusCode(200).body("intact", equalTo(true));

@@ -16,6 +16,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.core.MediaType;
 
 @Path("/v1/admin/audit")
@@ -30,6 +32,20 @@ public class AuditAdminResource {
     public AuditAdminResource(PolicyClient policy, SecurityIdentity identity) {
         this.policy = policy;
         this.identity = identity;
+    }
+
+    @GET
+    @Path("/export")
+    @Produces("application/x-ndjson")
+    @Operation(summary = "A range of the audit log as JSON Lines with the checkpoints that cover it (verify offline with ./safeframe audit-verify)")
+    public Uni<String> export(@QueryParam("from") @DefaultValue("1") long from, @QueryParam("to") @DefaultValue("0") long to,
+            @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        if (from < 1 || (to != 0 && to < from)) {
+            throw io.safeframe.gateway.problem.ApiException.badRequest("from must be ≥ 1 and to (0 = end) not before from");
+        }
+        RequestContext ctx = RequestContext.newBuilder().setActor(identity.getPrincipal().getName())
+                .setCorrelationId(correlationId).build();
+        return policy.exportAudit(ctx, from, to).map(lines -> String.join("\n", lines) + "\n");
     }
 
     @GET

@@ -82,6 +82,14 @@ public class PolicyClient {
     }
 
     @Timeout(value = 60, unit = ChronoUnit.SECONDS)
+    public Uni<java.util.List<String>> exportAudit(RequestContext ctx, long fromSeq, long toSeq) {
+        io.safeframe.api.v1.ExportAuditRequest req = io.safeframe.api.v1.ExportAuditRequest.newBuilder().setContext(ctx)
+                .setFromSeq(fromSeq).setToSeq(toSeq).build();
+        return SafetyCall.failClosed(SafetyCall.withCorrelation(policy, ctx).exportAudit(req)
+                .map(io.safeframe.api.v1.AuditLine::getJson).collect().asList(), SERVICE);
+    }
+
+    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
     public Uni<AuditVerification> verifyAudit(RequestContext ctx) {
         return SafetyCall.failClosed(SafetyCall.withCorrelation(policy, ctx)
                 .verifyAudit(VerifyAuditRequest.newBuilder().setContext(ctx).build()), SERVICE);

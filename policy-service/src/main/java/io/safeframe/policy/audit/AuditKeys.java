@@ -99,14 +99,7 @@ public class AuditKeys {
     }
 
     public boolean verify(byte[] statement, String signatureHex) {
-        try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initVerify(verifyKey);
-            s.update(statement);
-            return s.verify(HexFormat.of().parseHex(signatureHex));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
-        }
+        return AuditExportCheck.verify(verifyKey, statement, signatureHex);
     }
 
     /** Keyed hash of a prompt: lets us link repeated prompts and prove one later without storing it. */

@@ -7,6 +7,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -15,6 +17,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -22,7 +25,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The append-only, hash-chained audit log. Appends are serialised by a transaction-scoped advisory lock so
+ * The append-only, hash-chained audit log. Batches are serialised by a transaction-scoped advisory lock so
  * that the chain has exactly one successor per event even with several replicas writing.
  */
 @ApplicationScoped
@@ -30,6 +33,7 @@ public class AuditLog {
 
     /** Arbitrary constant naming the advisory lock that orders appends. */
     private static final long APPEND_LOCK = 0x5afe_f4a3_0001L;
+    private static final int MAX_BATCH = 500;
 
     private final Pool pool;
     private final AuditKeys keys;
@@ -44,34 +48,92 @@ public class AuditLog {
         this.checkpointEvery = checkpointEvery;
     }
 
+    /** One waiting append and whoever waits for it. */
+    private record Pending(AuditEntry draft, UniEmitter<? super AuditEntry> emitter) {
+    }
+
+    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
+
+    /**
+     * Appends an event. Appends arriving while a batch is being written wait and go together in the next
+     * transaction (group commit): the chain stays strictly ordered, but one lock and one commit serve many events.
+     */
     public Uni<AuditEntry> append(AuditEntry draft) {
+        return Uni.createFrom().emitter(emitter -> {
+            queue.add(new Pending(draft, emitter));
+            drain();
+        });
+    }
+
+    private void drain() {
+        if (!writing.compareAndSet(false, true)) {
+            return;
+        }
+        List<Pending> batch = new ArrayList<>();
+        for (Pending p = queue.poll(); p != null; p = batch.size() < MAX_BATCH ? queue.poll() : null) {
+            batch.add(p);
+        }
+        if (batch.isEmpty()) {
+            writing.set(false);
+            if (!queue.isEmpty()) {
+                drain(); // an append slipped in between the poll and the reset
+            }
+            return;
+        }
+        writeBatch(batch).subscribe().with(sealed -> {
+            writing.set(false);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).emitter().complete(sealed.get(i));
+            }
+            drain();
+        }, failure -> {
+            writing.set(false);
+            batch.forEach(p -> p.emitter().fail(failure));
+            drain();
+        });
+    }
+
+    private Uni<List<AuditEntry>> writeBatch(List<Pending> batch) {
         return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)")
                 .execute(Tuple.of(APPEND_LOCK))
                 .chain(() -> conn.query("select seq, event_hash from audit_event order by seq desc limit 1").execute())
                 .chain(rows -> {
-                    long prevSeq = 0;
+                    long seq = 0;
                     String prevHash = AuditChain.GENESIS;
                     if (rows.iterator().hasNext()) {
                         Row last = rows.iterator().next();
-                        prevSeq = last.getLong("seq");
+                        seq = last.getLong("seq");
                         prevHash = last.getString("event_hash");
                     }
+                    long firstSeq = seq + 1;
                     // millisecond precision: what PostgreSQL stores must hash the same when read back
-                    AuditEntry sealed = draft.sealed(prevSeq + 1, Instant.now().truncatedTo(ChronoUnit.MILLIS), prevHash);
+                    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                    List<AuditEntry> sealed = new ArrayList<>(batch.size());
+                    for (Pending p : batch) {
+                        AuditEntry e = p.draft().sealed(++seq, now, prevHash);
+                        sealed.add(e);
+                        prevHash = e.eventHash();
+                    }
+                    boolean crossesCheckpoint = (firstSeq - 1) / checkpointEvery != seq / checkpointEvery;
                     return insert(conn, sealed)
-                            .chain(() -> sealed.seq() % checkpointEvery == 0 ? checkpoint(conn) : Uni.createFrom().voidItem())
+                            .chain(() -> crossesCheckpoint ? checkpoint(conn) : Uni.createFrom().voidItem())
                             .replaceWith(sealed);
                 }));
     }
 
-    private Uni<Void> insert(SqlConnection conn, AuditEntry e) {
+    private Uni<Void> insert(SqlConnection conn, List<AuditEntry> events) {
+        List<Tuple> rows = new ArrayList<>(events.size());
+        for (AuditEntry e : events) {
+            rows.add(Tuple.from(new Object[] { e.seq(), OffsetDateTime.ofInstant(e.occurredAt(), ZoneOffset.UTC),
+                    e.actor(), e.accountId(), e.action(), e.target(), e.decision(), e.reason(), e.correlationId(),
+                    e.promptHmac(), toJson(e.attributes()), e.prevHash(), e.eventHash() }));
+        }
         return conn.preparedQuery("""
                 insert into audit_event (seq, occurred_at, actor, account_id, action, target, decision, reason,
                                          correlation_id, prompt_hmac, attributes, prev_hash, event_hash)
                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)""")
-                .execute(Tuple.from(new Object[] { e.seq(), OffsetDateTime.ofInstant(e.occurredAt(), ZoneOffset.UTC),
-                        e.actor(), e.accountId(), e.action(), e.target(), e.decision(), e.reason(), e.correlationId(),
-                        e.promptHmac(), toJson(e.attributes()), e.prevHash(), e.eventHash() }))
+                .executeBatch(rows)
                 .replaceWithVoid();
     }
 
