@@ -12,6 +12,7 @@ import io.safeframe.guard.normalise.Normaliser;
 import io.safeframe.guard.normalise.TracedText;
 import io.safeframe.guard.policy.CompiledPolicy;
 import io.safeframe.guard.policy.PromptPolicy.Category;
+import io.safeframe.guard.scorer.PromptScorer;
 
 /**
  * Screens a prompt against a compiled policy: normalise, match terms/combos/patterns in the normalised text
@@ -27,7 +28,22 @@ public final class Screener {
     private static final double PATTERN_SCORE = 0.6;
     private static final String JAILBREAK = "jailbreak";
 
+    /** Scores at or above this send a prompt no rule caught to review (chosen by cross-validation, see TrainScorer). */
+    public static final double MODEL_REVIEW_THRESHOLD = 0.9;
+    private static final String MODEL_CATEGORY = "model_unsafe";
+    private static final PromptScorer BUILT_IN_SCORER = PromptScorer.builtIn();
+
     private final Normaliser normaliser = new Normaliser();
+    private final PromptScorer scorer;
+
+    public Screener() {
+        this(BUILT_IN_SCORER);
+    }
+
+    /** @param scorer the learned scorer, or null for rules only */
+    public Screener(PromptScorer scorer) {
+        this.scorer = scorer;
+    }
 
     public static final class InputRejected extends RuntimeException {
         public InputRejected(String message) {
@@ -57,7 +73,25 @@ public final class Screener {
                 steps.add(new Normaliser.Step(p.encoding() + "-decoded", 1, clip(p.decoded())));
             }
         }
-        return verdict(hits, steps, main.text().text(), policy);
+        Screening byRules = verdict(hits, steps, main.text().text(), policy);
+        return scorer == null ? byRules : withModel(byRules, scorer.score(main.text().text()));
+    }
+
+    /**
+     * The rules decide what they recognise; the learned scorer adds a second opinion on what they do not:
+     * a prompt no rule caught but the model rates as likely unsafe goes to a human instead of the generator.
+     */
+    private static Screening withModel(Screening s, double p) {
+        Map<String, Double> scores = new LinkedHashMap<>(s.categoryScores());
+        scores.put(MODEL_CATEGORY, Math.round(p * 1000) / 1000.0);
+        if (!s.decision().equals("ALLOW") || p < MODEL_REVIEW_THRESHOLD) {
+            return new Screening(s.decision(), scores, s.hits(), s.steps(), s.normalisedText(), s.ruleId(), s.reason(),
+                    s.policyVersion());
+        }
+        return new Screening("REVIEW", scores, s.hits(), s.steps(), s.normalisedText(), "model:" + PromptScorer.MODEL_ID,
+                String.format(java.util.Locale.ROOT,
+                        "Held for review: no rule matched, but the learned scorer rates it likely unsafe (p = %.2f).", p),
+                s.policyVersion());
     }
 
     private static String clip(String s) {

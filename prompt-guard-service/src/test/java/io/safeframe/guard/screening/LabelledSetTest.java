@@ -11,8 +11,8 @@ import io.safeframe.guard.policy.PolicyHolder;
 
 /**
  * The issue's bar on the project's labelled set (src/test/resources/screening/labelled.jsonl, written by
- * tools/make_guard_set.py). heldout.jsonl was written separately and never tuned against; its numbers are
- * printed and only guarded against regression.
+ * tools/make_guard_set.py). heldout.jsonl was written separately and no rule or term was tuned against it; its
+ * numbers are printed and only guarded against regression (rules alone 0.70 recall; with the learned scorer 0.83).
  */
 class LabelledSetTest {
 
@@ -37,6 +37,6 @@ class LabelledSetTest {
                 PolicyHolder.builtIn());
         System.out.println(eval.report());
         assertTrue(eval.falsePositiveRate().value() <= 0.05, "held-out FPR " + eval.falsePositiveRate().value());
-        assertTrue(eval.recall(null).value() >= 0.70, "held-out recall " + eval.recall(null).value());
+        assertTrue(eval.recall(null).value() >= 0.80, "held-out recall " + eval.recall(null).value());
     }
 }
