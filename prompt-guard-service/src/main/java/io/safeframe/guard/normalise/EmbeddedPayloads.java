@@ -30,16 +30,27 @@ public final class EmbeddedPayloads {
     private EmbeddedPayloads() {
     }
 
+    /** Every encoded segment and the ROT13 reading of the whole text. */
     public static List<Payload> find(String text) {
+        List<Payload> out = findEncoded(text);
+        out.add(new Payload(rot13Label(text), rot13(text), 0, text.length()));
+        return out;
+    }
+
+    /** "rot13-hinted" when the prompt itself talks about decoding, else "rot13". */
+    public static String rot13Label(String text) {
+        return ROT13_HINT.matcher(text).find() ? "rot13-hinted" : "rot13";
+    }
+
+    /** Base64, base64url, hex and percent-encoded segments that decode to readable text. */
+    public static List<Payload> findEncoded(String text) {
         List<Payload> out = new ArrayList<>();
         scan(text, BASE64, "base64", s -> decodeBase64(s, false), out);
         scan(text, BASE64URL, "base64url", s -> decodeBase64(s, true), out);
         scan(text, HEX, "hex", EmbeddedPayloads::decodeHex, out);
-        scan(text, PERCENT, "url-encoding", EmbeddedPayloads::decodePercent, out);
-        // ROT13 of ordinary English is gibberish to the lexicons, so the whole text is screened rotated too;
-        // the label says whether the prompt itself asked for decoding.
-        String encoding = ROT13_HINT.matcher(text).find() ? "rot13-hinted" : "rot13";
-        out.add(new Payload(encoding, rot13(text), 0, text.length()));
+        if (text.indexOf('%') >= 0) { // the percent pattern backtracks over every word; most prompts have no '%'
+            scan(text, PERCENT, "url-encoding", EmbeddedPayloads::decodePercent, out);
+        }
         return out;
     }
 

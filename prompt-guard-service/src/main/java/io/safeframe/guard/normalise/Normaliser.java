@@ -120,11 +120,21 @@ public final class Normaliser {
         String rewrite(int cp, String piece);
     }
 
-    /** Rewrites text one code point at a time, each output char keeping the origin of the code point it came from. */
-    private static TracedText mapCodePoints(TracedText t, CodePointRewrite rewrite) {
+    /**
+     * Rewrites text one code point at a time, each output char keeping the origin of the code point it came from.
+     * Most prompts are mostly ASCII, so ASCII goes through {@code ascii} (a char-to-char map) without building
+     * strings or calling ICU.
+     */
+    private static TracedText mapCodePoints(TracedText t, java.util.function.IntUnaryOperator ascii, CodePointRewrite rewrite) {
         String s = t.text();
         TracedText.Builder out = new TracedText.Builder(s.length());
         for (int i = 0; i < s.length();) {
+            char c = s.charAt(i);
+            if (c < 0x80 && (c >= 0x20 || c == '\n' || c == '\t' || c == '\r')) {
+                out.append((char) ascii.applyAsInt(c), t.originOf(i));
+                i++;
+                continue;
+            }
             int cp = s.codePointAt(i);
             int n = Character.charCount(cp);
             out.append(rewrite.rewrite(cp, s.substring(i, i + n)), t.originOf(i));
@@ -135,15 +145,15 @@ public final class Normaliser {
 
     private static TracedText removeInvisible(TracedText t) {
         // a lone surrogate (invalid UTF-16) can only be garbage or an evasion: drop it too
-        return mapCodePoints(t, (cp, piece) -> Character.isSurrogate((char) cp) && piece.length() == 1 || isInvisible(cp) ? "" : piece);
+        return mapCodePoints(t, java.util.function.IntUnaryOperator.identity(), (cp, piece) -> Character.isSurrogate((char) cp) && piece.length() == 1 || isInvisible(cp) ? "" : piece);
     }
 
     private static TracedText perCodePoint(TracedText t, Normalizer2 form) {
-        return mapCodePoints(t, (cp, piece) -> form.isNormalized(piece) ? piece : form.normalize(piece));
+        return mapCodePoints(t, java.util.function.IntUnaryOperator.identity(), (cp, piece) -> form.isNormalized(piece) ? piece : form.normalize(piece));
     }
 
     private static TracedText stripMarks(TracedText t) {
-        return mapCodePoints(t, (cp, piece) -> {
+        return mapCodePoints(t, java.util.function.IntUnaryOperator.identity(), (cp, piece) -> {
             if (!markedAlphabet(cp)) {
                 // in kana, Indic scripts, Hangul... marks are part of the letter, not decoration
                 return piece;
@@ -167,10 +177,7 @@ public final class Normaliser {
 
     /** Non-ASCII look-alikes become the ASCII letters they imitate (TR39 skeleton, one code point at a time). */
     private static TracedText foldConfusables(TracedText t) {
-        return mapCodePoints(t, (cp, piece) -> {
-            if (cp <= 0x7F) {
-                return piece;
-            }
+        return mapCodePoints(t, java.util.function.IntUnaryOperator.identity(), (cp, piece) -> {
             String skeleton = SKELETONS.getSkeleton(piece);
             if (skeleton.chars().allMatch(c -> c < 0x80 && Character.isLetterOrDigit(c))) {
                 return skeleton;
@@ -180,7 +187,7 @@ public final class Normaliser {
     }
 
     private static TracedText caseFold(TracedText t) {
-        return mapCodePoints(t, (cp, piece) -> UCharacter.foldCase(piece, true));
+        return mapCodePoints(t, c -> c >= 'A' && c <= 'Z' ? c + 32 : c, (cp, piece) -> UCharacter.foldCase(piece, true));
     }
 
     private static char leet(char c) {

@@ -81,6 +81,11 @@ public final class TracedText {
         }
     }
 
+    /** The same text read in ROT13 (letters rotate, everything else and every origin stays). */
+    public TracedText rot13() {
+        return new TracedText(EmbeddedPayloads.rot13(text), origin);
+    }
+
     /** Origin of char i of this text in the original prompt. */
     public int originOf(int i) {
         return origin[i];

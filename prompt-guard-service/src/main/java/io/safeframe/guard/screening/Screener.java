@@ -63,16 +63,20 @@ public final class Screener {
             throw new InputRejected("text has " + original.length() + " characters; the limit is " + MAX_CHARS);
         }
         Normaliser.Result main = normaliser.normalise(original);
-        List<Screening.Hit> hits = new ArrayList<>(match(main.text(), original, policy, "normalised", null));
+        List<Screening.Hit> hits = new ArrayList<>(match(main.text(), original, policy, "normalised", null, true));
         List<Normaliser.Step> steps = new ArrayList<>(main.steps());
-        for (EmbeddedPayloads.Payload p : EmbeddedPayloads.find(original)) {
+        for (EmbeddedPayloads.Payload p : EmbeddedPayloads.findEncoded(original)) {
             Normaliser.Result decoded = normaliser.normalise(p.decoded());
-            List<Screening.Hit> found = match(decoded.text(), p.decoded(), policy, p.encoding(), new int[] { p.start(), p.end() });
-            if (!found.isEmpty()) {
-                hits.addAll(found);
-                steps.add(new Normaliser.Step(p.encoding() + "-decoded", 1, clip(p.decoded())));
-            }
+            addDecoded(hits, steps, p.encoding(), p.decoded(),
+                    match(decoded.text(), p.decoded(), policy, p.encoding(), new int[] { p.start(), p.end() }, true));
         }
+        // ROT13 of ordinary English is gibberish to the lexicons, so the whole prompt is also read rotated. Rotating
+        // the normalised text (letters map to letters, so every step commutes) saves normalising a second time.
+        TracedText rotated = main.text().rot13();
+        String label = EmbeddedPayloads.rot13Label(original);
+        // a framing pattern ("hypothetically") means nothing in a rotation nobody asked for
+        addDecoded(hits, steps, label, rotated.text(),
+                match(rotated, original, policy, label, new int[] { 0, original.length() }, label.equals("rot13-hinted")));
         Screening byRules = verdict(hits, steps, main.text().text(), policy);
         return scorer == null ? byRules : withModel(byRules, scorer.score(main.text().text()));
     }
@@ -94,11 +98,20 @@ public final class Screener {
                 s.policyVersion());
     }
 
+    private static void addDecoded(List<Screening.Hit> hits, List<Normaliser.Step> steps, String encoding, String decoded,
+            List<Screening.Hit> found) {
+        if (!found.isEmpty()) {
+            hits.addAll(found);
+            steps.add(new Normaliser.Step(encoding + "-decoded", 1, clip(decoded)));
+        }
+    }
+
     private static String clip(String s) {
         return s.length() <= 60 ? s : s.substring(0, 60) + "…";
     }
 
-    private List<Screening.Hit> match(TracedText text, String original, CompiledPolicy policy, String view, int[] fixedSpan) {
+    private List<Screening.Hit> match(TracedText text, String original, CompiledPolicy policy, String view, int[] fixedSpan,
+            boolean withPatterns) {
         String s = text.text();
         List<AhoCorasick.Hit<CompiledPolicy.Term>> raw = policy.automaton.find(s);
         List<int[]> benign = new ArrayList<>();
@@ -140,7 +153,7 @@ public final class Screener {
                 }
             }
         });
-        for (CompiledPolicy.CompiledPattern p : policy.patterns) {
+        for (CompiledPolicy.CompiledPattern p : withPatterns ? policy.patterns : List.<CompiledPolicy.CompiledPattern>of()) {
             Matcher m = p.pattern().matcher(s);
             if (m.find()) {
                 out.add(hit(text, original, "pattern:" + p.category().code(), p.category(), m.group(), m.start(), m.end(),
