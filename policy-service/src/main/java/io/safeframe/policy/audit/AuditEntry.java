@@ -6,8 +6,10 @@ import java.util.TreeMap;
 
 /**
  * One audit event as stored. Prompts never appear here, only their keyed hash ({@code promptHmac}).
- * Attributes are kept sorted so the canonical form, and with it the hash, is stable.
+ * Attributes are kept sorted so the canonical form, and with it the hash, is stable. Serialised to JSON by the
+ * export, hence registered for reflection (native image).
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record AuditEntry(
         long seq,
         Instant occurredAt,

@@ -234,6 +234,7 @@ public class AuditLog {
         }
     }
 
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Checkpoint(long id, long firstSeq, long lastSeq, String merkleRoot, String keyId, String signature) {
     }
 }

@@ -20,6 +20,7 @@ import com.ibm.icu.text.SpoofChecker;
  */
 public final class Normaliser {
 
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Step(String name, int changes, String example) {
     }
 

@@ -17,6 +17,7 @@ public record Screening(
         String policyVersion) {
 
     /** One rule that fired: where (span in the original text), what it matched, and through which view. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Hit(String ruleId, String category, String matched, int start, int end, String view, double score) {
     }
 }
