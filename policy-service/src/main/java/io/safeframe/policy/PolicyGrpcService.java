@@ -42,6 +42,7 @@ import io.safeframe.policy.quota.QuotaLedger;
 import io.safeframe.policy.quota.Reservation;
 import io.safeframe.policy.standing.Account;
 import io.safeframe.policy.standing.StandingService;
+import io.safeframe.policy.tier.TierCatalogue;
 import io.safeframe.policy.tier.UsagePolicies;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -60,10 +61,11 @@ public class PolicyGrpcService implements PolicyService {
     private final AuditKeys keys;
     private final UsageAnomalyDetector anomalies;
     private final UsagePolicies policies;
+    private final TierCatalogue tiers;
     private final ObjectMapper json;
 
     public PolicyGrpcService(QuotaLedger quota, StandingService standing, AuditLog audit, AuditVerifier verifier,
-            AuditKeys keys, UsageAnomalyDetector anomalies, UsagePolicies policies, ObjectMapper json) {
+            AuditKeys keys, UsageAnomalyDetector anomalies, UsagePolicies policies, TierCatalogue tiers, ObjectMapper json) {
         this.quota = quota;
         this.standing = standing;
         this.audit = audit;
@@ -71,6 +73,7 @@ public class PolicyGrpcService implements PolicyService {
         this.keys = keys;
         this.anomalies = anomalies;
         this.policies = policies;
+        this.tiers = tiers;
         this.json = json;
     }
 
@@ -269,7 +272,7 @@ public class PolicyGrpcService implements PolicyService {
         if (a != null && a.throttledAt(now)) {
             tier = policies.throttledTier();
         }
-        int perDay = policies.policyFor(tier).generationsPerDay();
+        int perDay = tiers.policyFor(tier).generationsPerDay();
         Standing.Builder out = Standing.newBuilder()
                 .setAccountId(accountId)
                 .setTier(tier)

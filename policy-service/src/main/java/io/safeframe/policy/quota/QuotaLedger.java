@@ -8,7 +8,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import io.safeframe.policy.tier.UsagePolicies;
-import io.safeframe.policy.tier.UsagePolicies.UsagePolicy;
+import io.safeframe.policy.tier.TierCatalogue;
+import io.safeframe.policy.tier.TierCatalogue.UsageLimits;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -31,10 +32,12 @@ public class QuotaLedger {
 
     private final Pool pool;
     private final UsagePolicies policies;
+    private final TierCatalogue tiers;
 
-    public QuotaLedger(Pool pool, UsagePolicies policies) {
+    public QuotaLedger(Pool pool, UsagePolicies policies, TierCatalogue tiers) {
         this.pool = pool;
         this.policies = policies;
+        this.tiers = tiers;
     }
 
     public Uni<Reservation> reserve(String accountId, int videoSeconds, String idempotencyKey, String correlationId) {
@@ -66,7 +69,7 @@ public class QuotaLedger {
                     }
                     Row row = rows.iterator().next();
                     String tier = row.getString("tier");
-                    int remaining = Math.max(0, policies.policyFor(tier).generationsPerDay() - row.getInteger("used"));
+                    int remaining = Math.max(0, tiers.policyFor(tier).generationsPerDay() - row.getInteger("used"));
                     return Reservation.granted(row.getUUID("reservation_id").toString(), tier, remaining,
                             row.getOffsetDateTime("expires_at").toInstant());
                 });
@@ -82,7 +85,7 @@ public class QuotaLedger {
                     OffsetDateTime throttledUntil = account.getOffsetDateTime("throttled_until");
                     boolean throttled = throttledUntil != null && throttledUntil.toInstant().isAfter(now);
                     String effectiveTier = throttled ? policies.throttledTier() : tier;
-                    UsagePolicy policy = policies.policyFor(effectiveTier);
+                    UsageLimits policy = tiers.policyFor(effectiveTier);
                     String standingRefusal = standingRefusal(account, now);
                     if (standingRefusal != null) {
                         return refuse(tier, 0, "ACCOUNT_" + account.getString("state"), standingRefusal);
@@ -116,7 +119,7 @@ public class QuotaLedger {
         return null;
     }
 
-    private Uni<Integer> takeDay(SqlConnection conn, String accountId, LocalDate day, UsagePolicy policy, String tier) {
+    private Uni<Integer> takeDay(SqlConnection conn, String accountId, LocalDate day, UsageLimits policy, String tier) {
         return conn.preparedQuery("insert into quota_day (account_id, day) values ($1, $2) on conflict do nothing")
                 .execute(Tuple.of(accountId, day))
                 .chain(() -> conn.preparedQuery(
@@ -127,7 +130,7 @@ public class QuotaLedger {
                                 + policy.generationsPerDay() + " generations per day; none are left today"));
     }
 
-    private Uni<Void> takeMinute(SqlConnection conn, String accountId, OffsetDateTime minute, UsagePolicy policy, String tier) {
+    private Uni<Void> takeMinute(SqlConnection conn, String accountId, OffsetDateTime minute, UsageLimits policy, String tier) {
         return conn.preparedQuery("insert into quota_minute (account_id, minute) values ($1, $2) on conflict do nothing")
                 .execute(Tuple.of(accountId, minute))
                 .chain(() -> conn.preparedQuery(
@@ -138,7 +141,7 @@ public class QuotaLedger {
                                 + " generations per minute; try again in a minute"));
     }
 
-    private Uni<Void> takeConcurrent(SqlConnection conn, String accountId, UsagePolicy policy, String tier, int usedToday) {
+    private Uni<Void> takeConcurrent(SqlConnection conn, String accountId, UsageLimits policy, String tier, int usedToday) {
         return conn.preparedQuery("update account set in_flight = in_flight + 1 where account_id = $1 and in_flight < $2")
                 .execute(Tuple.of(accountId, policy.concurrentJobs()))
                 .chain(rows -> rows.rowCount() == 1 ? Uni.createFrom().voidItem()

@@ -5,7 +5,7 @@ import java.util.Map;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Tiers and their usage policies, from application.properties (a ConfigMap in Kubernetes). */
+/** Tiers and their usage policies as configured at start; {@link TierCatalogue} holds the ones in force. */
 @ConfigMapping(prefix = "safeframe.usage")
 public interface UsagePolicies {
 
@@ -30,13 +30,5 @@ public interface UsagePolicies {
         int maxVideoSeconds();
 
         int concurrentJobs();
-    }
-
-    default UsagePolicy policyFor(String tier) {
-        UsagePolicy policy = tiers().get(tier);
-        if (policy == null) {
-            throw new IllegalStateException("no usage policy configured for tier '" + tier + "'");
-        }
-        return policy;
     }
 }

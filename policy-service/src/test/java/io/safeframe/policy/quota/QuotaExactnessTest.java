@@ -47,6 +47,9 @@ class QuotaExactnessTest {
     @Inject
     Vertx vertx;
 
+    @Inject
+    io.safeframe.policy.tier.TierCatalogue tiers;
+
     @Test
     void twoReplicasNeverOverGrant() {
         String account = "exact-" + UUID.randomUUID();
@@ -58,7 +61,7 @@ class QuotaExactnessTest {
                 .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(5432)
                         .setDatabase("safeframe_policy_test").setUser("postgres"))
                 .using(vertx).build();
-        QuotaLedger secondReplica = new QuotaLedger(secondPool, policies);
+        QuotaLedger secondReplica = new QuotaLedger(secondPool, policies, tiers);
         try {
             AtomicInteger granted = new AtomicInteger();
             AtomicInteger refused = new AtomicInteger();
