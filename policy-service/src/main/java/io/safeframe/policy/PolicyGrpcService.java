@@ -149,11 +149,22 @@ public class PolicyGrpcService implements PolicyService {
                 keys.promptHmac(event.getPromptToHash()), event.getAttributesMap()));
         String signal = UsageAnomalyDetector.signalFor(event.getAction(), decision);
         return appended.chain(entry -> {
+            AuditReceipt.Builder receipt = AuditReceipt.newBuilder().setSequence(entry.seq()).setEventHash(entry.eventHash());
             Uni<Void> watch = account == null || signal == null ? Uni.createFrom().voidItem()
                     : anomalies.observe(account, signal, Instant.now())
-                            .chain(flag -> flag == null ? Uni.createFrom().voidItem() : auditFlag(ctx, flag));
-            return watch.replaceWith(AuditReceipt.newBuilder().setSequence(entry.seq()).setEventHash(entry.eventHash()).build());
+                            .chain(flag -> flag == null ? Uni.createFrom().voidItem()
+                                    : auditFlag(ctx, flag).invoke(() -> receipt.setAnomaly(anomalyVerdict(flag))));
+            return watch.map(v -> receipt.build());
         });
+    }
+
+    /** A flag as a REVIEW verdict for report-service; z of 10 or more counts as certain. */
+    private static io.safeframe.api.v1.Verdict anomalyVerdict(UsageAnomalyDetector.Flag flag) {
+        return io.safeframe.api.v1.Verdict.newBuilder().setDecision(Decision.REVIEW).setSource("policy")
+                .setRuleId("anomaly:" + flag.signal()).setReason(flag.reason()).setVerdictId(flag.flagId())
+                .addCategories(io.safeframe.api.v1.CategoryScore.newBuilder().setCategory("usage_anomaly")
+                        .setScore(Math.min(1.0, flag.zScore() / 10.0)))
+                .build();
     }
 
     private Uni<Void> auditFlag(RequestContext ctx, UsageAnomalyDetector.Flag flag) {

@@ -22,6 +22,10 @@ import io.safeframe.api.v1.ScreenRequest;
 import io.safeframe.api.v1.ScreenResponse;
 import io.safeframe.gateway.internal.GuardClient;
 import io.safeframe.gateway.internal.PolicyClient;
+import io.safeframe.gateway.internal.ReportClient;
+import io.safeframe.api.v1.EnqueueRequest;
+import io.safeframe.api.v1.Target;
+import io.safeframe.api.v1.TargetKind;
 import io.safeframe.gateway.problem.ApiException;
 import io.safeframe.gateway.problem.SafetyServiceUnavailable;
 import io.smallrye.mutiny.Uni;
@@ -34,15 +38,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class GenerationService {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(GenerationService.class);
+
     private final PolicyClient policy;
     private final GuardClient guard;
+    private final ReportClient reports;
     private final ObjectMapper json;
     private final int retryAfterSeconds;
 
-    public GenerationService(PolicyClient policy, GuardClient guard, ObjectMapper json,
+    public GenerationService(PolicyClient policy, GuardClient guard, ReportClient reports, ObjectMapper json,
             @ConfigProperty(name = "safeframe.fail-closed.retry-after-seconds", defaultValue = "5") int retryAfterSeconds) {
         this.policy = policy;
         this.guard = guard;
+        this.reports = reports;
         this.json = json;
         this.retryAfterSeconds = retryAfterSeconds;
     }
@@ -133,7 +141,9 @@ public class GenerationService {
                         .setReason("prompt blocked").build())
                 : Uni.createFrom().voidItem();
         return policy.audit(event)
+                .call(receipt -> receipt.hasAnomaly() ? flagAccount(ctx, receipt.getAnomaly()) : Uni.createFrom().voidItem())
                 .chain(() -> reservation)
+                .chain(() -> next == JobState.HELD_FOR_REVIEW ? openCase(ctx, job, screened.getVerdict()) : Uni.createFrom().voidItem())
                 .chain(() -> update(job.jobId, j -> {
                     List<VerdictView> verdicts = new ArrayList<>(read(j.verdicts));
                     verdicts.add(VerdictView.of(screened.getVerdict()));
@@ -141,6 +151,26 @@ public class GenerationService {
                     // the prompt stays: the generator needs it on ALLOW, the moderator and the appeal on REVIEW/BLOCK
                     j.state = next;
                 }));
+    }
+
+    /**
+     * A held prompt must reach a human: without its case the job would wait forever, so when report-service
+     * cannot take it the job fails like any unavailable safety step (quota back, retry hint).
+     */
+    private Uni<Void> openCase(RequestContext ctx, GenerationJob job, io.safeframe.api.v1.Verdict verdict) {
+        EnqueueRequest request = EnqueueRequest.newBuilder().setContext(ctx).setMachineVerdict(verdict)
+                .setTarget(Target.newBuilder().setKind(TargetKind.PROMPT).setId(job.jobId.toString()).setOwnerAccountId(job.accountId))
+                .build();
+        return reports.enqueue(request).replaceWithVoid()
+                .onFailure(SafetyServiceUnavailable.class).call(f -> fail(ctx, job, (SafetyServiceUnavailable) f));
+    }
+
+    /** Anomalous usage opens an account case; the user's request does not fail over it. */
+    private Uni<Void> flagAccount(RequestContext ctx, io.safeframe.api.v1.Verdict anomaly) {
+        EnqueueRequest request = EnqueueRequest.newBuilder().setContext(ctx).setMachineVerdict(anomaly)
+                .setTarget(Target.newBuilder().setKind(TargetKind.ACCOUNT).setId(ctx.getAccountId())).build();
+        return reports.enqueue(request).replaceWithVoid().onFailure().invoke(f -> LOG.warnf("anomaly flag %s for %s not queued: %s",
+                anomaly.getVerdictId(), ctx.getAccountId(), f.toString())).onFailure().recoverWithNull();
     }
 
     Uni<GenerationJob> update(UUID id, java.util.function.Consumer<GenerationJob> change) {

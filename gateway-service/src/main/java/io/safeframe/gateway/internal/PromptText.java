@@ -9,22 +9,30 @@ public final class PromptText {
     }
 
     public static String require(String prompt, int maxChars) {
-        if (prompt == null || prompt.isBlank()) {
-            throw ApiException.badRequest("prompt must not be empty");
-        }
-        if (prompt.length() > maxChars) {
+        if (prompt != null && prompt.length() > maxChars) {
             throw new ApiException(413, "prompt-too-long", "Prompt too long",
                     "prompt has " + prompt.length() + " characters; the limit is " + maxChars);
+        }
+        return requireText(prompt, "prompt", maxChars);
+    }
+
+    /** Any free-text field: present, at most maxChars, well-formed Unicode; 400 otherwise. */
+    public static String requireText(String prompt, String field, int maxChars) {
+        if (prompt == null || prompt.isBlank()) {
+            throw ApiException.badRequest(field + " must not be empty");
+        }
+        if (prompt.length() > maxChars) {
+            throw ApiException.badRequest(field + " has " + prompt.length() + " characters; the limit is " + maxChars);
         }
         for (int i = 0; i < prompt.length(); i++) {
             char c = prompt.charAt(i);
             if (Character.isHighSurrogate(c)) {
                 if (i + 1 >= prompt.length() || !Character.isLowSurrogate(prompt.charAt(i + 1))) {
-                    throw ApiException.badRequest("prompt contains invalid Unicode (unpaired surrogate at " + i + ")");
+                    throw ApiException.badRequest(field + " contains invalid Unicode (unpaired surrogate at " + i + ")");
                 }
                 i++;
             } else if (Character.isLowSurrogate(c)) {
-                throw ApiException.badRequest("prompt contains invalid Unicode (unpaired surrogate at " + i + ")");
+                throw ApiException.badRequest(field + " contains invalid Unicode (unpaired surrogate at " + i + ")");
             }
         }
         return prompt;

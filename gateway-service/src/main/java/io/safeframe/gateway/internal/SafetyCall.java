@@ -32,6 +32,10 @@ public final class SafetyCall {
     }
 
     static boolean isUnavailable(Throwable f) {
+        if (f instanceof io.safeframe.gateway.problem.ApiException) {
+            // the service answered; its answer is already an HTTP problem
+            return false;
+        }
         if (f instanceof StatusRuntimeException sre) {
             Status.Code code = sre.getStatus().getCode();
             return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.UNKNOWN

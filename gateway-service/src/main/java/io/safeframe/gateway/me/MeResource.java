@@ -33,11 +33,14 @@ import jakarta.ws.rs.core.MediaType;
 public class MeResource {
 
     private final PolicyClient policy;
+    private final io.safeframe.gateway.internal.ReportClient reports;
     private final GenerationService generations;
     private final SecurityIdentity identity;
 
-    public MeResource(PolicyClient policy, GenerationService generations, SecurityIdentity identity) {
+    public MeResource(PolicyClient policy, io.safeframe.gateway.internal.ReportClient reports, GenerationService generations,
+            SecurityIdentity identity) {
         this.policy = policy;
+        this.reports = reports;
         this.generations = generations;
         this.identity = identity;
     }
@@ -66,6 +69,13 @@ public class MeResource {
             });
             return out;
         });
+    }
+
+    @GET
+    @Path("/notices")
+    @Operation(summary = "Statements of reasons for decisions about the caller, outcomes of their reports and appeals")
+    public Uni<List<Map<String, Object>>> notices(@HeaderParam(CorrelationId.HEADER) String correlationId) {
+        return reports.notices(ctx(correlationId)).map(list -> io.safeframe.gateway.report.ReportViews.notices(list.getNoticesList()));
     }
 
     @GET

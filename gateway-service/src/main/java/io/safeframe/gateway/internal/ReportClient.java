@@ -1,0 +1,145 @@
+package io.safeframe.gateway.internal;
+
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.safeframe.api.v1.AppealList;
+import io.safeframe.api.v1.AppealRecord;
+import io.safeframe.api.v1.AppealRequest;
+import io.safeframe.api.v1.CaseDetail;
+import io.safeframe.api.v1.CaseRef;
+import io.safeframe.api.v1.CaseRequest;
+import io.safeframe.api.v1.ClaimRequest;
+import io.safeframe.api.v1.ContentStatus;
+import io.safeframe.api.v1.DecideRequest;
+import io.safeframe.api.v1.DecisionRecord;
+import io.safeframe.api.v1.EnqueueRequest;
+import io.safeframe.api.v1.FileReportRequest;
+import io.safeframe.api.v1.JsonLine;
+import io.safeframe.api.v1.MutinyReportServiceGrpc.MutinyReportServiceStub;
+import io.safeframe.api.v1.NoticeList;
+import io.safeframe.api.v1.NoticesRequest;
+import io.safeframe.api.v1.QueueList;
+import io.safeframe.api.v1.QueuesRequest;
+import io.safeframe.api.v1.RequestContext;
+import io.safeframe.api.v1.ResolveAppealRequest;
+import io.safeframe.api.v1.Target;
+import io.safeframe.api.v1.TransparencyRequest;
+import io.safeframe.gateway.problem.ApiException;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * report-service as the gateway sees it. Nothing here retries: filing, deciding and appealing are not
+ * idempotent, and a duplicate is refused by the service anyway. The service's own refusals become the
+ * matching HTTP problems; "no answer" becomes 503 like every safety call.
+ */
+@ApplicationScoped
+public class ReportClient {
+
+    private static final String SERVICE = "report-service";
+
+    @GrpcClient("report")
+    MutinyReportServiceStub report;
+
+    private MutinyReportServiceStub stub(RequestContext ctx) {
+        return SafetyCall.withCorrelation(report, ctx);
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS, skipOn = ApiException.class)
+    public Uni<CaseRef> file(FileReportRequest request) {
+        return call(stub(request.getContext()).fileReport(request));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS, skipOn = ApiException.class)
+    public Uni<CaseRef> enqueue(EnqueueRequest request) {
+        return call(stub(request.getContext()).enqueue(request));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<QueueList> queues(RequestContext ctx) {
+        return call(stub(ctx).listQueues(QueuesRequest.newBuilder().setContext(ctx).build()));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<CaseDetail> claim(RequestContext ctx, String queue, int leaseSeconds) {
+        return call(stub(ctx).claimNext(ClaimRequest.newBuilder().setContext(ctx).setQueue(queue).setLeaseSeconds(leaseSeconds).build()));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<CaseRef> release(RequestContext ctx, String caseId) {
+        return call(stub(ctx).releaseCase(CaseRequest.newBuilder().setContext(ctx).setCaseId(caseId).build()));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<CaseDetail> get(RequestContext ctx, String caseId) {
+        return call(stub(ctx).getCase(CaseRequest.newBuilder().setContext(ctx).setCaseId(caseId).build()));
+    }
+
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    public Uni<DecisionRecord> decide(DecideRequest request) {
+        return call(stub(request.getContext()).decide(request));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<AppealRecord> appeal(AppealRequest request) {
+        return call(stub(request.getContext()).appeal(request));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<AppealList> appeals(RequestContext ctx) {
+        return call(stub(ctx).listAppeals(QueuesRequest.newBuilder().setContext(ctx).build()));
+    }
+
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    public Uni<AppealRecord> resolve(ResolveAppealRequest request) {
+        return call(stub(request.getContext()).resolveAppeal(request));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<NoticeList> notices(RequestContext ctx) {
+        return call(stub(ctx).listNotices(NoticesRequest.newBuilder().setContext(ctx).setAccountId(ctx.getAccountId()).build()));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<ContentStatus> contentStatus(RequestContext ctx, String contentId) {
+        return call(stub(ctx).getContentStatus(Target.newBuilder().setId(contentId).build()));
+    }
+
+    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
+    public Uni<List<String>> statements(TransparencyRequest request) {
+        return call(stub(request.getContext()).exportStatements(request).map(JsonLine::getJson).collect().asList());
+    }
+
+    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
+    public Uni<String> transparencyReport(TransparencyRequest request) {
+        return call(stub(request.getContext()).transparencyReport(request).map(JsonLine::getJson));
+    }
+
+    private static <T> Uni<T> call(Uni<T> call) {
+        return SafetyCall.failClosed(call.onFailure(StatusRuntimeException.class).transform(ReportClient::refusal), SERVICE);
+    }
+
+    /** The service's business refusals as HTTP problems; anything else stays a failure (→ 503). */
+    static Throwable refusal(Throwable f) {
+        Status status = ((StatusRuntimeException) f).getStatus();
+        String detail = status.getDescription();
+        return switch (status.getCode()) {
+            case INVALID_ARGUMENT -> new ApiException(422, "invalid-request", "The request cannot be processed", detail);
+            case NOT_FOUND -> ApiException.notFound(detail);
+            case FAILED_PRECONDITION -> new ApiException(409, "conflict", "Not possible in the current state", detail);
+            case ALREADY_EXISTS -> new ApiException(409, "duplicate", "Already done", detail);
+            case PERMISSION_DENIED -> new ApiException(403, "forbidden", "Not allowed", detail);
+            case RESOURCE_EXHAUSTED -> new ApiException(429, "rate-limited", "Too many requests", detail);
+            default -> f;
+        };
+    }
+}

@@ -1,0 +1,141 @@
+package io.safeframe.gateway.moderation;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.safeframe.api.v1.Action;
+import io.safeframe.api.v1.DecideRequest;
+import io.safeframe.api.v1.RequestContext;
+import io.safeframe.api.v1.ResolveAppealRequest;
+import io.safeframe.api.v1.StatementOfReasons;
+import io.safeframe.gateway.internal.CorrelationId;
+import io.safeframe.gateway.internal.PromptText;
+import io.safeframe.gateway.internal.ReportClient;
+import io.safeframe.gateway.problem.ApiException;
+import io.safeframe.gateway.report.ReportBodies.DecisionBody;
+import io.safeframe.gateway.report.ReportBodies.ResolutionBody;
+import io.safeframe.gateway.report.ReportViews;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * Trust & safety work: queues, claims (leases), decisions with statements of reasons, appeals. The acting
+ * moderator is always the token's subject; the rules that depend on data (only the claim holder decides, the
+ * decider never reviews the appeal) are report-service's.
+ */
+@Path("/v1/moderation")
+@Tag(name = "moderation")
+@RolesAllowed({ "moderator", "admin" })
+@Produces(MediaType.APPLICATION_JSON)
+public class ModerationResource {
+
+    private static final Set<String> GROUND_TYPES = Set.of("ILLEGAL_CONTENT", "INCOMPATIBLE_WITH_TERMS");
+
+    private final ReportClient reports;
+    private final SecurityIdentity identity;
+
+    public ModerationResource(ReportClient reports, SecurityIdentity identity) {
+        this.reports = reports;
+        this.identity = identity;
+    }
+
+    @GET
+    @Path("/queues")
+    @Operation(summary = "Queues per category: open, claimed, SLA breached, oldest case")
+    public Uni<List<Map<String, Object>>> queues(@HeaderParam(CorrelationId.HEADER) String correlationId) {
+        return reports.queues(ctx(correlationId)).map(q -> q.getQueuesList().stream().map(ReportViews::queue).toList());
+    }
+
+    @POST
+    @Path("/queues/{queue}/claim")
+    @Operation(summary = "Claim the highest-priority case of a queue ('all' for any) with a lease; 404 when the queue is empty")
+    public Uni<Map<String, Object>> claim(@PathParam("queue") String queue, @QueryParam("leaseSeconds") @DefaultValue("0") int leaseSeconds,
+            @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        return reports.claim(ctx(correlationId), "all".equals(queue) ? "" : queue, leaseSeconds).map(ReportViews::caseDetail);
+    }
+
+    @GET
+    @Path("/cases/{id}")
+    @Operation(summary = "A case with its reports, machine verdict, the account's history and the decision")
+    public Uni<Map<String, Object>> get(@PathParam("id") String id, @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        return reports.get(ctx(correlationId), id).map(ReportViews::caseDetail);
+    }
+
+    @POST
+    @Path("/cases/{id}/release")
+    @Operation(summary = "Give a claimed case back to its queue")
+    public Uni<Map<String, Object>> release(@PathParam("id") String id, @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        return reports.release(ctx(correlationId), id).map(ReportViews::caseRef);
+    }
+
+    @POST
+    @Path("/cases/{id}/decision")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Decide a case you hold; the statement of reasons goes to the user, sanctions to policy-service. "
+            + "409 when you do not hold the claim, it expired, or the case changed (caseVersion)")
+    public Uni<Map<String, Object>> decide(@PathParam("id") String id, DecisionBody body, @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        if (body == null) {
+            throw ApiException.badRequest("a JSON body is required");
+        }
+        Action action;
+        try {
+            action = Action.valueOf(body.action() == null ? "" : body.action());
+        } catch (IllegalArgumentException e) {
+            action = Action.UNRECOGNIZED;
+        }
+        if (action == Action.UNRECOGNIZED || action == Action.ACTION_UNSPECIFIED) {
+            throw ApiException.badRequest("action must be one of NO_ACTION, REMOVE_CONTENT, AGE_RESTRICT, STRIKE, SUSPEND_ACCOUNT, BAN_ACCOUNT");
+        }
+        if (body.groundType() != null && !GROUND_TYPES.contains(body.groundType())) {
+            throw ApiException.badRequest("groundType must be one of " + GROUND_TYPES);
+        }
+        StatementOfReasons statement = StatementOfReasons.newBuilder()
+                .setFacts(PromptText.requireText(body.facts(), "facts", 5000))
+                .setGround(PromptText.requireText(body.ground(), "ground", 1000))
+                .setGroundType(body.groundType() == null ? "" : body.groundType()).build();
+        DecideRequest request = DecideRequest.newBuilder().setContext(ctx(correlationId)).setCaseId(id).setAction(action)
+                .setSuspensionSeconds(body.suspensionSeconds() == null ? 0 : body.suspensionSeconds()).setStatement(statement)
+                .setCaseVersion(body.caseVersion() == null ? 0 : body.caseVersion()).build();
+        return reports.decide(request).map(ReportViews::decision);
+    }
+
+    @GET
+    @Path("/appeals")
+    @Operation(summary = "Pending appeals, oldest first")
+    public Uni<List<Map<String, Object>>> appeals(@HeaderParam(CorrelationId.HEADER) String correlationId) {
+        return reports.appeals(ctx(correlationId)).map(a -> a.getAppealsList().stream().map(ReportViews::appeal).toList());
+    }
+
+    @POST
+    @Path("/appeals/{id}/resolution")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Uphold or reverse; 403 for the moderator who took the decision. A reversal lifts sanctions and restores content")
+    public Uni<Map<String, Object>> resolve(@PathParam("id") String id, ResolutionBody body, @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        if (body == null || !("REVERSE".equals(body.outcome()) || "UPHOLD".equals(body.outcome()))) {
+            throw ApiException.badRequest("outcome must be REVERSE or UPHOLD");
+        }
+        return reports.resolve(ResolveAppealRequest.newBuilder().setContext(ctx(correlationId)).setAppealId(id)
+                .setReverse("REVERSE".equals(body.outcome())).setReason(PromptText.requireText(body.reason(), "reason", 5000)).build())
+                .map(ReportViews::appeal);
+    }
+
+    private RequestContext ctx(String correlationId) {
+        String me = identity.getPrincipal().getName();
+        return RequestContext.newBuilder().setActor(me).setCorrelationId(correlationId).build();
+    }
+}

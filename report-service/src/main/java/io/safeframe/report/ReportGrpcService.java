@@ -1,0 +1,140 @@
+package io.safeframe.report;
+
+import io.quarkus.grpc.GrpcService;
+import io.safeframe.api.v1.AppealList;
+import io.safeframe.api.v1.AppealRecord;
+import io.safeframe.api.v1.AppealRequest;
+import io.safeframe.api.v1.CaseDetail;
+import io.safeframe.api.v1.CaseRef;
+import io.safeframe.api.v1.CaseRequest;
+import io.safeframe.api.v1.ClaimRequest;
+import io.safeframe.api.v1.ContentStatus;
+import io.safeframe.api.v1.DecideRequest;
+import io.safeframe.api.v1.DecisionRecord;
+import io.safeframe.api.v1.EnqueueRequest;
+import io.safeframe.api.v1.FileReportRequest;
+import io.safeframe.api.v1.JsonLine;
+import io.safeframe.api.v1.NoticeList;
+import io.safeframe.api.v1.NoticesRequest;
+import io.safeframe.api.v1.QueueList;
+import io.safeframe.api.v1.QueuesRequest;
+import io.safeframe.api.v1.ReportService;
+import io.safeframe.api.v1.ResolveAppealRequest;
+import io.safeframe.api.v1.Target;
+import io.safeframe.api.v1.TransparencyRequest;
+import io.safeframe.report.appeal.Appeals;
+import io.safeframe.report.decision.Decisions;
+import io.safeframe.report.intake.ReportIntake;
+import io.safeframe.report.notice.Notices;
+import io.safeframe.report.queue.CaseQueue;
+import io.safeframe.report.transparency.TransparencyExports;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The gRPC edge. Who may call what (user, moderator, admin) is decided by the gateway from the token; this
+ * service trusts context.actor as the gateway set it and enforces the rules that depend on data: only the
+ * claim holder decides, only the affected account or a reporter appeals, the decider never reviews the appeal.
+ */
+@GrpcService
+public class ReportGrpcService implements ReportService {
+
+    private final ReportIntake intake;
+    private final CaseQueue queue;
+    private final Decisions decisions;
+    private final Appeals appeals;
+    private final Notices notices;
+    private final TransparencyExports transparency;
+    private final Pool pool;
+
+    public ReportGrpcService(ReportIntake intake, CaseQueue queue, Decisions decisions, Appeals appeals, Notices notices,
+            TransparencyExports transparency, Pool pool) {
+        this.intake = intake;
+        this.queue = queue;
+        this.decisions = decisions;
+        this.appeals = appeals;
+        this.notices = notices;
+        this.transparency = transparency;
+        this.pool = pool;
+    }
+
+    @Override
+    public Uni<CaseRef> fileReport(FileReportRequest request) {
+        return Uni.createFrom().deferred(() -> intake.file(request));
+    }
+
+    @Override
+    public Uni<CaseRef> enqueue(EnqueueRequest request) {
+        return Uni.createFrom().deferred(() -> intake.enqueue(request));
+    }
+
+    @Override
+    public Uni<DecisionRecord> decide(DecideRequest request) {
+        return Uni.createFrom().deferred(() -> decisions.decide(request));
+    }
+
+    @Override
+    public Uni<AppealRecord> appeal(AppealRequest request) {
+        return Uni.createFrom().deferred(() -> appeals.file(request));
+    }
+
+    @Override
+    public Uni<QueueList> listQueues(QueuesRequest request) {
+        return queue.queues();
+    }
+
+    @Override
+    public Uni<CaseDetail> claimNext(ClaimRequest request) {
+        return Uni.createFrom().deferred(() -> queue.claimNext(request.getContext(), request.getQueue(), request.getLeaseSeconds()));
+    }
+
+    @Override
+    public Uni<CaseRef> releaseCase(CaseRequest request) {
+        return Uni.createFrom().deferred(() -> queue.release(request.getContext(), request.getCaseId()));
+    }
+
+    @Override
+    public Uni<CaseDetail> getCase(CaseRequest request) {
+        return Uni.createFrom().deferred(() -> queue.get(request.getCaseId()));
+    }
+
+    @Override
+    public Uni<AppealList> listAppeals(QueuesRequest request) {
+        return appeals.pending();
+    }
+
+    @Override
+    public Uni<AppealRecord> resolveAppeal(ResolveAppealRequest request) {
+        return Uni.createFrom().deferred(() -> appeals.resolve(request));
+    }
+
+    @Override
+    public Uni<NoticeList> listNotices(NoticesRequest request) {
+        return Uni.createFrom().deferred(() -> notices.of(Refusal.requireText(request.getAccountId(), "account_id", 200)));
+    }
+
+    @Override
+    public Uni<ContentStatus> getContentStatus(Target request) {
+        return Uni.createFrom().deferred(() -> pool.preparedQuery("select status, decision_id from content_status where target_id = $1")
+                .execute(Tuple.of(Refusal.requireText(request.getId(), "id", 200)))
+                .map(rows -> {
+                    ContentStatus.Builder b = ContentStatus.newBuilder().setTargetId(request.getId()).setStatus("VISIBLE");
+                    rows.forEach(r -> b.setStatus(r.getString("status")).setDecisionId(String.valueOf(r.getUUID("decision_id"))));
+                    return b.build();
+                }));
+    }
+
+    @Override
+    public Multi<JsonLine> exportStatements(TransparencyRequest request) {
+        return Multi.createFrom().deferred(() -> transparency.statements(TransparencyExports.range(request)))
+                .map(json -> JsonLine.newBuilder().setJson(json).build());
+    }
+
+    @Override
+    public Uni<JsonLine> transparencyReport(TransparencyRequest request) {
+        return Uni.createFrom().deferred(() -> transparency.report(TransparencyExports.range(request)))
+                .map(json -> JsonLine.newBuilder().setJson(json).build());
+    }
+}

@@ -1,0 +1,60 @@
+package io.safeframe.report.queue;
+
+import java.time.OffsetDateTime;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import io.safeframe.api.v1.CaseDetail;
+import io.safeframe.api.v1.CaseRef;
+import io.safeframe.api.v1.Target;
+import io.safeframe.api.v1.TargetKind;
+import io.safeframe.api.v1.Verdict;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Row;
+
+/** report_case rows as API messages. */
+public final class CaseRows {
+
+    private CaseRows() {
+    }
+
+    public static CaseRef ref(Row row, boolean merged) {
+        return CaseRef.newBuilder().setCaseId(row.getUUID("case_id").toString()).setReportCount(row.getInteger("report_count"))
+                .setState(row.getString("state")).setPriority(row.getDouble("priority")).setMerged(merged)
+                .setVersion(row.getLong("version")).build();
+    }
+
+    /** The case itself; reports, history and decision are added by the caller. */
+    public static CaseDetail.Builder detail(Row row) {
+        Target.Builder target = Target.newBuilder().setKind(TargetKind.valueOf(row.getString("target_kind")))
+                .setId(row.getString("target_id")).setViews(row.getLong("views"));
+        if (row.getString("owner_account") != null) {
+            target.setOwnerAccountId(row.getString("owner_account"));
+        }
+        OffsetDateTime due = row.getOffsetDateTime("sla_due_at");
+        CaseDetail.Builder b = CaseDetail.newBuilder().setRef(ref(row, false)).setTarget(target)
+                .setCategory(row.getString("category")).setQueue(row.getString("queue")).setSource(row.getString("source"))
+                .setCreatedAt(text(row.getOffsetDateTime("created_at"))).setSlaDueAt(text(due))
+                .setSlaBreached(row.getOffsetDateTime("decided_at") == null ? due.isBefore(OffsetDateTime.now())
+                        : row.getOffsetDateTime("decided_at").isAfter(due));
+        if (row.getString("claimed_by") != null) {
+            b.setClaimedBy(row.getString("claimed_by"));
+        }
+        if (row.getOffsetDateTime("lease_until") != null) {
+            b.setLeaseUntil(text(row.getOffsetDateTime("lease_until")));
+        }
+        Buffer verdict = row.getBuffer("machine_verdict");
+        if (verdict != null) {
+            try {
+                b.setMachineVerdict(Verdict.parseFrom(verdict.getBytes()));
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("stored machine verdict unreadable", e);
+            }
+        }
+        return b;
+    }
+
+    public static String text(OffsetDateTime t) {
+        return t == null ? "" : t.toInstant().toString();
+    }
+}

@@ -1,0 +1,98 @@
+package io.safeframe.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Starts a real, packaged Safeframe service (built earlier in the reactor) as its own process with the test
+ * profile (its own *_test database), so tests of another service talk to it over real gRPC — no mock.
+ */
+public abstract class PackagedService implements QuarkusTestResourceLifecycleManager {
+
+    private Process process;
+
+    /** Module directory name, e.g. "policy-service". */
+    protected abstract String module();
+
+    protected abstract int port();
+
+    /** The calling service's gRPC client name for this service, e.g. "policy". */
+    protected abstract String clientName();
+
+    /** Extra -D options, e.g. where this service finds the services it calls. */
+    protected List<String> options() {
+        return List.of();
+    }
+
+    @Override
+    public Map<String, String> start() {
+        Path dir = Path.of("..", module()).toAbsolutePath().normalize();
+        Path jar = dir.resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(module() + " is not packaged at " + jar + "; build the whole reactor (./mvnw verify)");
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port()));
+        command.addAll(options());
+        command.addAll(List.of("-jar", jar.toString()));
+        try {
+            File log = dir.resolve("target/" + module() + "-for-tests-" + port() + ".log").toFile();
+            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log).start();
+            waitReady(log);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start " + module(), e);
+        }
+        String client = "quarkus.grpc.clients." + clientName();
+        return Map.of(client + ".port", Integer.toString(port()), client + ".test-port", Integer.toString(port()));
+    }
+
+    private void waitReady(File log) throws IOException {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(module() + " exited: " + Files.readString(log.toPath()));
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException | InterruptedException e) {
+                // not listening yet
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException(module() + " not ready within 90 s; see " + log);
+    }
+
+    @Override
+    public void stop() {
+        if (process != null) {
+            process.destroy();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

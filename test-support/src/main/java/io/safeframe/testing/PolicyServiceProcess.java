@@ -1,0 +1,22 @@
+package io.safeframe.testing;
+
+/** policy-service on 9181 (quotas, sanctions, audit log). */
+public class PolicyServiceProcess extends PackagedService {
+
+    public static final int PORT = 9181;
+
+    @Override
+    protected String module() {
+        return "policy-service";
+    }
+
+    @Override
+    protected int port() {
+        return PORT;
+    }
+
+    @Override
+    protected String clientName() {
+        return "policy";
+    }
+}
