@@ -136,6 +136,11 @@ public class HashBanks {
         return snapshot.entriesPerLabel().getOrDefault(bank + "/" + label, 0);
     }
 
+    /** Changes whenever any bank changes; part of the classification cache key. */
+    public long generation() {
+        return snapshot.generation();
+    }
+
     public long indexedHashes() {
         return snapshot.index().size();
     }

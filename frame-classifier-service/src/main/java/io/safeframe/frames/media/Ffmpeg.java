@@ -46,7 +46,10 @@ public final class Ffmpeg {
         Result r = run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
                 "stream=codec_name,width,height,pix_fmt,avg_frame_rate:format=format_name,duration", "-of", "json", file.toString()), null);
         if (r.exit != 0) {
-            throw new MediaException("not a readable image or video: " + lastLine(r.stderr));
+            if (r.stderr.contains("moov atom not found")) {
+                throw new MediaException("the video is truncated: its MP4 index (moov atom) is missing");
+            }
+            throw new MediaException("not a readable image or video (ffmpeg: " + lastLine(r.stderr.replace(file.toString(), "input")) + ")");
         }
         try {
             JsonNode root = JSON.readTree(r.stdout);
@@ -82,7 +85,7 @@ public final class Ffmpeg {
                 "-pix_fmt", channels == 1 ? "gray" : "rgb24", "pipe:1"), null);
         int expected = info.width() * info.height() * channels;
         if (r.exit != 0 || r.stdout.length < expected) {
-            throw new MediaException("the image is truncated or corrupt: " + lastLine(r.stderr));
+            throw new MediaException("the image is truncated or corrupt (ffmpeg: " + lastLine(r.stderr.replace(file.toString(), "input")) + ")");
         }
         byte[] pixels = r.stdout.length == expected ? r.stdout : java.util.Arrays.copyOf(r.stdout, expected);
         return new Frame(0, 0, info.width(), info.height(), channels, pixels);
@@ -123,7 +126,8 @@ public final class Ffmpeg {
         int exit = finish(process);
         String errors = stderr.join();
         if (exit != 0 || count == 0) {
-            throw new MediaException("the video is truncated or corrupt (" + count + " frames decoded): " + lastError(errors));
+            throw new MediaException("the video is truncated or corrupt (" + count + " frames decoded; ffmpeg: "
+                    + lastError(errors.replace(file.toString(), "input")) + ")");
         }
         return count;
     }

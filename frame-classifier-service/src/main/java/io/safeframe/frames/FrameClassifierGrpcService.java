@@ -1,0 +1,154 @@
+package io.safeframe.frames;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+import io.grpc.Status;
+import io.quarkus.grpc.GrpcService;
+import io.safeframe.api.v1.Bank;
+import io.safeframe.api.v1.BankList;
+import io.safeframe.api.v1.BankMatch;
+import io.safeframe.api.v1.BankRef;
+import io.safeframe.api.v1.BanksRequest;
+import io.safeframe.api.v1.ClassifyFramesRequest;
+import io.safeframe.api.v1.ClassifyFramesResponse;
+import io.safeframe.api.v1.ClassifyVideoRequest;
+import io.safeframe.api.v1.ClassifyVideoResponse;
+import io.safeframe.api.v1.CreateBankRequest;
+import io.safeframe.api.v1.Decision;
+import io.safeframe.api.v1.FrameClassifier;
+import io.safeframe.api.v1.HashLine;
+import io.safeframe.api.v1.ImportHashesRequest;
+import io.safeframe.api.v1.ImportResult;
+import io.safeframe.api.v1.MatchHashRequest;
+import io.safeframe.api.v1.MatchList;
+import io.safeframe.api.v1.RemoveHashRequest;
+import io.safeframe.frames.bank.HashBanks;
+import io.safeframe.frames.classify.FrameAnalyzer;
+import io.safeframe.frames.classify.VideoClassifier;
+import io.safeframe.frames.media.Ffmpeg;
+import io.safeframe.frames.media.MediaException;
+import io.safeframe.frames.media.MediaInfo;
+import io.safeframe.frames.media.MediaLimits;
+import io.safeframe.frames.pdq.Pdq;
+import io.safeframe.frames.pdq.PdqHash;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * The gRPC edge. Decoding and inference are CPU work and run on worker threads, never on the event loop.
+ * Media we cannot or will not decode is INVALID_ARGUMENT with ffmpeg's reason; it never becomes ALLOW.
+ */
+@GrpcService
+public class FrameClassifierGrpcService implements FrameClassifier {
+
+    private final VideoClassifier classifier;
+    private final HashBanks banks;
+
+    public FrameClassifierGrpcService(VideoClassifier classifier, HashBanks banks) {
+        this.classifier = classifier;
+        this.banks = banks;
+    }
+
+    private interface MediaWork<T> {
+        T run() throws MediaException, java.io.IOException;
+    }
+
+    private static <T> Uni<T> onWorker(MediaWork<T> work) {
+        return Uni.createFrom().item((Supplier<T>) () -> {
+            try {
+                return work.run();
+            } catch (MediaException e) {
+                throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+            } catch (java.io.IOException e) {
+                throw Status.INTERNAL.withDescription("staging the media failed").asRuntimeException();
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    @Override
+    public Uni<ClassifyVideoResponse> classifyVideo(ClassifyVideoRequest request) {
+        return onWorker(() -> classifier.classifyVideo(request.getVideo().toByteArray()));
+    }
+
+    @Override
+    public Uni<ClassifyFramesResponse> classifyFrames(ClassifyFramesRequest request) {
+        return onWorker(() -> classifier.classifyFrames(request.getFramesList().stream()
+                .map(f -> new VideoClassifier.TimedImage(f.getImage().toByteArray(), f.getTimestampMs())).toList()));
+    }
+
+    @Override
+    public Uni<BankList> listBanks(BanksRequest request) {
+        return banks.banks().map(list -> BankList.newBuilder().addAllBanks(list.stream().map(FrameClassifierGrpcService::bank).toList())
+                .setIndexedHashes(banks.indexedHashes()).build());
+    }
+
+    @Override
+    public Uni<Bank> createBank(CreateBankRequest request) {
+        Bank b = request.getBank();
+        return guard(() -> banks.create(b.getName(), b.getCategory(), b.getDecision().name(), b.getThreshold(), b.getDescription()))
+                .map(FrameClassifierGrpcService::bank);
+    }
+
+    @Override
+    public Uni<ImportResult> importHashes(ImportHashesRequest request) {
+        String actor = request.getContext().getActor().isBlank() ? "unknown" : request.getContext().getActor();
+        return guard(() -> banks.importLines(request.getBank(), request.getLines(), actor))
+                .map(r -> ImportResult.newBuilder().setAdded(r.added()).setDuplicates(r.duplicates()).setLowQualitySkipped(r.lowQuality())
+                        .setBank(bank(r.bank())).build());
+    }
+
+    @Override
+    public Multi<HashLine> exportHashes(BankRef request) {
+        return guard(() -> banks.export(request.getBank())).onItem().transformToMulti(lines -> Multi.createFrom().iterable(lines))
+                .map(line -> HashLine.newBuilder().setLine(line).build());
+    }
+
+    @Override
+    public Uni<Bank> removeHash(RemoveHashRequest request) {
+        return guard(() -> banks.remove(request.getBank(), request.getHash())).map(FrameClassifierGrpcService::bank);
+    }
+
+    @Override
+    public Uni<MatchList> matchHash(MatchHashRequest request) {
+        return onWorker(() -> {
+            Pdq.Result query;
+            if (!request.getImage().isEmpty()) {
+                Path file = Files.createTempFile("safeframe-match-", ".bin");
+                try {
+                    Files.write(file, request.getImage().toByteArray());
+                    Ffmpeg ffmpeg = new Ffmpeg(MediaLimits.DEFAULT);
+                    MediaInfo info = ffmpeg.probe(file);
+                    query = FrameAnalyzer.pdq(ffmpeg.decodeImage(file, info));
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            } else {
+                try {
+                    query = new Pdq.Result(PdqHash.fromHex(request.getHash().toLowerCase(java.util.Locale.ROOT)), 100);
+                } catch (IllegalArgumentException e) {
+                    throw new MediaException(e.getMessage());
+                }
+            }
+            MatchList.Builder out = MatchList.newBuilder().setQueryHash(query.hash().hex()).setQueryQuality(query.quality());
+            for (HashBanks.Hit h : banks.match(query.hash())) {
+                out.addMatches(BankMatch.newBuilder().setBank(h.bank().name()).setCategory(h.bank().category())
+                        .setDecision(Decision.valueOf(h.bank().decision())).setDistance(h.distance()).setLabel(h.label()).setHash(h.hash().hex()));
+            }
+            return out.build();
+        });
+    }
+
+    private static <T> Uni<T> guard(Supplier<Uni<? extends T>> call) {
+        return Uni.createFrom().<T>deferred(call).onFailure(HashBanks.BankError.class)
+                .transform(f -> (((HashBanks.BankError) f).notFound ? Status.NOT_FOUND : Status.INVALID_ARGUMENT)
+                        .withDescription(f.getMessage()).asRuntimeException());
+    }
+
+    static Bank bank(HashBanks.BankInfo b) {
+        return Bank.newBuilder().setName(b.name()).setCategory(b.category()).setDecision(Decision.valueOf(b.decision()))
+                .setThreshold(b.threshold()).setDescription(b.description()).setSize(b.size()).build();
+    }
+}

@@ -1,0 +1,44 @@
+package io.safeframe.frames.classify;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The versioned thresholds that turn per-frame scores into a verdict (policy/classifier-policy.json). A
+ * category scores the sum of its model classes. BLOCK when at least blockMinFrames sampled frames (fewer if
+ * the video has fewer) or blockMinSeconds of sampled time are at or over block; REVIEW when any frame is at or
+ * over review.
+ */
+@RegisterForReflection
+public record ClassifierPolicy(String version, String notes, int hashQualityMin, String model, List<Category> categories) {
+
+    @RegisterForReflection
+    public record Category(String code, String name, List<String> classes, double review, double block, int blockMinFrames,
+            double blockMinSeconds) {
+    }
+
+    public static ClassifierPolicy fromClasspath() {
+        try (InputStream in = ClassifierPolicy.class.getClassLoader().getResourceAsStream("policy/classifier-policy.json")) {
+            if (in == null) {
+                throw new IllegalStateException("policy/classifier-policy.json missing");
+            }
+            ClassifierPolicy p = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(in, ClassifierPolicy.class);
+            for (Category c : p.categories()) {
+                if (c.review() <= 0 || c.review() > c.block() || c.blockMinFrames() < 1) {
+                    throw new IllegalStateException("classifier policy category " + c.code() + ": need 0 < review <= block, blockMinFrames >= 1");
+                }
+            }
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

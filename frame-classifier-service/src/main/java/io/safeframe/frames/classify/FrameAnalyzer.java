@@ -1,0 +1,59 @@
+package io.safeframe.frames.classify;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import io.safeframe.frames.bank.HashBanks;
+import io.safeframe.frames.media.Frame;
+import io.safeframe.frames.model.NsfwClassifier;
+import io.safeframe.frames.pdq.Pdq;
+import io.safeframe.frames.pdq.PdqHash;
+
+/** Hashes, classifies and bank-matches one frame. Frames under the quality floor are not matched (too flat to trust). */
+public final class FrameAnalyzer {
+
+    private final NsfwClassifier classifier;
+    private final ClassifierPolicy policy;
+    private final Function<PdqHash, List<HashBanks.Hit>> banks;
+
+    public FrameAnalyzer(NsfwClassifier classifier, ClassifierPolicy policy, Function<PdqHash, List<HashBanks.Hit>> banks) {
+        this.classifier = classifier;
+        this.policy = policy;
+        this.banks = banks;
+    }
+
+    public static Pdq.Result pdq(Frame f) {
+        byte[] px = Pdq.squash(f.pixels(), f.width(), f.height(), f.channels());
+        boolean squashed = px != f.pixels();
+        int rows = squashed ? Pdq.DOWNSAMPLE_DIMS : f.height();
+        int cols = squashed ? Pdq.DOWNSAMPLE_DIMS : f.width();
+        float[] luma = f.channels() == 1 ? Pdq.lumaFromGrey(px) : Pdq.lumaFromRgb(px, cols, rows);
+        return Pdq.hash(luma, rows, cols);
+    }
+
+    public FrameResult analyze(Frame f) {
+        Pdq.Result pdq = pdq(f);
+        float[] probabilities = classifier.classify(f);
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (ClassifierPolicy.Category c : policy.categories()) {
+            double s = 0;
+            for (String cls : c.classes()) {
+                s += probabilities[index(cls)];
+            }
+            scores.put(c.code(), s);
+        }
+        List<HashBanks.Hit> hits = pdq.quality() >= policy.hashQualityMin() ? banks.apply(pdq.hash()) : List.of();
+        return new FrameResult(f.index(), f.timestampMs(), pdq.hash(), pdq.quality(), scores, hits);
+    }
+
+    private static int index(String cls) {
+        for (int i = 0; i < NsfwClassifier.CLASSES.length; i++) {
+            if (NsfwClassifier.CLASSES[i].equals(cls)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("the model has no class " + cls);
+    }
+}

@@ -1,0 +1,167 @@
+package io.safeframe.frames.classify;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.safeframe.api.v1.CategoryScore;
+import io.safeframe.api.v1.ClassifyFramesResponse;
+import io.safeframe.api.v1.ClassifyVideoResponse;
+import io.safeframe.api.v1.FrameFinding;
+import io.safeframe.frames.bank.HashBanks;
+import io.safeframe.frames.media.Ffmpeg;
+import io.safeframe.frames.media.Frame;
+import io.safeframe.frames.media.MediaException;
+import io.safeframe.frames.media.MediaInfo;
+import io.safeframe.frames.media.MediaLimits;
+import io.safeframe.frames.model.NsfwClassifier;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Whole videos (and single images) end to end: decode with ffmpeg, sample frames (≈1 per second plus scene
+ * cuts), analyse each as it arrives (nothing but the current frame is held), aggregate into a verdict.
+ * Results are cached by content SHA-256, policy version and bank generation — a bank change re-evaluates.
+ */
+@ApplicationScoped
+public class VideoClassifier {
+
+    private static final int CACHE_SIZE = 512;
+
+    private final Ffmpeg ffmpeg = new Ffmpeg(MediaLimits.DEFAULT);
+    private final ClassifierPolicy policy = ClassifierPolicy.fromClasspath();
+    private final NsfwClassifier model = NsfwClassifier.fromClasspath();
+    private final HashBanks banks;
+    private final FrameAnalyzer analyzer;
+    private final VerdictAggregator aggregator;
+    private final Map<String, ClassifyVideoResponse> cache = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ClassifyVideoResponse> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
+
+    public VideoClassifier(HashBanks banks) {
+        this.banks = banks;
+        this.analyzer = new FrameAnalyzer(model, policy, banks::match);
+        this.aggregator = new VerdictAggregator(policy, banks::entriesWithLabel);
+    }
+
+    public ClassifierPolicy policy() {
+        return policy;
+    }
+
+    public ClassifyVideoResponse classifyVideo(byte[] media) throws MediaException {
+        if (media.length == 0) {
+            throw new MediaException("no video bytes");
+        }
+        String sha = sha256(media);
+        String key = sha + "|" + policy.version() + "|" + banks.generation();
+        synchronized (cache) {
+            ClassifyVideoResponse cached = cache.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        Path file = temp(media);
+        try {
+            MediaInfo info = ffmpeg.probe(file);
+            List<FrameResult> results = new ArrayList<>();
+            double secondsPerSample;
+            if (info.image()) {
+                results.add(analyzer.analyze(ffmpeg.decodeImage(file, info)));
+                secondsPerSample = 1;
+            } else {
+                Ffmpeg.Sampling sampling = Ffmpeg.Sampling.perSecond(info.framesPerSecond() > 0 ? info.framesPerSecond() : 25);
+                ffmpeg.sampleVideo(file, info, sampling, frame -> results.add(analyzer.analyze(frame)));
+                secondsPerSample = sampling.everyKthFrame() / (info.framesPerSecond() > 0 ? info.framesPerSecond() : 25);
+            }
+            ClassifyVideoResponse response = ClassifyVideoResponse.newBuilder()
+                    .setVerdict(aggregator.verdict(results, secondsPerSample)).addAllFrames(findings(results))
+                    .setFramesSampled(results.size()).setDurationMs(Math.round(info.durationSeconds() * 1000)).setContentSha256(sha).build();
+            synchronized (cache) {
+                cache.put(key, response);
+            }
+            return response;
+        } finally {
+            delete(file);
+        }
+    }
+
+    public record TimedImage(byte[] bytes, long timestampMs) {
+    }
+
+    public ClassifyFramesResponse classifyFrames(List<TimedImage> images) throws MediaException {
+        if (images.isEmpty()) {
+            throw new MediaException("no frames");
+        }
+        List<FrameResult> results = new ArrayList<>();
+        int index = 0;
+        for (TimedImage image : images) {
+            Path file = temp(image.bytes());
+            try {
+                MediaInfo info = ffmpeg.probe(file);
+                if (!info.image()) {
+                    throw new MediaException("frame " + index + " is not a PNG or JPEG image");
+                }
+                Frame f = ffmpeg.decodeImage(file, info);
+                results.add(analyzer.analyze(new Frame(index, image.timestampMs(), f.width(), f.height(), f.channels(), f.pixels())));
+            } catch (MediaException e) {
+                throw new MediaException("frame " + index + ": " + e.getMessage());
+            } finally {
+                delete(file);
+            }
+            index++;
+        }
+        double secondsPerSample = images.size() < 2 ? 1
+                : Math.max(0.001, (images.get(images.size() - 1).timestampMs() - images.get(0).timestampMs()) / 1000.0 / (images.size() - 1));
+        return ClassifyFramesResponse.newBuilder().setVerdict(aggregator.verdict(results, secondsPerSample)).addAllFrames(findings(results)).build();
+    }
+
+    static List<FrameFinding> findings(List<FrameResult> results) {
+        List<FrameFinding> out = new ArrayList<>();
+        for (FrameResult r : results) {
+            FrameFinding.Builder f = FrameFinding.newBuilder().setTimestampMs(r.timestampMs()).setFrameIndex(r.index())
+                    .setPdqHash(r.hash().hex()).setPdqQuality(r.quality());
+            r.scores().forEach((k, v) -> f.addScores(CategoryScore.newBuilder().setCategory(k).setScore(v)));
+            if (!r.hits().isEmpty()) {
+                HashBanks.Hit best = r.hits().get(0);
+                f.setMatchedBank(best.bank().name()).setHammingDistance(best.distance());
+            }
+            out.add(f.build());
+        }
+        return out;
+    }
+
+    private static Path temp(byte[] bytes) throws MediaException {
+        try {
+            Path file = Files.createTempFile("safeframe-media-", ".bin");
+            Files.write(file, bytes);
+            return file;
+        } catch (IOException e) {
+            throw new MediaException("cannot stage the media for decoding: " + e.getMessage());
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a temp file left behind is not worth failing the request
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
