@@ -1,0 +1,83 @@
+package io.safeframe.gateway.internal;
+
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import org.eclipse.microprofile.faulttolerance.Timeout;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.safeframe.api.v1.Bank;
+import io.safeframe.api.v1.BankList;
+import io.safeframe.api.v1.BankRef;
+import io.safeframe.api.v1.BanksRequest;
+import io.safeframe.api.v1.CreateBankRequest;
+import io.safeframe.api.v1.HashLine;
+import io.safeframe.api.v1.ImportHashesRequest;
+import io.safeframe.api.v1.ImportResult;
+import io.safeframe.api.v1.MatchHashRequest;
+import io.safeframe.api.v1.MatchList;
+import io.safeframe.api.v1.MutinyFrameClassifierGrpc.MutinyFrameClassifierStub;
+import io.safeframe.api.v1.RemoveHashRequest;
+import io.safeframe.api.v1.RequestContext;
+import io.safeframe.gateway.problem.ApiException;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** frame-classifier-service's hash-bank administration as the gateway sees it. */
+@ApplicationScoped
+public class FramesClient {
+
+    private static final String SERVICE = "frame-classifier-service";
+
+    @GrpcClient("frames")
+    MutinyFrameClassifierStub frames;
+
+    private MutinyFrameClassifierStub stub(RequestContext ctx) {
+        return SafetyCall.withCorrelation(frames, ctx);
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<BankList> banks(RequestContext ctx) {
+        return call(stub(ctx).listBanks(BanksRequest.newBuilder().setContext(ctx).build()));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<Bank> create(RequestContext ctx, Bank bank) {
+        return call(stub(ctx).createBank(CreateBankRequest.newBuilder().setContext(ctx).setBank(bank).build()));
+    }
+
+    @Timeout(value = 120, unit = ChronoUnit.SECONDS)
+    public Uni<ImportResult> importLines(RequestContext ctx, String bank, String lines) {
+        return call(stub(ctx).importHashes(ImportHashesRequest.newBuilder().setContext(ctx).setBank(bank).setLines(lines).build()));
+    }
+
+    @Timeout(value = 120, unit = ChronoUnit.SECONDS)
+    public Uni<List<String>> export(RequestContext ctx, String bank) {
+        return call(stub(ctx).exportHashes(BankRef.newBuilder().setContext(ctx).setBank(bank).build()).map(HashLine::getLine).collect().asList());
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<Bank> remove(RequestContext ctx, String bank, String hash) {
+        return call(stub(ctx).removeHash(RemoveHashRequest.newBuilder().setContext(ctx).setBank(bank).setHash(hash).build()));
+    }
+
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    public Uni<MatchList> match(RequestContext ctx, MatchHashRequest request) {
+        return call(stub(ctx).matchHash(request.toBuilder().setContext(ctx).build()));
+    }
+
+    private static <T> Uni<T> call(Uni<T> call) {
+        return SafetyCall.failClosed(call.onFailure(StatusRuntimeException.class).transform(FramesClient::refusal), SERVICE);
+    }
+
+    static Throwable refusal(Throwable f) {
+        Status status = ((StatusRuntimeException) f).getStatus();
+        return switch (status.getCode()) {
+            case INVALID_ARGUMENT -> new ApiException(422, "invalid-request", "The request cannot be processed", status.getDescription());
+            case NOT_FOUND -> ApiException.notFound(status.getDescription());
+            default -> f;
+        };
+    }
+}
