@@ -44,7 +44,7 @@ public final class Ffmpeg {
     public MediaInfo probe(Path file) throws MediaException {
         checkSize(file);
         Result r = run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                "stream=codec_name,width,height,pix_fmt,avg_frame_rate:format=format_name,duration", "-of", "json", file.toString()), null);
+                "stream=codec_name,width,height,pix_fmt,avg_frame_rate,nb_frames:format=format_name,duration", "-of", "json", file.toString()), null);
         if (r.exit != 0) {
             if (r.stderr.contains("moov atom not found")) {
                 throw new MediaException("the video is truncated: its MP4 index (moov atom) is missing");
@@ -72,7 +72,7 @@ public final class Ffmpeg {
                 throw new MediaException("duration " + Math.round(duration) + " s is over the limit of " + limits.maxDuration().toSeconds() + " s");
             }
             return new MediaInfo(image, container, stream.path("codec_name").asText(""), width, height, stream.path("pix_fmt").asText(""),
-                    duration, rate(stream.path("avg_frame_rate").asText("0/1")));
+                    duration, rate(stream.path("avg_frame_rate").asText("0/1")), stream.path("nb_frames").asLong(0));
         } catch (IOException e) {
             throw new MediaException("ffprobe output unreadable: " + e.getMessage());
         }
@@ -100,7 +100,9 @@ public final class Ffmpeg {
      * ffmpeg's showinfo). A truncated file (no moov atom) or a decoder error ends in MediaException.
      */
     public int sampleVideo(Path file, MediaInfo info, Sampling sampling, FrameSink sink) throws MediaException {
-        String select = "select='eq(n\\,0)+not(mod(n\\," + sampling.everyKthFrame() + "))+gt(scene\\," + sampling.sceneThreshold() + ")'";
+        // first frame, every k-th, scene cuts, and the last frame when the container says how many there are
+        String last = info.frameCount() > 1 ? "+eq(n\\," + (info.frameCount() - 1) + ")" : "";
+        String select = "select='eq(n\\,0)+not(mod(n\\," + sampling.everyKthFrame() + "))+gt(scene\\," + sampling.sceneThreshold() + ")" + last + "'";
         List<String> command = List.of("ffmpeg", "-hide_banner", "-nostats", "-nostdin", "-loglevel", "info", "-i", file.toString(), "-an",
                 "-vf", select + ",showinfo", "-fps_mode", "vfr", "-frames:v", Integer.toString(sampling.maxFrames()),
                 "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1");
