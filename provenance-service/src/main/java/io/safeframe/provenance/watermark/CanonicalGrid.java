@@ -7,6 +7,16 @@ package io.safeframe.provenance.watermark;
  */
 final class CanonicalGrid {
 
+    private static final java.util.Map<Long, CanonicalGrid> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One grid per frame size (a video has one size; the tables are read-only once built). */
+    static CanonicalGrid of(int width, int height) {
+        if (CACHE.size() > 64) {
+            CACHE.clear();
+        }
+        return CACHE.computeIfAbsent(((long) width << 32) | height, k -> new CanonicalGrid(width, height));
+    }
+
     private final int width;
     private final int height;
     private final Taps columns;
@@ -47,43 +57,46 @@ final class CanonicalGrid {
         int n = WatermarkLayout.GRID;
         int[] start = new int[n];
         int[] count = new int[n];
-        java.util.List<Float> weights = new java.util.ArrayList<>();
+        float[] weights = new float[n * ((int) Math.ceil((double) size / n) + 2)];
+        int used = 0;
         double scale = (double) size / n;
         for (int o = 0; o < n; o++) {
             double a = o * scale;
             double b = (o + 1) * scale;
             int first = (int) Math.floor(a);
             int last = Math.min(size - 1, (int) Math.ceil(b) - 1);
-            start[o] = weights.size();
+            start[o] = used;
             count[o] = last - first + 1;
             for (int i = first; i <= last; i++) {
                 double overlap = Math.min(b, i + 1) - Math.max(a, i);
-                weights.add((float) (overlap / scale));
+                weights[used++] = (float) (overlap / scale);
             }
         }
-        float[] w = new float[weights.size()];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = weights.get(i);
-        }
-        return new Taps(start, count, w);
+        return new Taps(start, count, java.util.Arrays.copyOf(weights, used));
     }
 
     private int firstSource(int o, int size) {
         return (int) Math.floor(o * ((double) size / WatermarkLayout.GRID));
     }
 
-    /** Area-averaged canonical grid of a float plane (row-major, width × height). */
-    float[] down(float[] plane) {
+    /** Area-averaged canonical grid of an 8-bit plane (row-major, width × height). */
+    float[] down(byte[] plane) {
         int n = WatermarkLayout.GRID;
         float[] horizontal = new float[height * n];
+        int[] firsts = new int[n];
+        for (int o = 0; o < n; o++) {
+            firsts[o] = firstSource(o, width);
+        }
+        float[] weights = columns.weights();
         for (int y = 0; y < height; y++) {
             int row = y * width;
             for (int o = 0; o < n; o++) {
-                int first = firstSource(o, width);
+                int first = row + firsts[o];
                 int w0 = columns.start()[o];
+                int count = columns.count()[o];
                 float sum = 0f;
-                for (int k = 0; k < columns.count()[o]; k++) {
-                    sum += plane[row + first + k] * columns.weights()[w0 + k];
+                for (int k = 0; k < count; k++) {
+                    sum += (plane[first + k] & 0xff) * weights[w0 + k];
                 }
                 horizontal[y * n + o] = sum;
             }
@@ -104,23 +117,74 @@ final class CanonicalGrid {
         return out;
     }
 
-    /** Adds the bilinear upsampling of a canonical residual to the plane. */
-    void addUp(float[] residual, float[] plane) {
+    private float[][] roundTripX;
+    private float[][] roundTripY;
+
+    /**
+     * What down(up(r)) does to a canonical residual, as two 256×256 matrices (one per axis): lets the embedder
+     * pre-compensate the blur of the round trip in the canonical domain instead of re-reading the full frame.
+     */
+    synchronized float[][][] roundTrip() {
+        if (roundTripX == null) {
+            roundTripX = roundTripAxis(width, columns, upX0, upFx);
+            roundTripY = roundTripAxis(height, rows, upY0, upFy);
+        }
+        return new float[][][] { roundTripX, roundTripY };
+    }
+
+    private float[][] roundTripAxis(int size, Taps taps, int[] up0, float[] upF) {
         int n = WatermarkLayout.GRID;
+        float[][] m = new float[n][n];
+        float[] line = new float[size];
+        for (int i = 0; i < n; i++) {
+            for (int x = 0; x < size; x++) {
+                int x0 = Math.max(0, Math.min(n - 1, up0[x]));
+                int x1 = Math.max(0, Math.min(n - 1, up0[x] + 1));
+                float f = up0[x] < 0 ? 0f : up0[x] + 1 > n - 1 ? 0f : upF[x];
+                line[x] = (x0 == i ? 1 - f : 0) + (x1 == i ? f : 0);
+            }
+            for (int o = 0; o < n; o++) {
+                int first = firstSource(o, size);
+                float sum = 0f;
+                for (int k = 0; k < taps.count()[o]; k++) {
+                    sum += line[first + k] * taps.weights()[taps.start()[o] + k];
+                }
+                m[o][i] = sum;
+            }
+        }
+        return m;
+    }
+
+    /** Adds the bilinear upsampling of a canonical residual to the 8-bit plane, rounding and clipping. */
+    void addUp(float[] residual, byte[] plane) {
+        int n = WatermarkLayout.GRID;
+        int[] x0s = new int[width];
+        int[] x1s = new int[width];
+        float[] fxs = new float[width];
+        for (int x = 0; x < width; x++) {
+            x0s[x] = Math.max(0, Math.min(n - 1, upX0[x]));
+            x1s[x] = Math.max(0, Math.min(n - 1, upX0[x] + 1));
+            fxs[x] = upX0[x] < 0 ? 0f : upX0[x] + 1 > n - 1 ? 0f : upFx[x];
+        }
+        float[] top = new float[n];
+        float[] line = new float[n];
         for (int y = 0; y < height; y++) {
             int y0 = Math.max(0, Math.min(n - 1, upY0[y]));
             int y1 = Math.max(0, Math.min(n - 1, upY0[y] + 1));
             float fy = upY0[y] < 0 ? 0f : upY0[y] + 1 > n - 1 ? 0f : upFy[y];
             int r0 = y0 * n;
             int r1 = y1 * n;
+            // interpolate vertically once per canonical column, then horizontally per pixel
+            for (int i = 0; i < n; i++) {
+                top[i] = residual[r0 + i];
+                line[i] = top[i] + (residual[r1 + i] - top[i]) * fy;
+            }
             int row = y * width;
             for (int x = 0; x < width; x++) {
-                int x0 = Math.max(0, Math.min(n - 1, upX0[x]));
-                int x1 = Math.max(0, Math.min(n - 1, upX0[x] + 1));
-                float fx = upX0[x] < 0 ? 0f : upX0[x] + 1 > n - 1 ? 0f : upFx[x];
-                float top = residual[r0 + x0] + (residual[r0 + x1] - residual[r0 + x0]) * fx;
-                float bottom = residual[r1 + x0] + (residual[r1 + x1] - residual[r1 + x0]) * fx;
-                plane[row + x] += top + (bottom - top) * fy;
+                float a = line[x0s[x]];
+                float v = (plane[row + x] & 0xff) + a + (line[x1s[x]] - a) * fxs[x];
+                int q = (int) (v + 0.5f);
+                plane[row + x] = (byte) (q < 0 ? 0 : q > 255 ? 255 : q);
             }
         }
     }

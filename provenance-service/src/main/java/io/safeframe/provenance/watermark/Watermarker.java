@@ -5,14 +5,13 @@ import java.util.Arrays;
 /**
  * Embeds and reads the mark in one luma plane (8-bit, row-major). Blind: reading needs only the key.
  * Embedding moves each carrier coefficient to the nearest point of its bit's dithered lattice; because the
- * canonical grid is an average over many pixels, the change is a smooth, low-amplitude pattern. Two passes:
- * the second corrects what bilinear spreading and 8-bit rounding took from the first.
+ * canonical grid is an average over many pixels, the change is a smooth, low-amplitude pattern.
  */
 public final class Watermarker {
 
     /** QIM step in canonical DCT units; ±step/4 is the worst-case error a carrier survives. */
     public static final double STEP = 56.0;
-    private static final int PASSES = 3;
+    private static final int PASSES = 2;
     private static final float[][][] BASIS = basis();
 
     private final WatermarkKey key;
@@ -64,52 +63,80 @@ public final class Watermarker {
         return sum;
     }
 
-    /** Marks the plane in place with the codeword (from {@link Payload#codeword}). */
+    /**
+     * Marks the plane in place with the codeword (from {@link Payload#codeword}). One full-resolution read and
+     * one full-resolution write: the blur of "spread to pixels, average back" is undone beforehand in the
+     * canonical domain (a few fixed-point steps with the grid's round-trip matrices).
+     */
     public void embed(byte[] luma, int width, int height, boolean[] codeword) {
-        CanonicalGrid grid = new CanonicalGrid(width, height);
-        float[] plane = new float[width * height];
-        for (int i = 0; i < plane.length; i++) {
-            plane[i] = luma[i] & 0xff;
-        }
+        CanonicalGrid grid = CanonicalGrid.of(width, height);
         boolean[] bits = carrierBits(codeword);
-        double[] target = new double[WatermarkLayout.CARRIERS];
-        for (int pass = 0; pass < PASSES; pass++) {
-            float[] canonical = grid.down(plane);
-            float[] residual = new float[WatermarkLayout.GRID * WatermarkLayout.GRID];
-            for (int i = 0; i < WatermarkLayout.CARRIERS; i++) {
-                int block = key.permutation[i];
-                int which = key.coefficient[i];
-                double c = coefficient(canonical, block, which);
-                if (pass == 0) {
-                    double offset = key.dither[i] * STEP + (bits[i] ? STEP / 2 : 0);
-                    target[i] = Math.round((c - offset) / STEP) * STEP + offset;
+        float[] canonical = grid.down(luma);
+        float[] wanted = new float[WatermarkLayout.GRID * WatermarkLayout.GRID];
+        for (int i = 0; i < WatermarkLayout.CARRIERS; i++) {
+            int block = key.permutation[i];
+            int which = key.coefficient[i];
+            double c = coefficient(canonical, block, which);
+            double offset = key.dither[i] * STEP + (bits[i] ? STEP / 2 : 0);
+            float delta = (float) (Math.round((c - offset) / STEP) * STEP + offset - c);
+            addPattern(wanted, block, which, delta);
+        }
+        float[][][] m = grid.roundTrip();
+        float[] residual = wanted.clone();
+        for (int iteration = 0; iteration < PASSES; iteration++) {
+            float[] achieved = apply(m[1], m[0], residual);
+            for (int i = 0; i < residual.length; i++) {
+                residual[i] += wanted[i] - achieved[i];
+            }
+        }
+        grid.addUp(residual, luma);
+    }
+
+    private static void addPattern(float[] grid, int block, int which, float amount) {
+        int bx = (block % WatermarkLayout.BLOCKS_PER_SIDE) * 8;
+        int by = (block / WatermarkLayout.BLOCKS_PER_SIDE) * 8;
+        float[][] b = BASIS[which];
+        for (int y = 0; y < 8; y++) {
+            int row = (by + y) * WatermarkLayout.GRID + bx;
+            for (int x = 0; x < 8; x++) {
+                grid[row + x] += amount * b[y][x];
+            }
+        }
+    }
+
+    /** my · r · mxᵀ for 256×256 matrices that are nearly diagonal (only entries above 1e-6 are visited). */
+    private static float[] apply(float[][] my, float[][] mx, float[] r) {
+        int n = WatermarkLayout.GRID;
+        float[] tmp = new float[n * n];
+        for (int y = 0; y < n; y++) {
+            for (int o = 0; o < n; o++) {
+                float[] row = mx[o];
+                float sum = 0f;
+                for (int i = Math.max(0, o - 3); i <= Math.min(n - 1, o + 3); i++) {
+                    sum += row[i] * r[y * n + i];
                 }
-                float delta = (float) (target[i] - c);
-                int bx = (block % WatermarkLayout.BLOCKS_PER_SIDE) * 8;
-                int by = (block / WatermarkLayout.BLOCKS_PER_SIDE) * 8;
-                float[][] b = BASIS[which];
-                for (int y = 0; y < 8; y++) {
-                    int row = (by + y) * WatermarkLayout.GRID + bx;
-                    for (int x = 0; x < 8; x++) {
-                        residual[row + x] += delta * b[y][x];
-                    }
+                tmp[y * n + o] = sum;
+            }
+        }
+        float[] out = new float[n * n];
+        for (int o = 0; o < n; o++) {
+            float[] row = my[o];
+            for (int i = Math.max(0, o - 3); i <= Math.min(n - 1, o + 3); i++) {
+                float w = row[i];
+                if (w == 0f) {
+                    continue;
+                }
+                for (int x = 0; x < n; x++) {
+                    out[o * n + x] += w * tmp[i * n + x];
                 }
             }
-            grid.addUp(residual, plane);
         }
-        for (int i = 0; i < plane.length; i++) {
-            luma[i] = (byte) Math.max(0, Math.min(255, Math.round(plane[i])));
-        }
+        return out;
     }
 
     /** Soft readings of one plane: +1 means bit 0 sits exactly on its lattice, −1 bit 1. */
     public Reading read(byte[] luma, int width, int height) {
-        CanonicalGrid grid = new CanonicalGrid(width, height);
-        float[] plane = new float[width * height];
-        for (int i = 0; i < plane.length; i++) {
-            plane[i] = luma[i] & 0xff;
-        }
-        float[] canonical = grid.down(plane);
+        float[] canonical = CanonicalGrid.of(width, height).down(luma);
         double[] pilot = new double[WatermarkLayout.PILOT_BITS];
         double[] coded = new double[WatermarkLayout.CODED_BITS];
         for (int i = 0; i < WatermarkLayout.CARRIERS; i++) {
