@@ -193,9 +193,10 @@ public final class MediaMarker {
             // the process ended early; its exit code tells
         }
         if (waitFor(p, seconds) != 0) {
-            String why = last(err.join());
-            throw new MediaError(why.contains("moov atom not found") ? "the video is truncated: its MP4 index (moov atom) is missing"
-                    : "not a readable image or video (ffmpeg: " + why + ")");
+            byte[] stderr = err.join();
+            throw new MediaError(new String(stderr, StandardCharsets.UTF_8).contains("moov atom not found")
+                    ? "the video is truncated: its MP4 index (moov atom) is missing"
+                    : "not a readable image or video (ffmpeg: " + last(stderr) + ")");
         }
         return out.join();
     }

@@ -1,0 +1,68 @@
+package io.safeframe.provenance.registry;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.safeframe.api.v1.AssetRecord;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** The asset registry in PostgreSQL; accounts appear only as HMAC-SHA256 under a registry key. */
+@ApplicationScoped
+public class AssetRegistry {
+
+    private final Pool pool;
+    private final byte[] accountKey;
+
+    public AssetRegistry(Pool pool, @ConfigProperty(name = "safeframe.provenance.account-hmac-key") String accountKey) {
+        this.pool = pool;
+        this.accountKey = accountKey.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public record NewAsset(UUID assetId, String account, String model, String modelVersion, String promptVerdictId, String mediaType,
+            String payloadHex, String keyId, String contentSha256, String correlationId) {
+    }
+
+    /** false when the payload is already taken (the caller draws another). */
+    public Uni<Boolean> register(NewAsset a) {
+        return pool.preparedQuery("""
+                insert into asset (asset_id, account_hmac, model, model_version, prompt_verdict_id, media_type, watermark_payload, key_id,
+                    content_sha256, correlation_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                on conflict (watermark_payload) do nothing""")
+                .execute(Tuple.from(new Object[] { a.assetId(), hmac(a.account()), a.model(), a.modelVersion(), a.promptVerdictId(),
+                        a.mediaType(), a.payloadHex(), a.keyId(), a.contentSha256(), a.correlationId() }))
+                .map(r -> r.rowCount() == 1);
+    }
+
+    public Uni<AssetRecord> byPayload(String payloadHex) {
+        return pool.preparedQuery("select * from asset where watermark_payload = $1").execute(Tuple.of(payloadHex))
+                .map(rows -> rows.iterator().hasNext() ? record(rows.iterator().next()) : null);
+    }
+
+    static AssetRecord record(Row r) {
+        return AssetRecord.newBuilder().setAssetId(r.getUUID("asset_id").toString()).setModel(r.getString("model"))
+                .setModelVersion(r.getString("model_version")).setCreatedAt(r.getOffsetDateTime("created_at").toInstant().toString())
+                .setKeyId(r.getString("key_id")).build();
+    }
+
+    String hmac(String account) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(accountKey, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(account.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

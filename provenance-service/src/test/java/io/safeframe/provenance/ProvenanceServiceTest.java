@@ -1,0 +1,113 @@
+package io.safeframe.provenance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.google.protobuf.ByteString;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.safeframe.api.v1.DetectRequest;
+import io.safeframe.api.v1.MarkRequest;
+import io.safeframe.api.v1.MarkResponse;
+import io.safeframe.api.v1.ProvenanceGrpc.ProvenanceBlockingStub;
+import io.safeframe.api.v1.RequestContext;
+import io.safeframe.api.v1.VerifyRequest;
+import io.safeframe.api.v1.VerifyResponse;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+
+/** Mark → registry → Verify over real gRPC and PostgreSQL, including a copy re-encoded by someone else. */
+@QuarkusTest
+class ProvenanceServiceTest {
+
+    static final Path DIR = Path.of("target/provenance-grpc");
+
+    @GrpcClient("self")
+    ProvenanceBlockingStub provenance;
+
+    @Inject
+    Pool pool;
+
+    @BeforeAll
+    static void clip() throws Exception {
+        Files.createDirectories(DIR);
+        run("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "3", "-c:v", "libx264",
+                "-preset", "veryfast", "-pix_fmt", "yuv420p", DIR.resolve("clip.mp4").toString());
+    }
+
+    static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(out);
+        }
+    }
+
+    @Test
+    void markRegisterAndVerifyEvenAfterReencoding() throws Exception {
+        byte[] clip = Files.readAllBytes(DIR.resolve("clip.mp4"));
+        MarkResponse marked = provenance.mark(MarkRequest.newBuilder()
+                .setContext(RequestContext.newBuilder().setAccountId("alice").setCorrelationId("c-1"))
+                .setMedia(ByteString.copyFrom(clip)).setMediaType("video/mp4").setModel("synthetic").setModelVersion("1")
+                .setPromptVerdictId("v-123").build());
+        assertEquals(16, marked.getWatermarkPayload().length());
+        assertFalse(marked.getMarkedMedia().isEmpty());
+        var row = pool.preparedQuery("select account_hmac, model, prompt_verdict_id from asset where asset_id = $1::uuid")
+                .execute(Tuple.of(marked.getAssetId())).await().indefinitely().iterator().next();
+        assertEquals(64, row.getString("account_hmac").length());
+        assertFalse(row.getString("account_hmac").contains("alice"), "the account is stored only as an HMAC");
+        assertEquals("v-123", row.getString("prompt_verdict_id"));
+
+        // a journalist found a re-encoded copy elsewhere (manifest gone): the mark leads back to the record
+        Files.write(DIR.resolve("marked.mp4"), marked.getMarkedMedia().toByteArray());
+        run("ffmpeg", "-loglevel", "error", "-y", "-i", DIR.resolve("marked.mp4").toString(), "-vf", "scale=480:270", "-c:v", "libx264",
+                "-crf", "28", "-preset", "veryfast", DIR.resolve("copy.mp4").toString());
+        VerifyResponse verified = provenance.verify(VerifyRequest.newBuilder()
+                .setMedia(ByteString.copyFrom(Files.readAllBytes(DIR.resolve("copy.mp4")))).build());
+        assertTrue(verified.getWatermark().getDetected());
+        assertEquals(marked.getWatermarkPayload(), verified.getWatermark().getPayload());
+        assertEquals(marked.getAssetId(), verified.getAsset().getAssetId());
+        assertEquals("synthetic", verified.getAsset().getModel());
+
+        VerifyResponse unmarked = provenance.verify(VerifyRequest.newBuilder().setMedia(ByteString.copyFrom(clip)).build());
+        assertFalse(unmarked.getWatermark().getDetected());
+        assertFalse(unmarked.hasAsset());
+    }
+
+    @Test
+    void badMediaIsAClearErrorAndNothingIsRegistered() {
+        long before = pool.query("select count(*) from asset").execute().await().indefinitely().iterator().next().getLong(0);
+        StatusRuntimeException garbage = assertThrows(StatusRuntimeException.class, () -> provenance.mark(MarkRequest.newBuilder()
+                .setContext(RequestContext.newBuilder().setAccountId("bob")).setModel("m").setMediaType("video/mp4")
+                .setMedia(ByteString.copyFromUtf8("not a video")).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, garbage.getStatus().getCode());
+        assertThrows(StatusRuntimeException.class, () -> provenance.mark(MarkRequest.newBuilder()
+                .setContext(RequestContext.newBuilder().setAccountId("bob")).setModel("m").setMediaType("image/gif")
+                .setMedia(ByteString.copyFromUtf8("GIF89a")).build()));
+        byte[] clip;
+        try {
+            clip = Files.readAllBytes(DIR.resolve("clip.mp4"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        StatusRuntimeException truncated = assertThrows(StatusRuntimeException.class, () -> provenance.detect(DetectRequest.newBuilder()
+                .setMedia(ByteString.copyFrom(Arrays.copyOf(clip, clip.length / 2))).build()));
+        assertTrue(truncated.getStatus().getDescription().contains("truncated"), truncated.getStatus().getDescription());
+        long after = pool.query("select count(*) from asset").execute().await().indefinitely().iterator().next().getLong(0);
+        assertEquals(before, after);
+    }
+}
