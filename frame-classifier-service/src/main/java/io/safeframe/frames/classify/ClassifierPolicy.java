@@ -12,9 +12,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The versioned thresholds that turn per-frame scores into a verdict (policy/classifier-policy.json). A
- * category scores the sum of its model classes. BLOCK when at least blockMinFrames sampled frames (fewer if
- * the video has fewer) or blockMinSeconds of sampled time are at or over block; REVIEW when any frame is at or
- * over review.
+ * category scores the sum of its model classes. BLOCK when at least blockMinFrames sampled frames or
+ * blockMinSeconds of sampled time are at or over block — so the model alone never blocks a single still, it
+ * sends it to a human; REVIEW when any frame is at or over review.
  */
 @RegisterForReflection
 public record ClassifierPolicy(String version, String notes, int hashQualityMin, String model, List<Category> categories) {

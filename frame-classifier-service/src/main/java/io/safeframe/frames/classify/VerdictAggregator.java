@@ -94,8 +94,9 @@ public final class VerdictAggregator {
             }
             double max = top.scores().getOrDefault(c.code(), 0.0);
             categoryScores.merge(c.code(), max, Math::max);
-            int needed = Math.min(c.blockMinFrames(), frames.size());
-            boolean block = !over.isEmpty() && (over.size() >= needed || over.size() * secondsPerSample >= c.blockMinSeconds() && c.blockMinSeconds() > 0);
+            // the model alone never blocks on one frame: a single still over the line goes to a human (REVIEW)
+            boolean block = !over.isEmpty() && (over.size() >= c.blockMinFrames()
+                    || c.blockMinSeconds() > 0 && over.size() * secondsPerSample >= c.blockMinSeconds());
             Decision d = block ? Decision.BLOCK : max >= c.review() ? Decision.REVIEW : Decision.ALLOW;
             if (d != Decision.ALLOW) {
                 List<FrameResult> driving = block ? over : List.of(top);

@@ -76,7 +76,7 @@ public class VideoClassifier {
             double secondsPerSample;
             if (info.image()) {
                 results.add(analyzer.analyze(ffmpeg.decodeImage(file, info)));
-                secondsPerSample = 1;
+                secondsPerSample = 0; // a still has no duration
             } else {
                 Ffmpeg.Sampling sampling = Ffmpeg.Sampling.perSecond(info.framesPerSecond() > 0 ? info.framesPerSecond() : 25);
                 ffmpeg.sampleVideo(file, info, sampling, frame -> results.add(analyzer.analyze(frame)));
@@ -119,7 +119,7 @@ public class VideoClassifier {
             }
             index++;
         }
-        double secondsPerSample = images.size() < 2 ? 1
+        double secondsPerSample = images.size() < 2 ? 0
                 : Math.max(0.001, (images.get(images.size() - 1).timestampMs() - images.get(0).timestampMs()) / 1000.0 / (images.size() - 1));
         return ClassifyFramesResponse.newBuilder().setVerdict(aggregator.verdict(results, secondsPerSample)).addAllFrames(findings(results)).build();
     }

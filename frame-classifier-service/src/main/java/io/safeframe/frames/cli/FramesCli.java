@@ -80,7 +80,7 @@ public final class FramesCli {
         FrameAnalyzer analyzer = new FrameAnalyzer(NsfwClassifier.fromClasspath(), policy, h -> List.of());
         MediaInfo info = ffmpeg.probe(file);
         List<FrameResult> frames = new ArrayList<>();
-        double secondsPerSample = 1;
+        double secondsPerSample = 0; // a still has no duration
         if (info.image()) {
             frames.add(analyzer.analyze(ffmpeg.decodeImage(file, info)));
         } else {

@@ -5,8 +5,6 @@ import java.util.List;
 
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.safeframe.api.v1.Bank;
 import io.safeframe.api.v1.BankList;
@@ -21,7 +19,6 @@ import io.safeframe.api.v1.MatchList;
 import io.safeframe.api.v1.MutinyFrameClassifierGrpc.MutinyFrameClassifierStub;
 import io.safeframe.api.v1.RemoveHashRequest;
 import io.safeframe.api.v1.RequestContext;
-import io.safeframe.gateway.problem.ApiException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -69,15 +66,6 @@ public class FramesClient {
     }
 
     private static <T> Uni<T> call(Uni<T> call) {
-        return SafetyCall.failClosed(call.onFailure(StatusRuntimeException.class).transform(FramesClient::refusal), SERVICE);
-    }
-
-    static Throwable refusal(Throwable f) {
-        Status status = ((StatusRuntimeException) f).getStatus();
-        return switch (status.getCode()) {
-            case INVALID_ARGUMENT -> new ApiException(422, "invalid-request", "The request cannot be processed", status.getDescription());
-            case NOT_FOUND -> ApiException.notFound(status.getDescription());
-            default -> f;
-        };
+        return SafetyCall.answer(call, SERVICE);
     }
 }

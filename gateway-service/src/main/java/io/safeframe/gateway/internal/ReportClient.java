@@ -6,8 +6,6 @@ import java.util.List;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.safeframe.api.v1.AppealList;
 import io.safeframe.api.v1.AppealRecord;
@@ -125,21 +123,6 @@ public class ReportClient {
     }
 
     private static <T> Uni<T> call(Uni<T> call) {
-        return SafetyCall.failClosed(call.onFailure(StatusRuntimeException.class).transform(ReportClient::refusal), SERVICE);
-    }
-
-    /** The service's business refusals as HTTP problems; anything else stays a failure (→ 503). */
-    static Throwable refusal(Throwable f) {
-        Status status = ((StatusRuntimeException) f).getStatus();
-        String detail = status.getDescription();
-        return switch (status.getCode()) {
-            case INVALID_ARGUMENT -> new ApiException(422, "invalid-request", "The request cannot be processed", detail);
-            case NOT_FOUND -> ApiException.notFound(detail);
-            case FAILED_PRECONDITION -> new ApiException(409, "conflict", "Not possible in the current state", detail);
-            case ALREADY_EXISTS -> new ApiException(409, "duplicate", "Already done", detail);
-            case PERMISSION_DENIED -> new ApiException(403, "forbidden", "Not allowed", detail);
-            case RESOURCE_EXHAUSTED -> new ApiException(429, "rate-limited", "Too many requests", detail);
-            default -> f;
-        };
+        return SafetyCall.answer(call, SERVICE);
     }
 }

@@ -31,6 +31,28 @@ public final class SafetyCall {
         return call.onFailure(SafetyCall::isUnavailable).transform(f -> new SafetyServiceUnavailable(service, f));
     }
 
+    /**
+     * For services whose refusals are the user's business (report-service, hash banks): their gRPC status
+     * becomes the matching HTTP problem; "no answer" still becomes 503.
+     */
+    public static <T> Uni<T> answer(Uni<T> call, String service) {
+        return failClosed(call.onFailure(StatusRuntimeException.class).transform(SafetyCall::refusal), service);
+    }
+
+    static Throwable refusal(Throwable f) {
+        Status status = ((StatusRuntimeException) f).getStatus();
+        String detail = status.getDescription();
+        return switch (status.getCode()) {
+            case INVALID_ARGUMENT -> new io.safeframe.gateway.problem.ApiException(422, "invalid-request", "The request cannot be processed", detail);
+            case NOT_FOUND -> io.safeframe.gateway.problem.ApiException.notFound(detail);
+            case FAILED_PRECONDITION -> new io.safeframe.gateway.problem.ApiException(409, "conflict", "Not possible in the current state", detail);
+            case ALREADY_EXISTS -> new io.safeframe.gateway.problem.ApiException(409, "duplicate", "Already done", detail);
+            case PERMISSION_DENIED -> new io.safeframe.gateway.problem.ApiException(403, "forbidden", "Not allowed", detail);
+            case RESOURCE_EXHAUSTED -> new io.safeframe.gateway.problem.ApiException(429, "rate-limited", "Too many requests", detail);
+            default -> f;
+        };
+    }
+
     static boolean isUnavailable(Throwable f) {
         if (f instanceof io.safeframe.gateway.problem.ApiException) {
             // the service answered; its answer is already an HTTP problem

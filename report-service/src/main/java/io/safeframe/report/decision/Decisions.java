@@ -139,8 +139,10 @@ public class Decisions {
                 .call(escalated -> escalated == null ? Uni.createFrom().voidItem()
                         : conn.preparedQuery("update decision set escalated_to = $2 where decision_id = $1")
                                 .execute(Tuple.of(decisionId, escalated.name())))
+                // rows in a fixed order: two decisions sharing reporters then lock them in the same order (no deadlock)
                 .call(() -> conn.preparedQuery("""
-                        insert into reporter_record (reporter, upheld, rejected) select reporter, $2, $3 from report where case_id = $1
+                        insert into reporter_record (reporter, upheld, rejected)
+                        select reporter, $2, $3 from report where case_id = $1 order by reporter
                         on conflict (reporter) do update set upheld = reporter_record.upheld + excluded.upheld,
                             rejected = reporter_record.rejected + excluded.rejected""")
                         .execute(Tuple.of(caseId, action == Action.NO_ACTION ? 0 : 1, action == Action.NO_ACTION ? 1 : 0)))
