@@ -25,12 +25,7 @@ public final class FrameAnalyzer {
     }
 
     public static Pdq.Result pdq(Frame f) {
-        byte[] px = Pdq.squash(f.pixels(), f.width(), f.height(), f.channels());
-        boolean squashed = px != f.pixels();
-        int rows = squashed ? Pdq.DOWNSAMPLE_DIMS : f.height();
-        int cols = squashed ? Pdq.DOWNSAMPLE_DIMS : f.width();
-        float[] luma = f.channels() == 1 ? Pdq.lumaFromGrey(px) : Pdq.lumaFromRgb(px, cols, rows);
-        return Pdq.hash(luma, rows, cols);
+        return Pdq.hashPixels(f.pixels(), f.width(), f.height(), f.channels());
     }
 
     public FrameResult analyze(Frame f) {

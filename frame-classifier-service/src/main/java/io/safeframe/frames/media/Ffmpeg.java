@@ -44,7 +44,7 @@ public final class Ffmpeg {
     public MediaInfo probe(Path file) throws MediaException {
         checkSize(file);
         Result r = run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                "stream=codec_name,width,height,pix_fmt,avg_frame_rate,nb_frames:format=format_name,duration", "-of", "json", file.toString()), null);
+                "stream=codec_name,width,height,pix_fmt,avg_frame_rate,nb_frames:format=format_name,duration", "-of", "json", file.toString()));
         if (r.exit != 0) {
             if (r.stderr.contains("moov atom not found")) {
                 throw new MediaException("the video is truncated: its MP4 index (moov atom) is missing");
@@ -66,7 +66,7 @@ public final class Ffmpeg {
             if (width > limits.maxWidth() || height > limits.maxHeight()) {
                 throw new MediaException("resolution " + width + "×" + height + " is over the limit of " + limits.maxWidth() + "×" + limits.maxHeight());
             }
-            boolean image = container.endsWith("_pipe") || container.equals("image2") || container.equals("png") ;
+            boolean image = container.endsWith("_pipe") || container.equals("image2");
             double duration = root.path("format").path("duration").asDouble(0);
             if (!image && duration > limits.maxDuration().toSeconds()) {
                 throw new MediaException("duration " + Math.round(duration) + " s is over the limit of " + limits.maxDuration().toSeconds() + " s");
@@ -82,7 +82,7 @@ public final class Ffmpeg {
     public Frame decodeImage(Path file, MediaInfo info) throws MediaException {
         int channels = info.grey() ? 1 : 3;
         Result r = run(List.of("ffmpeg", "-v", "error", "-nostdin", "-i", file.toString(), "-frames:v", "1", "-f", "rawvideo",
-                "-pix_fmt", channels == 1 ? "gray" : "rgb24", "pipe:1"), null);
+                "-pix_fmt", channels == 1 ? "gray" : "rgb24", "pipe:1"));
         int expected = info.width() * info.height() * channels;
         if (r.exit != 0 || r.stdout.length < expected) {
             throw new MediaException("the image is truncated or corrupt (ffmpeg: " + lastLine(r.stderr.replace(file.toString(), "input")) + ")");
@@ -129,7 +129,7 @@ public final class Ffmpeg {
         String errors = stderr.join();
         if (exit != 0 || count == 0) {
             throw new MediaException("the video is truncated or corrupt (" + count + " frames decoded; ffmpeg: "
-                    + lastError(errors.replace(file.toString(), "input")) + ")");
+                    + lastLine(errors.replace(file.toString(), "input")) + ")");
         }
         return count;
     }
@@ -206,7 +206,7 @@ public final class Ffmpeg {
     private record Result(int exit, byte[] stdout, String stderr) {
     }
 
-    private Result run(List<String> command, byte[] stdin) throws MediaException {
+    private Result run(List<String> command) throws MediaException {
         Process process = start(command);
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream(), 64 << 10));
         byte[] out = readAll(process.getInputStream(), Integer.MAX_VALUE);
@@ -273,9 +273,5 @@ public final class Ffmpeg {
     private static String lastLine(String text) {
         String[] lines = text.strip().split("\n");
         return lines.length == 0 || lines[lines.length - 1].isBlank() ? "no details from ffmpeg" : lines[lines.length - 1].strip();
-    }
-
-    private static String lastError(String text) {
-        return lastLine(text);
     }
 }

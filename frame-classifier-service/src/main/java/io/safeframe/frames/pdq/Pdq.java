@@ -82,6 +82,32 @@ public final class Pdq {
         return out;
     }
 
+    /**
+     * The reference CLI's whole path from decoded pixels (RGB24 when channels is 3, grey when 1): squash
+     * anything over 512 px, luma, hash.
+     */
+    public static Result hashPixels(byte[] pixels, int width, int height, int channels) {
+        Plane p = plane(pixels, width, height, channels);
+        return hash(p.luma(), p.rows(), p.cols());
+    }
+
+    /** As {@link #hashPixels}, with the eight dihedral variants. */
+    public static Dihedral dihedralPixels(byte[] pixels, int width, int height, int channels) {
+        Plane p = plane(pixels, width, height, channels);
+        return dihedral(p.luma(), p.rows(), p.cols());
+    }
+
+    private record Plane(float[] luma, int rows, int cols) {
+    }
+
+    private static Plane plane(byte[] pixels, int width, int height, int channels) {
+        byte[] px = squash(pixels, width, height, channels);
+        boolean squashed = px != pixels;
+        int rows = squashed ? DOWNSAMPLE_DIMS : height;
+        int cols = squashed ? DOWNSAMPLE_DIMS : width;
+        return new Plane(channels == 1 ? lumaFromGrey(px) : lumaFromRgb(px, cols, rows), rows, cols);
+    }
+
     public static Result hash(float[] luma, int rows, int cols) {
         if (rows < MIN_HASHABLE_DIM || cols < MIN_HASHABLE_DIM) {
             return new Result(PdqHash.ZERO, 0);

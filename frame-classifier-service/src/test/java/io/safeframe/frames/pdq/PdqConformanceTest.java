@@ -51,20 +51,11 @@ class PdqConformanceTest {
         return ffmpeg.decodeImage(DIR.resolve(file), info);
     }
 
-    static float[] luma(Frame f, int[] size) {
-        byte[] px = Pdq.squash(f.pixels(), f.width(), f.height(), f.channels());
-        boolean squashed = px != f.pixels();
-        size[0] = squashed ? Pdq.DOWNSAMPLE_DIMS : f.height();
-        size[1] = squashed ? Pdq.DOWNSAMPLE_DIMS : f.width();
-        return f.channels() == 1 ? Pdq.lumaFromGrey(px) : Pdq.lumaFromRgb(px, size[1], size[0]);
-    }
-
     @ParameterizedTest(name = "{2}")
     @MethodSource("samples")
     void hashAndQualityEqualTheReference(String hash, String quality, String file) throws Exception {
-        int[] size = new int[2];
-        float[] luma = luma(decode(file), size);
-        Pdq.Result r = Pdq.hash(luma, size[0], size[1]);
+        Frame f = decode(file);
+        Pdq.Result r = Pdq.hashPixels(f.pixels(), f.width(), f.height(), f.channels());
         assertEquals(hash, r.hash().hex(), file);
         assertEquals(Integer.parseInt(quality), r.quality(), file);
         assertEquals(0, r.hash().distance(PdqHash.fromHex(hash)));
@@ -74,8 +65,8 @@ class PdqConformanceTest {
     @MethodSource("dihedralSamples")
     void dihedralHashesEqualTheReference(String h0, String h1, String h2, String h3, String h4, String h5, String h6, String h7,
             String quality, String file) throws Exception {
-        int[] size = new int[2];
-        Pdq.Dihedral d = Pdq.dihedral(luma(decode(file), size), size[0], size[1]);
+        Frame f = decode(file);
+        Pdq.Dihedral d = Pdq.dihedralPixels(f.pixels(), f.width(), f.height(), f.channels());
         String[] expected = { h0, h1, h2, h3, h4, h5, h6, h7 };
         PdqHash[] actual = d.all();
         for (int i = 0; i < 8; i++) {

@@ -26,8 +26,8 @@ final class CanonicalGrid {
     private final int[] upY0;
     private final float[] upFy;
 
-    /** For each canonical index: where its weights start, how many source pixels (from firstSource) it averages. */
-    private record Taps(int[] start, int[] count, float[] weights) {
+    /** For each canonical index: its first source pixel, how many it averages, where their weights start. */
+    private record Taps(int[] first, int[] count, int[] start, float[] weights) {
     }
 
     CanonicalGrid(int width, int height) {
@@ -55,6 +55,7 @@ final class CanonicalGrid {
 
     private static Taps taps(int size) {
         int n = WatermarkLayout.GRID;
+        int[] firstOf = new int[n];
         int[] start = new int[n];
         int[] count = new int[n];
         float[] weights = new float[n * ((int) Math.ceil((double) size / n) + 2)];
@@ -65,6 +66,7 @@ final class CanonicalGrid {
             double b = (o + 1) * scale;
             int first = (int) Math.floor(a);
             int last = Math.min(size - 1, (int) Math.ceil(b) - 1);
+            firstOf[o] = first;
             start[o] = used;
             count[o] = last - first + 1;
             for (int i = first; i <= last; i++) {
@@ -72,21 +74,14 @@ final class CanonicalGrid {
                 weights[used++] = (float) (overlap / scale);
             }
         }
-        return new Taps(start, count, java.util.Arrays.copyOf(weights, used));
-    }
-
-    private int firstSource(int o, int size) {
-        return (int) Math.floor(o * ((double) size / WatermarkLayout.GRID));
+        return new Taps(firstOf, count, start, java.util.Arrays.copyOf(weights, used));
     }
 
     /** Area-averaged canonical grid of an 8-bit plane (row-major, width × height). */
     float[] down(byte[] plane) {
         int n = WatermarkLayout.GRID;
         float[] horizontal = new float[height * n];
-        int[] firsts = new int[n];
-        for (int o = 0; o < n; o++) {
-            firsts[o] = firstSource(o, width);
-        }
+        int[] firsts = columns.first();
         float[] weights = columns.weights();
         for (int y = 0; y < height; y++) {
             int row = y * width;
@@ -103,7 +98,7 @@ final class CanonicalGrid {
         }
         float[] out = new float[n * n];
         for (int o = 0; o < n; o++) {
-            int first = firstSource(o, height);
+            int first = rows.first()[o];
             int w0 = rows.start()[o];
             for (int k = 0; k < rows.count()[o]; k++) {
                 float w = rows.weights()[w0 + k];
@@ -144,7 +139,7 @@ final class CanonicalGrid {
                 line[x] = (x0 == i ? 1 - f : 0) + (x1 == i ? f : 0);
             }
             for (int o = 0; o < n; o++) {
-                int first = firstSource(o, size);
+                int first = taps.first()[o];
                 float sum = 0f;
                 for (int k = 0; k < taps.count()[o]; k++) {
                     sum += line[first + k] * taps.weights()[taps.start()[o] + k];

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -240,9 +239,5 @@ public final class MediaMarker {
         String[] lines = new String(stderr, StandardCharsets.UTF_8).strip().split("\n");
         String line = lines.length == 0 ? "" : lines[lines.length - 1].strip();
         return line.replaceAll("/tmp/[^ :]+", "input");
-    }
-
-    public static boolean exists(Path p) {
-        return Files.isRegularFile(p);
     }
 }

@@ -1,7 +1,5 @@
 package io.safeframe.provenance.watermark;
 
-import java.util.Arrays;
-
 /**
  * Embeds and reads the mark in one luma plane (8-bit, row-major). Blind: reading needs only the key.
  * Embedding moves each carrier coefficient to the nearest point of its bit's dithered lattice; because the
@@ -187,10 +185,5 @@ public final class Watermarker {
             }
             return bits;
         }
-    }
-
-    /** Exposed for measurements: the per-carrier bits of a codeword, to compare with a reading. */
-    public static boolean[] copy(boolean[] bits) {
-        return Arrays.copyOf(bits, bits.length);
     }
 }

@@ -69,13 +69,10 @@ public class OutboxRelay {
         return conn.preparedQuery("""
                 select id, kind, payload, next_attempt_at <= now() as due from outbox
                 where delivered_at is null order by id limit $1""").execute(Tuple.of(BATCH))
-                .chain(rows -> {
-                    java.util.List<Row> list = new java.util.ArrayList<>();
-                    rows.forEach(list::add);
-                    return Multi.createFrom().iterable(list)
-                            .onItem().transformToUniAndConcatenate(row -> deliver(conn, row))
-                            .collect().asList();
-                }).replaceWithVoid()
+                .chain(rows -> Multi.createFrom().iterable(rows)
+                        .onItem().transformToUniAndConcatenate(row -> deliver(conn, row))
+                        .collect().last())
+                .replaceWithVoid()
                 .onFailure(Stop.class).recoverWithNull();
     }
 
