@@ -86,7 +86,8 @@ class AuditTamperTest {
                 "actor", "actor = overlay(actor placing 'X' from 1 for 1)",
                 "decision", "decision = 'BLOCK'",
                 "attributes", "attributes = replace(attributes, '\"r', '\"s')",
-                "prompt_hmac", "prompt_hmac = overlay(prompt_hmac placing 'f' from 1 for 1)",
+                // the replacement differs from the stored character, whatever the HMAC starts with
+                "prompt_hmac", "prompt_hmac = overlay(prompt_hmac placing (case when left(prompt_hmac, 1) = 'f' then 'e' else 'f' end) from 1 for 1)",
                 "occurred_at", "occurred_at = occurred_at + interval '1 millisecond'",
                 "account_id", "account_id = account_id || 'x'");
         // this test's own events carry every edited column (other tests append events without a prompt)
