@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -20,6 +21,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * profile (its own *_test database), so tests of another service talk to it over real gRPC — no mock.
  */
 public abstract class PackagedService implements QuarkusTestResourceLifecycleManager {
+
+    /** The running instance of each kind, so fault tests can stop, pause and restart it. */
+    private static final Map<Class<?>, PackagedService> RUNNING = new ConcurrentHashMap<>();
 
     private Process process;
 
@@ -36,8 +40,66 @@ public abstract class PackagedService implements QuarkusTestResourceLifecycleMan
         return List.of();
     }
 
+    /** The started instance of a service kind (fault tests: kill, pause, restart). */
+    public static PackagedService running(Class<? extends PackagedService> kind) {
+        PackagedService service = RUNNING.get(kind);
+        if (service == null) {
+            throw new IllegalStateException(kind.getSimpleName() + " was not started by this test run");
+        }
+        return service;
+    }
+
     @Override
     public Map<String, String> start() {
+        launch(false);
+        RUNNING.put(getClass(), this);
+        String client = "quarkus.grpc.clients." + clientName();
+        return Map.of(client + ".port", Integer.toString(port()), client + ".test-port", Integer.toString(port()));
+    }
+
+    /** Kills the process (SIGKILL: no graceful shutdown, like a crashed pod). */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts it again on the same port after {@link #kill()} and waits until it is ready. */
+    public void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(module() + " is still running");
+        }
+        launch(true);
+    }
+
+    /** SIGSTOP: the process keeps its sockets but answers nothing, like a stalled service. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code again}: keep the database as it is (the test profile otherwise cleans it at start). */
+    private void launch(boolean again) {
         Path dir = Path.of("..", module()).toAbsolutePath().normalize();
         Path jar = dir.resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
@@ -46,16 +108,18 @@ public abstract class PackagedService implements QuarkusTestResourceLifecycleMan
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port()));
         command.addAll(options());
+        if (again) {
+            command.add("-Dquarkus.flyway.clean-at-start=false");
+        }
         command.addAll(List.of("-jar", jar.toString()));
         try {
             File log = dir.resolve("target/" + module() + "-for-tests-" + port() + ".log").toFile();
-            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log).start();
+            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
             waitReady(log);
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + module(), e);
         }
-        String client = "quarkus.grpc.clients." + clientName();
-        return Map.of(client + ".port", Integer.toString(port()), client + ".test-port", Integer.toString(port()));
     }
 
     private void waitReady(File log) throws IOException {
@@ -86,6 +150,7 @@ public abstract class PackagedService implements QuarkusTestResourceLifecycleMan
 
     @Override
     public void stop() {
+        RUNNING.remove(getClass(), this);
         if (process != null) {
             process.destroy();
             try {

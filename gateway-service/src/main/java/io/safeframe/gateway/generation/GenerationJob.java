@@ -52,6 +52,19 @@ public class GenerationJob extends PanacheEntityBase {
     @Column(name = "asset_id")
     public String assetId;
 
+    /** PROMPT or VIDEO: which half of the flow a hold paused. */
+    @Column(name = "review_stage")
+    public String reviewStage;
+
+    @Column(name = "watermark_payload")
+    public String watermarkPayload;
+
+    @Column(name = "manifest_sha256")
+    public String manifestSha256;
+
+    @Column(name = "published_at")
+    public Instant publishedAt;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

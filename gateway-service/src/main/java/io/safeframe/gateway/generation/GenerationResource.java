@@ -13,6 +13,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.safeframe.api.v1.RequestContext;
 import io.safeframe.gateway.internal.CorrelationId;
 import io.safeframe.gateway.internal.PromptText;
+import io.safeframe.gateway.internal.ReportClient;
 import io.safeframe.gateway.problem.ApiException;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -35,12 +36,16 @@ public class GenerationResource {
     private static final Set<String> ASPECTS = Set.of("16:9", "9:16", "1:1");
 
     private final GenerationService generations;
+    private final JobStore store;
+    private final ReportClient reports;
     private final SecurityIdentity identity;
     private final int promptMaxChars;
 
-    public GenerationResource(GenerationService generations, SecurityIdentity identity,
+    public GenerationResource(GenerationService generations, JobStore store, ReportClient reports, SecurityIdentity identity,
             @ConfigProperty(name = "safeframe.limits.prompt-max-chars") int promptMaxChars) {
         this.generations = generations;
+        this.store = store;
+        this.reports = reports;
         this.identity = identity;
         this.promptMaxChars = promptMaxChars;
     }
@@ -81,15 +86,45 @@ public class GenerationResource {
     }
 
     @GET
-    @Path("/{id}")
-    @Operation(summary = "A job's state and every verdict; 202 while it runs, 200 once finished")
-    public Uni<Response> get(@PathParam("id") String id) {
-        UUID jobId;
+    @Path("/{id}/video")
+    @Produces({ "video/mp4", "application/problem+json" })
+    @Operation(summary = "The published, watermarked MP4 (owner only); 409 until published, 451 once a moderator removed it")
+    public Uni<Response> video(@PathParam("id") String id, @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        UUID jobId = parse(id);
+        RequestContext ctx = RequestContext.newBuilder().setAccountId(identity.getPrincipal().getName())
+                .setActor(identity.getPrincipal().getName()).setCorrelationId(correlationId).build();
+        return generations.find(jobId).chain(job -> {
+            if (job == null || !job.accountId.equals(identity.getPrincipal().getName())) {
+                throw ApiException.notFound("no generation '" + id + "'");
+            }
+            if (job.state != JobState.PUBLISHED) {
+                throw new ApiException(409, "not-published", "Not published", "the generation is " + job.state);
+            }
+            // a removal decided after publication hides the clip, also from its owner (fail closed when unknown)
+            return reports.contentStatus(ctx, id).chain(status -> {
+                if (status.getStatus().equals("REMOVED")) {
+                    throw new ApiException(451, "removed", "Removed by moderation",
+                            "a moderator removed this video; see GET /v1/me/notices", Map.of("decisionId", status.getDecisionId()));
+                }
+                return store.video(jobId, JobSteps.MARKED);
+            }).map(video -> Response.ok(video.media(), "video/mp4").header("ETag", "\"" + video.sha256() + "\"")
+                    .header("Cache-Control", "private, no-store").build());
+        });
+    }
+
+    private static UUID parse(String id) {
         try {
-            jobId = UUID.fromString(id);
+            return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             throw ApiException.notFound("no generation '" + id + "'");
         }
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A job's state and every verdict; 202 while it runs, 200 once finished")
+    public Uni<Response> get(@PathParam("id") String id) {
+        UUID jobId = parse(id);
         return generations.find(jobId).map(job -> {
             // another user's job is reported as missing, not forbidden: ids are not an oracle
             if (job == null || !job.accountId.equals(identity.getPrincipal().getName())) {

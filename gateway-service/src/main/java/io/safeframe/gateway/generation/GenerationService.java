@@ -135,10 +135,11 @@ public class GenerationService {
                 .setReason(screened.getVerdict().getReason()).setPromptToHash(job.prompt)
                 .putAttributes("rule", screened.getVerdict().getRuleId())
                 .putAttributes("policy_version", screened.getVerdict().getPolicyVersion()).build();
-        Uni<?> reservation = next == JobState.BLOCKED
-                // a BLOCK is the user's doing, not a platform failure: the generation counts
+        Uni<?> reservation = next != JobState.GENERATING
+                // a BLOCK is the user's doing, not a platform failure: the generation counts; so does a hold, which
+                // may outlast the reservation (the job runner publishes approved ones without a second charge)
                 ? policy.commit(ReservationRef.newBuilder().setContext(ctx).setReservationId(job.reservationId)
-                        .setReason("prompt blocked").build())
+                        .setReason(next == JobState.BLOCKED ? "prompt blocked" : "prompt held for review").build())
                 : Uni.createFrom().voidItem();
         return policy.audit(event)
                 .call(receipt -> receipt.hasAnomaly() ? flagAccount(ctx, receipt.getAnomaly()) : Uni.createFrom().voidItem())
@@ -150,6 +151,9 @@ public class GenerationService {
                     j.verdicts = write(verdicts);
                     // the prompt stays: the generator needs it on ALLOW, the moderator and the appeal on REVIEW/BLOCK
                     j.state = next;
+                    if (next == JobState.HELD_FOR_REVIEW) {
+                        j.reviewStage = "PROMPT";
+                    }
                 }));
     }
 
@@ -187,8 +191,11 @@ public class GenerationService {
 
     public JobView view(GenerationJob j) {
         String appeal = j.state == JobState.BLOCKED ? "/v1/generations/" + j.jobId + "/appeal" : null;
+        boolean published = j.state == JobState.PUBLISHED;
+        JobView.Provenance provenance = published ? new JobView.Provenance(j.assetId, j.watermarkPayload, j.manifestSha256) : null;
         return new JobView(j.jobId.toString(), j.state.name(), j.durationSeconds, j.aspect, read(j.verdicts), j.failure,
-                j.retryAfterSeconds, appeal, j.createdAt, j.updatedAt);
+                j.retryAfterSeconds, appeal, published ? "/v1/generations/" + j.jobId + "/video" : null, provenance, j.createdAt,
+                j.updatedAt, j.publishedAt);
     }
 
     List<VerdictView> read(String text) {

@@ -7,5 +7,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 @RegisterForReflection
 public record JobView(String id, String state, int durationSeconds, String aspect, List<VerdictView> verdicts,
-        String failure, Integer retryAfterSeconds, String appeal, Instant createdAt, Instant updatedAt) {
+        String failure, Integer retryAfterSeconds, String appeal, String video, Provenance provenance, Instant createdAt,
+        Instant updatedAt, Instant publishedAt) {
+
+    /** What provenance-service recorded for the published clip. */
+    @RegisterForReflection
+    public record Provenance(String assetId, String watermarkPayload, String manifestSha256) {
+    }
 }

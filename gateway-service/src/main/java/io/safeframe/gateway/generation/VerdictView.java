@@ -10,7 +10,7 @@ import io.safeframe.api.v1.Verdict;
 /** A verdict as the app sees it: decision, categories, what fired and why. */
 @RegisterForReflection
 public record VerdictView(String source, String decision, Map<String, Double> categories, String ruleId,
-        String policyVersion, String reason, List<Map<String, Object>> evidence) {
+        String policyVersion, String reason, List<Map<String, Object>> evidence, String verdictId) {
 
     public static VerdictView of(Verdict v) {
         Map<String, Double> categories = new java.util.LinkedHashMap<>();
@@ -22,9 +22,13 @@ public record VerdictView(String source, String decision, Map<String, Double> ca
             item.put("category", e.getCategory());
             item.put("matched", e.getMatched());
             item.put("spans", e.getSpansList().stream().map(s -> List.of(s.getStart(), s.getEnd())).toList());
+            if (v.getSource().equals("frame-classifier")) {
+                // where in the clip a frame finding is
+                item.put("timestampMs", e.getTimestampMs());
+            }
             evidence.add(item);
         }
         return new VerdictView(v.getSource(), v.getDecision().name(), categories, v.getRuleId(), v.getPolicyVersion(),
-                v.getReason(), evidence);
+                v.getReason(), evidence, v.getVerdictId().isEmpty() ? null : v.getVerdictId());
     }
 }

@@ -10,6 +10,8 @@ import io.safeframe.api.v1.Bank;
 import io.safeframe.api.v1.BankList;
 import io.safeframe.api.v1.BankRef;
 import io.safeframe.api.v1.BanksRequest;
+import io.safeframe.api.v1.ClassifyVideoRequest;
+import io.safeframe.api.v1.ClassifyVideoResponse;
 import io.safeframe.api.v1.CreateBankRequest;
 import io.safeframe.api.v1.HashLine;
 import io.safeframe.api.v1.ImportHashesRequest;
@@ -63,6 +65,12 @@ public class FramesClient {
     @Timeout(value = 30, unit = ChronoUnit.SECONDS)
     public Uni<MatchList> match(RequestContext ctx, MatchHashRequest request) {
         return call(stub(ctx).matchHash(request.toBuilder().setContext(ctx).build()));
+    }
+
+    /** Classification of a generated clip; the job runner retries it with back-off when the service is away. */
+    @Timeout(value = 120, unit = ChronoUnit.SECONDS)
+    public Uni<ClassifyVideoResponse> classifyVideo(ClassifyVideoRequest request) {
+        return SafetyCall.failClosed(stub(request.getContext()).classifyVideo(request), SERVICE);
     }
 
     private static <T> Uni<T> call(Uni<T> call) {

@@ -169,6 +169,12 @@ public class Decisions {
                     .replaceWith((Action) null);
             case BAN_ACCOUNT -> outbox.sanction(conn, sanction(ctx, owner, SanctionKind.BAN, 0, reason, caseId)).replaceWith((Action) null);
             case STRIKE -> strike(conn, ctx, owner, decisionId, caseId, reason);
+            // recorded too, so a job held for this review sees the answer; never un-removes content removed earlier
+            case NO_ACTION -> conn.preparedQuery("""
+                    insert into content_status (target_id, status, decision_id, updated_at) values ($1, 'VISIBLE', $2, now())
+                    on conflict (target_id) do update set decision_id = excluded.decision_id, updated_at = now()
+                    where content_status.status = 'VISIBLE'""")
+                    .execute(Tuple.of(c.getString("target_id"), decisionId)).replaceWith((Action) null);
             default -> Uni.createFrom().nullItem();
         };
     }

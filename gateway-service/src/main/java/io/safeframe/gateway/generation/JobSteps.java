@@ -1,0 +1,235 @@
+package io.safeframe.gateway.generation;
+
+import java.time.Duration;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
+import org.jboss.logging.Logger;
+
+import com.google.protobuf.ByteString;
+
+import io.safeframe.api.v1.AuditEvent;
+import io.safeframe.api.v1.ClassifyVideoRequest;
+import io.safeframe.api.v1.Decision;
+import io.safeframe.api.v1.EnqueueRequest;
+import io.safeframe.api.v1.GenerateRequest;
+import io.safeframe.api.v1.MarkRequest;
+import io.safeframe.api.v1.RequestContext;
+import io.safeframe.api.v1.ReservationRef;
+import io.safeframe.api.v1.Target;
+import io.safeframe.api.v1.TargetKind;
+import io.safeframe.api.v1.Verdict;
+import io.safeframe.gateway.generation.JobStore.Job;
+import io.safeframe.gateway.internal.FramesClient;
+import io.safeframe.gateway.internal.GeneratorClient;
+import io.safeframe.gateway.internal.PolicyClient;
+import io.safeframe.gateway.internal.ProvenanceClient;
+import io.safeframe.gateway.internal.ReportClient;
+import io.safeframe.gateway.problem.SafetyServiceUnavailable;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * One step of the generation flow after screening (DESIGN.md steps 4–7): generate → classify → mark → publish,
+ * and the wait for a moderator. Each step ends by moving the job on or postponing it; nothing reaches PUBLISHED
+ * without a classifier verdict and a watermark. A safety service that does not answer postpones the step with
+ * back-off (fail closed) until it returns or the job gives up, refunding the quota.
+ */
+@ApplicationScoped
+public class JobSteps {
+
+    private static final Logger LOG = Logger.getLogger(JobSteps.class);
+    static final String GENERATED = "GENERATED";
+    static final String MARKED = "MARKED";
+
+    private final JobStore store;
+    private final GeneratorClient generator;
+    private final FramesClient frames;
+    private final ProvenanceClient provenance;
+    private final PolicyClient policy;
+    private final ReportClient reports;
+    private final int maxAttempts;
+    private final Duration reviewPoll;
+
+    public JobSteps(JobStore store, GeneratorClient generator, FramesClient frames, ProvenanceClient provenance, PolicyClient policy,
+            ReportClient reports, @ConfigProperty(name = "safeframe.generation.max-attempts") int maxAttempts,
+            @ConfigProperty(name = "safeframe.generation.review-poll") Duration reviewPoll) {
+        this.store = store;
+        this.generator = generator;
+        this.frames = frames;
+        this.provenance = provenance;
+        this.policy = policy;
+        this.reports = reports;
+        this.maxAttempts = maxAttempts;
+        this.reviewPoll = reviewPoll;
+    }
+
+    public Uni<Void> advance(Job job) {
+        Uni<Void> step = switch (job.state()) {
+            case SCREENING -> fail(job, "the request was interrupted while its prompt was screened; submit it again");
+            case GENERATING -> generate(job);
+            case CLASSIFYING -> classify(job);
+            case MARKING -> mark(job);
+            case HELD_FOR_REVIEW -> checkReview(job);
+            default -> Uni.createFrom().voidItem();
+        };
+        return step.onFailure(JobSteps::transient_).recoverWithUni(f -> waitFor(job, unavailableService(f)))
+                .onFailure().recoverWithUni(f -> {
+                    LOG.errorf(f, "job %s failed in %s", job.id(), job.state());
+                    return fail(job, "generation failed in " + job.state() + ": " + f.getMessage());
+                });
+    }
+
+    private Uni<Void> generate(Job job) {
+        RequestContext ctx = context(job);
+        GenerateRequest request = GenerateRequest.newBuilder().setContext(ctx).setPrompt(job.prompt())
+                .setDurationSeconds(job.durationSeconds()).setAspect(job.aspect()).build();
+        return generator.generate(request)
+                .call(clip -> store.saveVideo(job.id(), GENERATED, clip.getVideo().toByteArray(), clip.getModel() + "/" + clip.getModelVersion()))
+                .call(clip -> audit(ctx, job, "video.generated", Decision.ALLOW, clip.getFrames() + " frames " + clip.getWidth() + "x"
+                        + clip.getHeight() + " by " + clip.getModel() + " " + clip.getModelVersion()))
+                .chain(() -> store.move(job.id(), JobState.GENERATING, JobState.CLASSIFYING, null, null, null)).replaceWithVoid();
+    }
+
+    private Uni<Void> classify(Job job) {
+        RequestContext ctx = context(job);
+        return store.video(job.id(), GENERATED).chain(clip -> {
+            if (clip == null) {
+                // the clip is gone (should not happen): render it again rather than publish anything unchecked
+                return store.move(job.id(), JobState.CLASSIFYING, JobState.GENERATING, null, null, null).replaceWithVoid();
+            }
+            ClassifyVideoRequest request = ClassifyVideoRequest.newBuilder().setContext(ctx).setVideo(ByteString.copyFrom(clip.media()))
+                    .setContentId(job.id().toString()).build();
+            return frames.classifyVideo(request).chain(result -> {
+                Verdict verdict = result.getVerdict();
+                VerdictView view = VerdictView.of(verdict);
+                Uni<Void> audited = audit(ctx, job, "video.classified", verdict.getDecision(), verdict.getReason());
+                return switch (verdict.getDecision()) {
+                    case ALLOW -> audited.chain(() -> store.move(job.id(), JobState.CLASSIFYING, JobState.MARKING, view, null, null))
+                            .replaceWithVoid();
+                    case REVIEW -> audited.chain(() -> hold(ctx, job, TargetKind.CONTENT, "VIDEO", verdict, view));
+                    default -> audited.chain(() -> commit(ctx, job, "video blocked by the frame classifier"))
+                            .chain(() -> store.move(job.id(), JobState.CLASSIFYING, JobState.BLOCKED, view, null, null)).replaceWithVoid();
+                };
+            });
+        });
+    }
+
+    /**
+     * A REVIEW verdict opens (or joins) a case and parks the job. The attempt counts against quota now: the user
+     * asked for it, and a review may outlast the reservation.
+     */
+    Uni<Void> hold(RequestContext ctx, Job job, TargetKind kind, String stage, Verdict verdict, VerdictView view) {
+        EnqueueRequest request = EnqueueRequest.newBuilder().setContext(ctx).setMachineVerdict(verdict)
+                .setTarget(Target.newBuilder().setKind(kind).setId(job.id().toString()).setOwnerAccountId(job.accountId())).build();
+        return reports.contentStatus(ctx, job.id().toString())
+                .chain(before -> reports.enqueue(request)
+                        .chain(() -> commit(ctx, job, "held for review"))
+                        .chain(() -> store.holdForReview(job.id(), job.state(), stage, before.getDecisionId(), view)))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> checkReview(Job job) {
+        RequestContext ctx = context(job);
+        return reports.contentStatus(ctx, job.id().toString()).chain(status -> {
+            String decision = status.getDecisionId();
+            if (decision.isEmpty() || decision.equals(job.reviewBaseline())) {
+                return store.postpone(job.id(), null, reviewPoll, false);
+            }
+            boolean removed = status.getStatus().equals("REMOVED");
+            VerdictView moderator = new VerdictView("moderator", removed ? "BLOCK" : "ALLOW", java.util.Map.of(), "case-decision", null,
+                    removed ? "a moderator decided it may not be published" : "a moderator allowed it", java.util.List.of(), decision);
+            JobState next = removed ? JobState.BLOCKED : "PROMPT".equals(job.reviewStage()) ? JobState.GENERATING : JobState.MARKING;
+            return audit(ctx, job, "review.decided", removed ? Decision.BLOCK : Decision.ALLOW, moderator.reason() + " (" + decision + ")")
+                    .chain(() -> store.move(job.id(), JobState.HELD_FOR_REVIEW, next, moderator, null, null)).replaceWithVoid();
+        });
+    }
+
+    private Uni<Void> mark(Job job) {
+        RequestContext ctx = context(job);
+        return store.video(job.id(), MARKED).chain(done -> done != null ? publish(ctx, job, done.sha256())
+                : store.video(job.id(), GENERATED).chain(clip -> {
+                    if (clip == null) {
+                        return store.move(job.id(), JobState.MARKING, JobState.GENERATING, null, null, null).replaceWithVoid();
+                    }
+                    String[] model = clip.model() == null ? new String[] { "unknown", "" } : clip.model().split("/", 2);
+                    MarkRequest request = MarkRequest.newBuilder().setContext(ctx).setMedia(ByteString.copyFrom(clip.media()))
+                            .setMediaType("video/mp4").setModel(model[0]).setModelVersion(model.length > 1 ? model[1] : "")
+                            .setPromptVerdictId(job.promptVerdictId() == null ? "" : job.promptVerdictId()).build();
+                    return provenance.mark(request)
+                            // marked clip and its record first: a retry after a crash publishes it instead of marking twice
+                            .call(marked -> store.saveVideo(job.id(), MARKED, marked.getMarkedMedia().toByteArray(), clip.model()))
+                            .call(marked -> store.recordMark(job.id(), marked.getAssetId(), marked.getWatermarkPayload(), marked.getManifestSha256()))
+                            .chain(marked -> publish(ctx, job, JobStore.sha256(marked.getMarkedMedia().toByteArray())));
+                }));
+    }
+
+    private Uni<Void> publish(RequestContext ctx, Job job, String sha256) {
+        return audit(ctx, job, "video.published", Decision.ALLOW, "watermarked and registered; sha256 " + sha256)
+                .chain(() -> commit(ctx, job, "published"))
+                .chain(() -> store.move(job.id(), JobState.MARKING, JobState.PUBLISHED, null, null, null))
+                .chain(() -> store.dropVideo(job.id(), GENERATED));
+    }
+
+    /**
+     * "No answer" from a service: the gRPC failure translated by the clients, or the fault-tolerance layer around
+     * them (timeout, open circuit, full bulkhead), which fails before or outside that translation.
+     */
+    static boolean transient_(Throwable f) {
+        return f instanceof SafetyServiceUnavailable || f instanceof FaultToleranceException;
+    }
+
+    /** The service a transient failure is about, for the user's "waiting for …" and the logs. */
+    static String unavailableService(Throwable f) {
+        if (f instanceof SafetyServiceUnavailable u) {
+            return u.service;
+        }
+        String where = String.valueOf(f.getMessage());
+        for (var client : CLIENT_SERVICES.entrySet()) {
+            if (where.contains(client.getKey())) {
+                return client.getValue();
+            }
+        }
+        return "a safety service";
+    }
+
+    private static final java.util.Map<String, String> CLIENT_SERVICES = java.util.Map.of("GeneratorClient", "video-generator",
+            "FramesClient", "frame-classifier-service", "ProvenanceClient", "provenance-service", "PolicyClient", "policy-service",
+            "ReportClient", "report-service", "GuardClient", "prompt-guard");
+
+    /** A service did not answer: try again later with back-off, or give up and give the quota back. */
+    private Uni<Void> waitFor(Job job, String service) {
+        if (job.attempts() + 1 >= maxAttempts) {
+            return fail(job, service + " stayed unavailable; the generation was stopped and not counted");
+        }
+        Duration delay = Duration.ofSeconds(Math.min(30, 1L << Math.min(job.attempts(), 5)));
+        LOG.infof("job %s waits in %s: %s unavailable (attempt %d, next in %s)", job.id(), job.state(), service, job.attempts() + 1, delay);
+        return store.postpone(job.id(), "waiting for " + service + " (unavailable); the job resumes by itself", delay, true);
+    }
+
+    /** The platform failed the user: the job ends and the reservation is refunded (best effort; it expires anyway). */
+    private Uni<Void> fail(Job job, String why) {
+        RequestContext ctx = context(job);
+        return store.move(job.id(), job.state(), JobState.FAILED, null, why, 30)
+                .call(moved -> moved ? policy.refund(ReservationRef.newBuilder().setContext(ctx).setReservationId(job.reservationId())
+                        .setReason("platform failure: " + why).build()).onFailure().recoverWithNull() : Uni.createFrom().nullItem())
+                .call(moved -> moved ? audit(ctx, job, "generation.failed", Decision.BLOCK, why).onFailure().recoverWithNull()
+                        : Uni.createFrom().nullItem())
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> commit(RequestContext ctx, Job job, String reason) {
+        return policy.commit(ReservationRef.newBuilder().setContext(ctx).setReservationId(job.reservationId()).setReason(reason).build())
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> audit(RequestContext ctx, Job job, String action, Decision decision, String reason) {
+        return policy.audit(AuditEvent.newBuilder().setContext(ctx).setAction(action).setTarget(job.id().toString())
+                .setDecision(decision == Decision.DECISION_UNSPECIFIED ? Decision.BLOCK : decision).setReason(reason).build()).replaceWithVoid();
+    }
+
+    private static RequestContext context(Job job) {
+        return RequestContext.newBuilder().setAccountId(job.accountId()).setActor("gateway-service")
+                .setCorrelationId(job.correlationId()).build();
+    }
+}

@@ -1,0 +1,165 @@
+package io.safeframe.gateway.generation;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The job runner's view of generation_job and job_video, in plain SQL: claims with leases
+ * (FOR UPDATE SKIP LOCKED), and state moves guarded by the state they leave, so no step runs twice.
+ */
+@ApplicationScoped
+public class JobStore {
+
+    /** What a step needs of a job. */
+    public record Job(UUID id, JobState state, String accountId, String prompt, int durationSeconds, String aspect,
+            String reservationId, String correlationId, String reviewStage, String reviewBaseline, int attempts, String promptVerdictId) {
+    }
+
+    public record Video(byte[] media, String sha256, String model) {
+    }
+
+    private static final String COLUMNS = """
+            job_id, state, account_id, prompt, duration_seconds, aspect, reservation_id, correlation_id, review_stage,
+            review_baseline, attempts,
+            (select v ->> 'verdictId' from jsonb_array_elements(verdicts::jsonb) v where v ->> 'source' = 'prompt-guard' limit 1)
+              as prompt_verdict_id""";
+
+    private final Pool pool;
+    private final ObjectMapper json;
+
+    public JobStore(Pool pool, ObjectMapper json) {
+        this.pool = pool;
+        this.json = json;
+    }
+
+    /**
+     * Leases up to {@code limit} jobs whose next step is due and that no live instance holds. A screening job is
+     * only taken when its request has clearly died (the POST screens inline and normally finishes in a second).
+     */
+    public Uni<List<Job>> claimDue(int limit, Duration lease, String owner) {
+        return pool.preparedQuery("""
+                update generation_job set lease_owner = $3, lease_until = now() + make_interval(secs => $2)
+                where job_id in (select job_id from generation_job
+                                 where state in ('SCREENING', 'GENERATING', 'CLASSIFYING', 'MARKING', 'HELD_FOR_REVIEW')
+                                   and next_attempt_at <= now() and (lease_until is null or lease_until < now())
+                                   and (state <> 'SCREENING' or updated_at < now() - interval '60 seconds')
+                                 order by next_attempt_at limit $1 for update skip locked)
+                returning\s""" + COLUMNS)
+                .execute(Tuple.of(limit, (double) lease.toSeconds(), owner))
+                .map(rows -> {
+                    List<Job> jobs = new ArrayList<>();
+                    rows.forEach(r -> jobs.add(job(r)));
+                    return jobs;
+                });
+    }
+
+    public Uni<Void> renewLeases(List<UUID> ids, Duration lease, String owner) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("""
+                update generation_job set lease_until = now() + make_interval(secs => $2)
+                where job_id = any($1) and lease_owner = $3""")
+                .execute(Tuple.of(ids.toArray(UUID[]::new), (double) lease.toSeconds(), owner)).replaceWithVoid();
+    }
+
+    /** Moves a job on and releases it; false when it was no longer in {@code from} (someone else moved it). */
+    public Uni<Boolean> move(UUID id, JobState from, JobState to, VerdictView verdict, String failure, Integer retryAfter) {
+        boolean finished = to.finished();
+        return pool.preparedQuery("""
+                update generation_job set state = $3,
+                    verdicts = case when $4::text is null then verdicts else (verdicts::jsonb || jsonb_build_array($4::jsonb))::text end,
+                    failure = $5, retry_after_s = $6, attempts = 0, next_attempt_at = now(), lease_owner = null, lease_until = null,
+                    prompt = case when $7 then null else prompt end,
+                    published_at = case when $3 = 'PUBLISHED' then now() else published_at end,
+                    updated_at = now(), version = version + 1
+                where job_id = $1 and state = $2""")
+                .execute(Tuple.from(new Object[] { id, from.name(), to.name(), verdict == null ? null : write(verdict), failure,
+                        retryAfter, finished }))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The step could not run now (a service is away): try again after {@code delay}, telling the user why. */
+    public Uni<Void> postpone(UUID id, String why, Duration delay, boolean countAsFailure) {
+        return pool.preparedQuery("""
+                update generation_job set failure = $2, retry_after_s = $3, next_attempt_at = now() + make_interval(secs => $3),
+                    attempts = attempts + $4, lease_owner = null, lease_until = null, updated_at = now(), version = version + 1
+                where job_id = $1""")
+                .execute(Tuple.of(id, why, (int) Math.max(1, delay.toSeconds()), countAsFailure ? 1 : 0)).replaceWithVoid();
+    }
+
+    /** Parks a job until a moderator decides; {@code baseline} is the content decision already on record, if any. */
+    public Uni<Boolean> holdForReview(UUID id, JobState from, String stage, String baseline, VerdictView verdict) {
+        return pool.preparedQuery("""
+                update generation_job set state = 'HELD_FOR_REVIEW', review_stage = $3, review_baseline = $4,
+                    verdicts = (verdicts::jsonb || jsonb_build_array($5::jsonb))::text, failure = null, retry_after_s = null,
+                    attempts = 0, next_attempt_at = now() + interval '2 seconds', lease_owner = null, lease_until = null,
+                    updated_at = now(), version = version + 1
+                where job_id = $1 and state = $2""")
+                .execute(Tuple.from(new Object[] { id, from.name(), stage, baseline, write(verdict) }))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<Void> recordMark(UUID id, String assetId, String payload, String manifestSha256) {
+        return pool.preparedQuery("update generation_job set asset_id = $2, watermark_payload = $3, manifest_sha256 = $4 where job_id = $1")
+                .execute(Tuple.of(id, assetId, payload, manifestSha256)).replaceWithVoid();
+    }
+
+    public Uni<Void> saveVideo(UUID id, String kind, byte[] media, String model) {
+        return pool.preparedQuery("""
+                insert into job_video (job_id, kind, media, sha256, model) values ($1, $2, $3, $4, $5)
+                on conflict (job_id, kind) do update set media = excluded.media, sha256 = excluded.sha256, model = excluded.model""")
+                .execute(Tuple.of(id, kind, Buffer.buffer(media), sha256(media), model)).replaceWithVoid();
+    }
+
+    public Uni<Video> video(UUID id, String kind) {
+        return pool.preparedQuery("select media, sha256, model from job_video where job_id = $1 and kind = $2").execute(Tuple.of(id, kind))
+                .map(rows -> {
+                    for (Row r : rows) {
+                        return new Video(r.getBuffer("media").getBytes(), r.getString("sha256"), r.getString("model"));
+                    }
+                    return null;
+                });
+    }
+
+    public Uni<Void> dropVideo(UUID id, String kind) {
+        return pool.preparedQuery("delete from job_video where job_id = $1 and kind = $2").execute(Tuple.of(id, kind)).replaceWithVoid();
+    }
+
+    private static Job job(Row r) {
+        return new Job(r.getUUID("job_id"), JobState.valueOf(r.getString("state")), r.getString("account_id"), r.getString("prompt"),
+                r.getInteger("duration_seconds"), r.getString("aspect"), r.getString("reservation_id"), r.getString("correlation_id"),
+                r.getString("review_stage"), r.getString("review_baseline"), r.getInteger("attempts"), r.getString("prompt_verdict_id"));
+    }
+
+    private String write(VerdictView verdict) {
+        try {
+            return json.writeValueAsString(verdict);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.safeframe.generator;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.google.protobuf.ByteString;
+
+import io.grpc.Status;
+import io.quarkus.grpc.GrpcService;
+import io.safeframe.api.v1.GenerateRequest;
+import io.safeframe.api.v1.GenerateResponse;
+import io.safeframe.api.v1.VideoGenerator;
+import io.safeframe.generator.encode.H264Writer;
+import io.safeframe.generator.render.SyntheticScene;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+
+/** safeframe.v1.VideoGenerator without a model: a deterministic clip per (prompt, seed, duration, aspect). */
+@GrpcService
+public class SyntheticGeneratorGrpcService implements VideoGenerator {
+
+    public static final String MODEL = "safeframe-synthetic";
+    public static final String MODEL_VERSION = "1";
+
+    /** Frame sizes per aspect ratio: small enough to render, classify and mark quickly on two cores. */
+    private static final Map<String, int[]> SIZES = Map.of("16:9", new int[] { 640, 360 }, "9:16", new int[] { 360, 640 },
+            "1:1", new int[] { 480, 480 });
+
+    private final int fps;
+    private final int maxSeconds;
+    private final Duration encodeTimeout;
+
+    public SyntheticGeneratorGrpcService(@ConfigProperty(name = "safeframe.generator.fps") int fps,
+            @ConfigProperty(name = "safeframe.generator.max-seconds") int maxSeconds,
+            @ConfigProperty(name = "safeframe.generator.encode-timeout") Duration encodeTimeout) {
+        this.fps = fps;
+        this.maxSeconds = maxSeconds;
+        this.encodeTimeout = encodeTimeout;
+    }
+
+    @Override
+    @Blocking
+    public Uni<GenerateResponse> generate(GenerateRequest request) {
+        return Uni.createFrom().item(() -> render(request));
+    }
+
+    private GenerateResponse render(GenerateRequest request) {
+        if (request.getPrompt().isBlank()) {
+            throw Status.INVALID_ARGUMENT.withDescription("prompt is empty").asRuntimeException();
+        }
+        if (request.getDurationSeconds() < 1 || request.getDurationSeconds() > maxSeconds) {
+            throw Status.INVALID_ARGUMENT.withDescription("duration_seconds must be 1.." + maxSeconds).asRuntimeException();
+        }
+        String aspect = request.getAspect().isEmpty() ? "16:9" : request.getAspect();
+        int[] size = SIZES.get(aspect);
+        if (size == null) {
+            throw Status.INVALID_ARGUMENT.withDescription("aspect must be one of " + SIZES.keySet()).asRuntimeException();
+        }
+        int frames = request.getDurationSeconds() * fps;
+        SyntheticScene scene = new SyntheticScene(request.getPrompt(), request.getSeed(), size[0], size[1]);
+        try {
+            byte[] mp4 = H264Writer.encode(size[0], size[1], fps, frames, scene::render, encodeTimeout);
+            return GenerateResponse.newBuilder().setVideo(ByteString.copyFrom(mp4)).setMediaType("video/mp4").setModel(MODEL)
+                    .setModelVersion(MODEL_VERSION).setWidth(size[0]).setHeight(size[1]).setFrames(frames).build();
+        } catch (IOException e) {
+            throw Status.INTERNAL.withDescription("rendering failed: " + e.getMessage()).asRuntimeException();
+        }
+    }
+}
