@@ -70,9 +70,20 @@ class GenerationEdgeTest {
     }
 
     @Test
-    void oversizedBodyIs413() {
+    void oversizedBodyIs413() throws Exception {
         String big = "{\"prompt\":\"" + "a".repeat(70_000) + "\"}";
-        as("edge-user-2").body(big).when().post("/v1/generations").then().statusCode(413);
+        as("edge-user-2").body(big).when().post("/v1/generations").then().statusCode(413)
+                .contentType(containsString("problem+json")).body("type", containsString("body-too-large"));
+        // leaving Content-Length out (a chunked body of unknown length) does not get around the limit
+        java.net.http.HttpRequest chunked = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + "/v1/generations"))
+                .header("Authorization", "Bearer " + Tokens.valid("edge-user-2", "user")).header("Content-Type", "application/json")
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big.getBytes())))
+                .build();
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(chunked,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        org.junit.jupiter.api.Assertions.assertEquals(411, answer.statusCode(), answer.body());
     }
 
     @Test

@@ -58,7 +58,11 @@ public class JobStore {
                                  where state in ('SCREENING', 'GENERATING', 'CLASSIFYING', 'MARKING', 'HELD_FOR_REVIEW')
                                    and next_attempt_at <= now() and (lease_until is null or lease_until < now())
                                    and (state <> 'SCREENING' or updated_at < now() - interval '60 seconds')
-                                 order by next_attempt_at limit $1 for update skip locked)
+                                 -- furthest along first: under load, jobs finish one after another instead of
+                                 -- all crawling forward together; among equals the oldest first
+                                 order by case state when 'MARKING' then 0 when 'CLASSIFYING' then 1 when 'GENERATING' then 2
+                                          else 3 end, created_at
+                                 limit $1 for update skip locked)
                 returning\s""" + COLUMNS)
                 .execute(Tuple.of(limit, (double) lease.toSeconds(), owner))
                 .map(rows -> {

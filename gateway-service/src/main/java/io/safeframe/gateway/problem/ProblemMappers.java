@@ -41,6 +41,12 @@ public class ProblemMappers {
         return Response.fromResponse(r).header("Retry-After", retryAfterSeconds).build();
     }
 
+    /** The gateway's own fault tolerance refused (full bulkhead, open circuit, timeout): busy, come back later. */
+    @ServerExceptionMapper
+    public Response busy(org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException e, HttpServerRequest request) {
+        return unavailable(new SafetyServiceUnavailable("a safety service (busy)", e), request);
+    }
+
     @ServerExceptionMapper
     public Response unrecognized(UnrecognizedPropertyException e, HttpServerRequest request) {
         return Problem.response(400, "unknown-field", "Unknown field",

@@ -1,0 +1,75 @@
+package io.safeframe.gateway.internal;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Per-route body limits. The HTTP server's own limit (quarkus.http.limits.max-body-size) is global and has to
+ * admit the largest upload, the public {@code POST /v1/verify}; every other request is held to the JSON limit here,
+ * before any of its body is read. A body of unknown length (chunked) is refused outside the upload route (411), so
+ * the JSON limit cannot be bypassed by leaving Content-Length out.
+ */
+@ApplicationScoped
+public class BodyLimit {
+
+    public static final String UPLOAD_PATH = "/v1/verify";
+
+    private final long jsonMax;
+    private final long uploadMax;
+
+    public BodyLimit(@ConfigProperty(name = "safeframe.limits.json-max-bytes") long jsonMax,
+            @ConfigProperty(name = "safeframe.limits.upload-max-bytes") long uploadMax) {
+        this.jsonMax = jsonMax;
+        this.uploadMax = uploadMax;
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(-1000).handler(this::check);
+    }
+
+    private void check(RoutingContext rc) {
+        HttpMethod method = rc.request().method();
+        String type = rc.request().getHeader("Content-Type");
+        if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
+                || (type != null && type.startsWith("application/grpc"))) {
+            rc.next();
+            return;
+        }
+        boolean upload = UPLOAD_PATH.equals(rc.normalizedPath());
+        long max = upload ? uploadMax : jsonMax;
+        String length = rc.request().getHeader("Content-Length");
+        if (length == null) {
+            if (!upload && "chunked".equalsIgnoreCase(rc.request().getHeader("Transfer-Encoding"))) {
+                refuse(rc, 411, "length-required", "Length required", "send Content-Length (bodies here are at most " + max + " bytes)");
+                return;
+            }
+            rc.next();
+            return;
+        }
+        long declared;
+        try {
+            declared = Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            refuse(rc, 400, "bad-request", "The request is not valid", "Content-Length is not a number");
+            return;
+        }
+        if (declared > max) {
+            refuse(rc, 413, "body-too-large", "Request Entity Too Large", "the body is " + declared + " bytes; at most " + max + " here");
+            return;
+        }
+        rc.next();
+    }
+
+    private static void refuse(RoutingContext rc, int status, String slug, String title, String detail) {
+        JsonObject problem = new JsonObject().put("type", "https://safeframe.dev/problems/" + slug).put("title", title)
+                .put("status", status).put("detail", detail);
+        rc.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json").putHeader("Connection", "close")
+                .end(problem.encode());
+    }
+}
