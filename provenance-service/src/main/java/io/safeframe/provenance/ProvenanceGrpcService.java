@@ -24,6 +24,9 @@ import io.safeframe.api.v1.MarkResponse;
 import io.safeframe.api.v1.Provenance;
 import io.safeframe.api.v1.VerifyRequest;
 import io.safeframe.api.v1.VerifyResponse;
+import io.safeframe.provenance.c2pa.C2paEmbedder;
+import io.safeframe.provenance.c2pa.C2paReader;
+import io.safeframe.provenance.c2pa.C2paSigning;
 import io.safeframe.provenance.registry.AssetRegistry;
 import io.safeframe.provenance.watermark.MediaMarker;
 import io.safeframe.provenance.watermark.WatermarkKey;
@@ -32,9 +35,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Mark: watermark every frame with a fresh 64-bit payload and register the asset. Detect: read the mark.
- * Verify: the mark and the registry record it leads to. C2PA manifests (signing, embedding, validating) are
- * the open second half of issue 7: until then Verify reports manifest_present = false.
+ * Mark: watermark every frame with a fresh 64-bit payload, embed a signed C2PA manifest that binds the marked
+ * bytes, register the asset. Detect: read the mark. Verify: the manifest (if still attached), the mark, and the
+ * registry record the mark leads to (also for copies whose manifest was stripped).
  */
 @GrpcService
 public class ProvenanceGrpcService implements Provenance {
@@ -45,9 +48,12 @@ public class ProvenanceGrpcService implements Provenance {
     private final AssetRegistry registry;
     private final WatermarkKey key;
     private final MediaMarker media;
+    private final C2paSigning c2pa;
 
-    public ProvenanceGrpcService(AssetRegistry registry, @ConfigProperty(name = "safeframe.provenance.watermark-key") String watermarkKey) {
+    public ProvenanceGrpcService(AssetRegistry registry, C2paSigning c2pa,
+            @ConfigProperty(name = "safeframe.provenance.watermark-key") String watermarkKey) {
         this.registry = registry;
+        this.c2pa = c2pa;
         this.key = new WatermarkKey(watermarkKey.getBytes(StandardCharsets.UTF_8));
         this.media = new MediaMarker(new Watermarker(key));
     }
@@ -86,7 +92,7 @@ public class ProvenanceGrpcService implements Provenance {
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private record Marked(byte[] bytes, String sha256) {
+    private record Marked(byte[] bytes, String sha256, String manifestSha256) {
     }
 
     @Override
@@ -103,8 +109,10 @@ public class ProvenanceGrpcService implements Provenance {
             Path out = Files.createTempFile("safeframe-marked-", suffix);
             try {
                 media.mark(in, out, payload);
-                byte[] bytes = Files.readAllBytes(out);
-                return new Marked(bytes, sha256(bytes));
+                // the manifest goes in last: it binds the watermarked bytes and names the watermark's payload
+                C2paEmbedder.Signed signed = c2pa.embedder().sign(Files.readAllBytes(out), type(request.getMediaType()), request.getModel(),
+                        request.getModelVersion().isEmpty() ? "unknown" : request.getModelVersion(), payloadHex);
+                return new Marked(signed.media(), sha256(signed.media()), HexFormat.of().formatHex(signed.manifestSha256()));
             } finally {
                 Files.deleteIfExists(out);
             }
@@ -112,14 +120,14 @@ public class ProvenanceGrpcService implements Provenance {
             UUID assetId = UUID.randomUUID();
             return registry.register(new AssetRegistry.NewAsset(assetId, request.getContext().getAccountId(), request.getModel(),
                     request.getModelVersion(), request.getPromptVerdictId(), request.getMediaType().isEmpty() ? "video/mp4" : request.getMediaType(),
-                    payloadHex, key.keyId(), marked.sha256(), request.getContext().getCorrelationId()))
+                    payloadHex, key.keyId(), marked.sha256(), marked.manifestSha256(), request.getContext().getCorrelationId()))
                     .map(registered -> {
                         if (!registered) {
                             // 2^-60 per pair; refusing beats marking two assets with one payload
                             throw Status.ABORTED.withDescription("payload collision; retry").asRuntimeException();
                         }
                         return MarkResponse.newBuilder().setAssetId(assetId.toString()).setMarkedMedia(ByteString.copyFrom(marked.bytes()))
-                                .setWatermarkPayload(payloadHex).setKeyId(key.keyId()).build();
+                                .setWatermarkPayload(payloadHex).setKeyId(key.keyId()).setManifestSha256(marked.manifestSha256()).build();
                     });
         });
     }
@@ -133,13 +141,18 @@ public class ProvenanceGrpcService implements Provenance {
     public Uni<VerifyResponse> verify(VerifyRequest request) {
         return withFile(request.getMedia(), request.getMediaType(), in -> response(media.detect(in, key)))
                 .chain(watermark -> {
-                    VerifyResponse.Builder out = VerifyResponse.newBuilder().setManifestPresent(false).setManifestValid(false)
-                            .addManifestProblems("C2PA manifest reading is not implemented yet").setWatermark(watermark);
+                    C2paReader.Result manifest = C2paReader.read(request.getMedia().toByteArray(), type(request.getMediaType()));
+                    VerifyResponse.Builder out = VerifyResponse.newBuilder().setManifestPresent(manifest.present())
+                            .setManifestValid(manifest.valid()).addAllManifestProblems(manifest.problems()).setWatermark(watermark);
                     if (!watermark.getDetected() || watermark.getPayload().isEmpty()) {
                         return Uni.createFrom().item(out.build());
                     }
                     return registry.byPayload(watermark.getPayload()).map(asset -> asset == null ? out.build() : out.setAsset(asset).build());
                 });
+    }
+
+    private static String type(String mediaType) {
+        return mediaType.isEmpty() ? "video/mp4" : mediaType;
     }
 
     private static DetectResponse response(MediaMarker.Read r) {

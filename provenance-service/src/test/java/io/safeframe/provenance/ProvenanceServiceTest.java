@@ -71,6 +71,13 @@ class ProvenanceServiceTest {
         assertEquals(64, row.getString("account_hmac").length());
         assertFalse(row.getString("account_hmac").contains("alice"), "the account is stored only as an HMAC");
         assertEquals("v-123", row.getString("prompt_verdict_id"));
+        assertEquals(64, marked.getManifestSha256().length());
+
+        // the marked clip as published: manifest attached and valid, mark present
+        VerifyResponse original = provenance.verify(VerifyRequest.newBuilder().setMedia(marked.getMarkedMedia()).setMediaType("video/mp4").build());
+        assertTrue(original.getManifestPresent());
+        assertTrue(original.getManifestValid(), original.getManifestProblemsList().toString());
+        assertEquals(marked.getAssetId(), original.getAsset().getAssetId());
 
         // a journalist found a re-encoded copy elsewhere (manifest gone): the mark leads back to the record
         Files.write(DIR.resolve("marked.mp4"), marked.getMarkedMedia().toByteArray());
@@ -82,6 +89,7 @@ class ProvenanceServiceTest {
         assertEquals(marked.getWatermarkPayload(), verified.getWatermark().getPayload());
         assertEquals(marked.getAssetId(), verified.getAsset().getAssetId());
         assertEquals("synthetic", verified.getAsset().getModel());
+        assertFalse(verified.getManifestPresent(), "re-encoding drops the manifest; the watermark stays");
 
         VerifyResponse unmarked = provenance.verify(VerifyRequest.newBuilder().setMedia(ByteString.copyFrom(clip)).build());
         assertFalse(unmarked.getWatermark().getDetected());

@@ -31,17 +31,17 @@ public class AssetRegistry {
     }
 
     public record NewAsset(UUID assetId, String account, String model, String modelVersion, String promptVerdictId, String mediaType,
-            String payloadHex, String keyId, String contentSha256, String correlationId) {
+            String payloadHex, String keyId, String contentSha256, String manifestSha256, String correlationId) {
     }
 
     /** false when the payload is already taken (the caller draws another). */
     public Uni<Boolean> register(NewAsset a) {
         return pool.preparedQuery("""
                 insert into asset (asset_id, account_hmac, model, model_version, prompt_verdict_id, media_type, watermark_payload, key_id,
-                    content_sha256, correlation_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                    content_sha256, manifest_sha256, correlation_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                 on conflict (watermark_payload) do nothing""")
                 .execute(Tuple.from(new Object[] { a.assetId(), hmac(a.account()), a.model(), a.modelVersion(), a.promptVerdictId(),
-                        a.mediaType(), a.payloadHex(), a.keyId(), a.contentSha256(), a.correlationId() }))
+                        a.mediaType(), a.payloadHex(), a.keyId(), a.contentSha256(), a.manifestSha256(), a.correlationId() }))
                 .map(r -> r.rowCount() == 1);
     }
 
