@@ -74,7 +74,17 @@ async function publishedAndChecked(who, id) {
   show('watermark', `detected=${detected.detected} payload=${detected.payload} confidence=${detected.confidence}` +
     (detected.payload === job.provenance.watermarkPayload ? '  (matches the registry)' : '  (DOES NOT match the registry)'));
   if (!detected.detected) fail('the published clip has no watermark');
-  show('manifest', job.provenance.manifestSha256 ? `C2PA manifest sha256 ${job.provenance.manifestSha256}` : dim('no C2PA manifest yet (issue 7 ships the watermark; the manifest is still to come)'));
+  let lines = [];
+  try {
+    lines = execFileSync(join(ROOT, 'safeframe'), ['c2pa', 'verify', file], { encoding: 'utf8' }).trim().split('\n');
+  } catch (e) {
+    lines = String(e.stdout || '').trim().split('\n');
+  }
+  const [ours, reference] = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  show('manifest', `C2PA ${ours?.valid ? 'valid' : 'INVALID'} (${ours?.manifest}); signed by ${ours?.signer}`);
+  show('reference', `c2pa-rs (c2pa-wasm): ${reference?.state} ${JSON.stringify(reference?.codes)} actions ${JSON.stringify(reference?.actions)}` +
+    dim('  (untrusted: the local dev root is on no trust list)'));
+  if (!ours?.valid) fail('the published clip has no valid manifest');
   return job;
 }
 

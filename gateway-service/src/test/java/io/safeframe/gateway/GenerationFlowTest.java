@@ -133,12 +133,14 @@ class GenerationFlowTest {
         // anyone, without logging in, can check the clip (and learns which registry record it points to) ...
         given().contentType("video/mp4").body(mp4).post("/v1/verify").then().statusCode(200)
                 .body("watermark.detected", equalTo(true)).body("madeBySafeframe", equalTo(true))
-                .body("asset.assetId", equalTo(job.getString("provenance.assetId"))).body("asset.model", equalTo("safeframe-synthetic"));
+                .body("asset.assetId", equalTo(job.getString("provenance.assetId"))).body("asset.model", equalTo("safeframe-synthetic"))
+                .body("manifest.present", equalTo(true)).body("manifest.valid", equalTo(true));
+        assertEquals(64, job.getString("provenance.manifestSha256").length());
         // ... an unmarked clip is not claimed, and what is not a video is refused with a reason
         byte[] unmarked = generator.generate(GenerateRequest.newBuilder().setPrompt("an unmarked clip").setDurationSeconds(1).setAspect("1:1").build())
                 .await().atMost(FLOW).getVideo().toByteArray();
         given().contentType("video/mp4").body(unmarked).post("/v1/verify").then().statusCode(200)
-                .body("watermark.detected", equalTo(false)).body("madeBySafeframe", equalTo(false));
+                .body("watermark.detected", equalTo(false)).body("madeBySafeframe", equalTo(false)).body("manifest.present", equalTo(false));
         given().contentType("video/mp4").body("this is not a video".getBytes()).post("/v1/verify").then().statusCode(422)
                 .body("detail", notNullValue());
         given().contentType("video/mp4").body(new byte[0]).post("/v1/verify").then().statusCode(400);
