@@ -61,25 +61,7 @@ public final class C2paEmbedder {
      * hash of the file as it was.
      */
     private static Signed signMp4(byte[] mp4, C2paManifest manifest) {
-        java.security.MessageDigest sha;
-        try {
-            sha = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        for (long[] box : topLevelBoxes(mp4)) {
-            int offset = (int) box[0];
-            int size = (int) box[1];
-            String type = new String(mp4, offset + 4, 4, StandardCharsets.US_ASCII);
-            boolean ours = type.equals("uuid") && size >= 24
-                    && java.util.Arrays.equals(java.util.Arrays.copyOfRange(mp4, offset + 8, offset + 24), C2PA_BOX_UUID);
-            if (type.equals("ftyp") || type.equals("mfra") || ours) {
-                continue;
-            }
-            sha.update(ByteBuffer.allocate(8).putLong(offset).array());
-            sha.update(mp4, offset, size);
-        }
-        byte[] store = manifest.bmffStore(sha.digest());
+        byte[] store = manifest.bmffStore(C2paReader.bmffV2Hash(mp4));
         byte[] purpose = "manifest".getBytes(StandardCharsets.US_ASCII);
         int size = 8 + 16 + 4 + purpose.length + 1 + 8 + store.length;
         ByteBuffer box = ByteBuffer.allocate(size);
