@@ -91,6 +91,14 @@ class ProvenanceServiceTest {
         assertEquals("synthetic", verified.getAsset().getModel());
         assertFalse(verified.getManifestPresent(), "re-encoding drops the manifest; the watermark stays");
 
+        // a zoomed re-post (centred 10 % crop, rescaled, re-encoded) is found again by the crop resynchronisation
+        run("ffmpeg", "-loglevel", "error", "-y", "-i", DIR.resolve("marked.mp4").toString(), "-vf", "crop=iw*0.9:ih*0.9,scale=640:360",
+                "-c:v", "libx264", "-crf", "23", "-preset", "veryfast", DIR.resolve("zoomed.mp4").toString());
+        VerifyResponse zoomed = provenance.verify(VerifyRequest.newBuilder()
+                .setMedia(ByteString.copyFrom(Files.readAllBytes(DIR.resolve("zoomed.mp4")))).build());
+        assertTrue(zoomed.getWatermark().getDetected());
+        assertEquals(marked.getWatermarkPayload(), zoomed.getWatermark().getPayload());
+
         VerifyResponse unmarked = provenance.verify(VerifyRequest.newBuilder().setMedia(ByteString.copyFrom(clip)).build());
         assertFalse(unmarked.getWatermark().getDetected());
         assertFalse(unmarked.hasAsset());

@@ -134,8 +134,8 @@ public final class MediaMarker {
     public Read detect(Path in, WatermarkKey key) throws MediaError {
         Info info = probe(in);
         if (info.image()) {
-            byte[] rgb = decodeRgb(in, info);
-            return new Read(Detection.of(marker.read(RgbLuma.luma(rgb), info.width(), info.height()), key), List.of(0));
+            byte[] luma = RgbLuma.luma(decodeRgb(in, info));
+            return new Read(CropSearch.detect(marker, luma, info.width(), info.height(), key).detection(), List.of(0));
         }
         int step = info.frames() > DETECT_FRAMES ? (int) (info.frames() / DETECT_FRAMES) : 1;
         Process decoder = start(List.of("ffmpeg", "-v", "error", "-nostdin", "-i", in.toString(), "-map", "0:v:0", "-vf",
@@ -143,6 +143,10 @@ public final class MediaMarker {
                 "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"));
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(decoder.getErrorStream()));
         Watermarker.Reading sum = null;
+        // the same frames read as a centred crop, at the crop the first frame suggests (used only if the direct
+        // reading finds nothing)
+        Watermarker.Reading croppedSum = null;
+        double keep = 1;
         List<Integer> used = new ArrayList<>();
         try (InputStream src = decoder.getInputStream()) {
             byte[] y = new byte[info.width() * info.height()];
@@ -150,6 +154,11 @@ public final class MediaMarker {
             while (readFully(src, y)) {
                 Watermarker.Reading r = marker.read(y, info.width(), info.height());
                 sum = sum == null ? r : sum.plus(r);
+                if (n == 0) {
+                    keep = CropSearch.bestKeep(marker, y, info.width(), info.height(), key);
+                }
+                Watermarker.Reading c = CropSearch.readAs(marker, y, info.width(), info.height(), keep);
+                croppedSum = croppedSum == null ? c : croppedSum.plus(c);
                 used.add(n * step);
                 n++;
             }
@@ -160,7 +169,9 @@ public final class MediaMarker {
         if (waitFor(decoder, 300) != 0 || sum == null) {
             throw new MediaError("the video is truncated or corrupt (ffmpeg: " + last(err.join()) + ")");
         }
-        return new Read(Detection.of(sum, key), used);
+        Detection direct = Detection.of(sum, key);
+        Detection cropped = direct.detected() ? direct : Detection.of(croppedSum, key, CropSearch.HYPOTHESES);
+        return new Read(cropped.detected() ? cropped : direct, used);
     }
 
     private byte[] decodeRgb(Path in, Info info) throws MediaError {
