@@ -100,36 +100,58 @@ public class ProvenanceGrpcService implements Provenance {
         if (request.getContext().getAccountId().isBlank() || request.getModel().isBlank()) {
             throw Status.INVALID_ARGUMENT.withDescription("context.account_id and model are required").asRuntimeException();
         }
-        byte[] payload = new byte[8];
-        RANDOM.nextBytes(payload);
-        payload[0] = (byte) (0x10 | (payload[0] & 0x0f)); // version 1 in the top nibble
-        String payloadHex = HexFormat.of().formatHex(payload);
+        if (request.getRequestId().length() > 200) {
+            throw Status.INVALID_ARGUMENT.withDescription("request_id is longer than 200 characters").asRuntimeException();
+        }
+        Uni<String[]> earlier = request.getRequestId().isEmpty() ? Uni.createFrom().nullItem() : registry.byRequest(request.getRequestId());
+        return earlier.chain(found -> {
+            if (found != null) {
+                // the same request again (its answer was lost): the same asset and payload, marked and signed again
+                return markWith(request, found[1]).call(marked -> registry.refresh(found[0], marked.sha256(), marked.manifestSha256()))
+                        .map(marked -> response(found[0], found[1], marked));
+            }
+            byte[] payload = new byte[8];
+            RANDOM.nextBytes(payload);
+            payload[0] = (byte) (0x10 | (payload[0] & 0x0f)); // version 1 in the top nibble
+            String payloadHex = HexFormat.of().formatHex(payload);
+            return markWith(request, payloadHex).chain(marked -> {
+                UUID assetId = UUID.randomUUID();
+                return registry.register(new AssetRegistry.NewAsset(assetId, request.getContext().getAccountId(), request.getModel(),
+                        request.getModelVersion(), request.getPromptVerdictId(), type(request.getMediaType()), payloadHex, key.keyId(),
+                        marked.sha256(), marked.manifestSha256(), request.getContext().getCorrelationId(),
+                        request.getRequestId().isEmpty() ? null : request.getRequestId()))
+                        .map(registered -> {
+                            if (!registered) {
+                                // a payload collision (2^-60 per pair) or the same request id racing: refusing beats
+                                // two assets with one payload; the caller's retry finds the winner
+                                throw Status.ABORTED.withDescription("payload or request id already registered; retry").asRuntimeException();
+                            }
+                            return response(assetId.toString(), payloadHex, marked);
+                        });
+            });
+        });
+    }
+
+    /** Watermark, then embed the manifest: it binds the watermarked bytes and names the watermark's payload. */
+    private Uni<Marked> markWith(MarkRequest request, String payloadHex) {
+        byte[] payload = HexFormat.of().parseHex(payloadHex);
         String suffix = request.getMediaType().equals("image/png") ? ".png" : request.getMediaType().equals("image/jpeg") ? ".jpg" : ".mp4";
         return withFile(request.getMedia(), request.getMediaType(), in -> {
             Path out = Files.createTempFile("safeframe-marked-", suffix);
             try {
                 media.mark(in, out, payload);
-                // the manifest goes in last: it binds the watermarked bytes and names the watermark's payload
                 C2paEmbedder.Signed signed = c2pa.embedder().sign(Files.readAllBytes(out), type(request.getMediaType()), request.getModel(),
                         request.getModelVersion().isEmpty() ? "unknown" : request.getModelVersion(), payloadHex);
                 return new Marked(signed.media(), sha256(signed.media()), HexFormat.of().formatHex(signed.manifestSha256()));
             } finally {
                 Files.deleteIfExists(out);
             }
-        }).chain(marked -> {
-            UUID assetId = UUID.randomUUID();
-            return registry.register(new AssetRegistry.NewAsset(assetId, request.getContext().getAccountId(), request.getModel(),
-                    request.getModelVersion(), request.getPromptVerdictId(), request.getMediaType().isEmpty() ? "video/mp4" : request.getMediaType(),
-                    payloadHex, key.keyId(), marked.sha256(), marked.manifestSha256(), request.getContext().getCorrelationId()))
-                    .map(registered -> {
-                        if (!registered) {
-                            // 2^-60 per pair; refusing beats marking two assets with one payload
-                            throw Status.ABORTED.withDescription("payload collision; retry").asRuntimeException();
-                        }
-                        return MarkResponse.newBuilder().setAssetId(assetId.toString()).setMarkedMedia(ByteString.copyFrom(marked.bytes()))
-                                .setWatermarkPayload(payloadHex).setKeyId(key.keyId()).setManifestSha256(marked.manifestSha256()).build();
-                    });
         });
+    }
+
+    private MarkResponse response(String assetId, String payloadHex, Marked marked) {
+        return MarkResponse.newBuilder().setAssetId(assetId).setMarkedMedia(ByteString.copyFrom(marked.bytes()))
+                .setWatermarkPayload(payloadHex).setKeyId(key.keyId()).setManifestSha256(marked.manifestSha256()).build();
     }
 
     @Override

@@ -73,6 +73,19 @@ class ProvenanceServiceTest {
         assertEquals("v-123", row.getString("prompt_verdict_id"));
         assertEquals(64, marked.getManifestSha256().length());
 
+        // Mark is idempotent by request id: the same job marked twice is one asset with one payload
+        MarkRequest once = MarkRequest.newBuilder().setContext(RequestContext.newBuilder().setAccountId("alice").setCorrelationId("c-2"))
+                .setMedia(ByteString.copyFrom(clip)).setMediaType("video/mp4").setModel("synthetic").setModelVersion("1")
+                .setRequestId("generation:job-42").build();
+        MarkResponse first = provenance.mark(once);
+        MarkResponse again = provenance.mark(once);
+        assertEquals(first.getAssetId(), again.getAssetId());
+        assertEquals(first.getWatermarkPayload(), again.getWatermarkPayload());
+        assertEquals(1L, pool.preparedQuery("select count(*) from asset where request_id = $1").execute(Tuple.of("generation:job-42"))
+                .await().indefinitely().iterator().next().getLong(0));
+        assertEquals(again.getManifestSha256(), pool.preparedQuery("select manifest_sha256 from asset where request_id = $1")
+                .execute(Tuple.of("generation:job-42")).await().indefinitely().iterator().next().getString(0), "the record follows the last bytes");
+
         // the marked clip as published: manifest attached and valid, mark present
         VerifyResponse original = provenance.verify(VerifyRequest.newBuilder().setMedia(marked.getMarkedMedia()).setMediaType("video/mp4").build());
         assertTrue(original.getManifestPresent());

@@ -155,7 +155,9 @@ public class JobSteps {
                     String[] model = clip.model() == null ? new String[] { "unknown", "" } : clip.model().split("/", 2);
                     MarkRequest request = MarkRequest.newBuilder().setContext(ctx).setMedia(ByteString.copyFrom(clip.media()))
                             .setMediaType("video/mp4").setModel(model[0]).setModelVersion(model.length > 1 ? model[1] : "")
-                            .setPromptVerdictId(job.promptVerdictId() == null ? "" : job.promptVerdictId()).build();
+                            .setPromptVerdictId(job.promptVerdictId() == null ? "" : job.promptVerdictId())
+                            // a retry after a lost answer gets the same asset back instead of registering another
+                            .setRequestId("generation:" + job.id()).build();
                     return provenance.mark(request)
                             // marked clip and its record first: a retry after a crash publishes it instead of marking twice
                             .call(marked -> store.saveVideo(job.id(), MARKED, marked.getMarkedMedia().toByteArray(), clip.model()))

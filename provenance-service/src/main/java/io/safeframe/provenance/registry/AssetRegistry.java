@@ -31,18 +31,32 @@ public class AssetRegistry {
     }
 
     public record NewAsset(UUID assetId, String account, String model, String modelVersion, String promptVerdictId, String mediaType,
-            String payloadHex, String keyId, String contentSha256, String manifestSha256, String correlationId) {
+            String payloadHex, String keyId, String contentSha256, String manifestSha256, String correlationId, String requestId) {
     }
 
-    /** false when the payload is already taken (the caller draws another). */
+    /** false when the payload or the request id is already taken (the caller draws another payload, or retries). */
     public Uni<Boolean> register(NewAsset a) {
         return pool.preparedQuery("""
                 insert into asset (asset_id, account_hmac, model, model_version, prompt_verdict_id, media_type, watermark_payload, key_id,
-                    content_sha256, manifest_sha256, correlation_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                on conflict (watermark_payload) do nothing""")
+                    content_sha256, manifest_sha256, correlation_id, request_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                on conflict do nothing""")
                 .execute(Tuple.from(new Object[] { a.assetId(), hmac(a.account()), a.model(), a.modelVersion(), a.promptVerdictId(),
-                        a.mediaType(), a.payloadHex(), a.keyId(), a.contentSha256(), a.manifestSha256(), a.correlationId() }))
+                        a.mediaType(), a.payloadHex(), a.keyId(), a.contentSha256(), a.manifestSha256(), a.correlationId(), a.requestId() }))
                 .map(r -> r.rowCount() == 1);
+    }
+
+    /** The asset an earlier Mark with this request id registered: its id and payload, or null. */
+    public Uni<String[]> byRequest(String requestId) {
+        return pool.preparedQuery("select asset_id, watermark_payload from asset where request_id = $1").execute(Tuple.of(requestId))
+                .map(rows -> rows.iterator().hasNext()
+                        ? new String[] { rows.iterator().next().getUUID("asset_id").toString(), rows.iterator().next().getString("watermark_payload") }
+                        : null);
+    }
+
+    /** A repeated Mark re-signs the manifest (a new signature): the record follows the bytes last handed out. */
+    public Uni<Void> refresh(String assetId, String contentSha256, String manifestSha256) {
+        return pool.preparedQuery("update asset set content_sha256 = $2, manifest_sha256 = $3 where asset_id = $1::uuid")
+                .execute(Tuple.of(assetId, contentSha256, manifestSha256)).replaceWithVoid();
     }
 
     public Uni<AssetRecord> byPayload(String payloadHex) {
