@@ -177,16 +177,9 @@ public final class Ffmpeg {
         return tail.toString();
     }
 
+    /** A whole frame, or false at the end of the stream. */
     private static boolean readFully(InputStream in, byte[] buffer) throws IOException {
-        int off = 0;
-        while (off < buffer.length) {
-            int n = in.read(buffer, off, buffer.length - off);
-            if (n < 0) {
-                return false;
-            }
-            off += n;
-        }
-        return true;
+        return in.readNBytes(buffer, 0, buffer.length) == buffer.length;
     }
 
     private void checkSize(Path file) throws MediaException {

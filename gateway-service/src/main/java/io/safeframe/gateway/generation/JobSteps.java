@@ -73,7 +73,7 @@ public class JobSteps {
             case HELD_FOR_REVIEW -> checkReview(job);
             default -> Uni.createFrom().voidItem();
         };
-        return step.onFailure(JobSteps::transient_).recoverWithUni(f -> waitFor(job, unavailableService(f)))
+        return step.onFailure(JobSteps::isTransient).recoverWithUni(f -> waitFor(job, unavailableService(f)))
                 .onFailure().recoverWithUni(f -> {
                     LOG.errorf(f, "job %s failed in %s", job.id(), job.state());
                     return fail(job, "generation failed in " + job.state() + ": " + f.getMessage());
@@ -177,7 +177,7 @@ public class JobSteps {
      * "No answer" from a service: the gRPC failure translated by the clients, or the fault-tolerance layer around
      * them (timeout, open circuit, full bulkhead), which fails before or outside that translation.
      */
-    static boolean transient_(Throwable f) {
+    static boolean isTransient(Throwable f) {
         return f instanceof SafetyServiceUnavailable || f instanceof FaultToleranceException;
     }
 

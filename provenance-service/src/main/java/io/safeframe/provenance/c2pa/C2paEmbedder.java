@@ -73,6 +73,12 @@ public final class C2paEmbedder {
         return new Signed(out, manifest.label(), C2paManifest.sha256(store));
     }
 
+    /** Whether the top-level box at {@code offset} is a C2PA manifest box (uuid with the C2PA extended type). */
+    static boolean isC2paBox(byte[] mp4, int offset, int size) {
+        return size >= 24 && new String(mp4, offset + 4, 4, StandardCharsets.US_ASCII).equals("uuid")
+                && java.util.Arrays.equals(mp4, offset + 8, offset + 24, C2PA_BOX_UUID, 0, 16);
+    }
+
     /** (offset, size) of each top-level box; 64-bit sizes and "to the end" (0) handled, anything else refused. */
     static java.util.List<long[]> topLevelBoxes(byte[] mp4) {
         java.util.List<long[]> boxes = new java.util.ArrayList<>();

@@ -169,9 +169,7 @@ public final class C2paReader {
             int offset = (int) box[0];
             int size = (int) box[1];
             String type = new String(mp4, offset + 4, 4, StandardCharsets.US_ASCII);
-            boolean c2pa = type.equals("uuid") && size >= 24
-                    && Arrays.equals(Arrays.copyOfRange(mp4, offset + 8, offset + 24), C2paEmbedder.C2PA_BOX_UUID);
-            if (type.equals("ftyp") || type.equals("mfra") || c2pa) {
+            if (type.equals("ftyp") || type.equals("mfra") || C2paEmbedder.isC2paBox(mp4, offset, size)) {
                 continue;
             }
             sha.update(ByteBuffer.allocate(8).putLong(offset).array());
@@ -247,8 +245,7 @@ public final class C2paReader {
         for (long[] box : C2paEmbedder.topLevelBoxes(mp4)) {
             int offset = (int) box[0];
             int size = (int) box[1];
-            if (new String(mp4, offset + 4, 4, StandardCharsets.US_ASCII).equals("uuid") && size >= 24
-                    && Arrays.equals(Arrays.copyOfRange(mp4, offset + 8, offset + 24), C2paEmbedder.C2PA_BOX_UUID)) {
+            if (C2paEmbedder.isC2paBox(mp4, offset, size)) {
                 int at = offset + 8 + 16 + 4;
                 while (mp4[at] != 0) {
                     at++;

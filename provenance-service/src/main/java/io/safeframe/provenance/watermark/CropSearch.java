@@ -45,10 +45,11 @@ final class CropSearch {
 
     /** The hypothesis whose reading agrees best with the key's pilots. */
     static double bestKeep(Watermarker marker, byte[] luma, int width, int height, WatermarkKey key) {
+        byte fill = mean(luma);
         double best = KEEP[0];
         int bestAgreement = -1;
         for (double keep : KEEP) {
-            int agreement = readAs(marker, luma, width, height, keep).pilotAgreement(key);
+            int agreement = readAs(marker, luma, width, height, keep, fill).pilotAgreement(key);
             if (agreement > bestAgreement) {
                 bestAgreement = agreement;
                 best = keep;
@@ -59,19 +60,27 @@ final class CropSearch {
 
     /** Reads the plane as the centre {@code keep} × {@code keep} of a larger original. */
     static Watermarker.Reading readAs(Watermarker marker, byte[] luma, int width, int height, double keep) {
+        return readAs(marker, luma, width, height, keep, mean(luma));
+    }
+
+    private static Watermarker.Reading readAs(Watermarker marker, byte[] luma, int width, int height, double keep, byte fill) {
         int fullWidth = (int) Math.round(width / keep);
         int fullHeight = (int) Math.round(height / keep);
         int left = (fullWidth - width) / 2;
         int top = (fullHeight - height) / 2;
-        long sum = 0;
-        for (byte b : luma) {
-            sum += b & 0xFF;
-        }
         byte[] full = new byte[fullWidth * fullHeight];
-        java.util.Arrays.fill(full, (byte) (sum / Math.max(1, luma.length)));
+        java.util.Arrays.fill(full, fill);
         for (int y = 0; y < height; y++) {
             System.arraycopy(luma, y * width, full, (top + y) * fullWidth + left, width);
         }
         return marker.read(full, fullWidth, fullHeight);
+    }
+
+    private static byte mean(byte[] luma) {
+        long sum = 0;
+        for (byte b : luma) {
+            sum += b & 0xFF;
+        }
+        return (byte) (sum / Math.max(1, luma.length));
     }
 }

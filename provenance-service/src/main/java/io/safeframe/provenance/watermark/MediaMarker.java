@@ -1,6 +1,5 @@
 package io.safeframe.provenance.watermark;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -143,8 +142,8 @@ public final class MediaMarker {
                 "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"));
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(decoder.getErrorStream()));
         Watermarker.Reading sum = null;
-        // the same frames read as a centred crop, at the crop the first frame suggests (used only if the direct
-        // reading finds nothing)
+        // the same frames read as a centred crop, at the crop the first frame suggests, when that frame alone shows
+        // no mark (used only if the direct reading of all frames finds nothing either)
         Watermarker.Reading croppedSum = null;
         double keep = 1;
         List<Integer> used = new ArrayList<>();
@@ -154,11 +153,14 @@ public final class MediaMarker {
             while (readFully(src, y)) {
                 Watermarker.Reading r = marker.read(y, info.width(), info.height());
                 sum = sum == null ? r : sum.plus(r);
-                if (n == 0) {
+                if (n == 0 && !Detection.of(r, key).detected()) {
+                    // the first frame alone shows no mark: also read every frame as a centred crop
                     keep = CropSearch.bestKeep(marker, y, info.width(), info.height(), key);
                 }
-                Watermarker.Reading c = CropSearch.readAs(marker, y, info.width(), info.height(), keep);
-                croppedSum = croppedSum == null ? c : croppedSum.plus(c);
+                if (keep < 1) {
+                    Watermarker.Reading c = CropSearch.readAs(marker, y, info.width(), info.height(), keep);
+                    croppedSum = croppedSum == null ? c : croppedSum.plus(c);
+                }
                 used.add(n * step);
                 n++;
             }
@@ -170,7 +172,7 @@ public final class MediaMarker {
             throw new MediaError("the video is truncated or corrupt (ffmpeg: " + last(err.join()) + ")");
         }
         Detection direct = Detection.of(sum, key);
-        Detection cropped = direct.detected() ? direct : Detection.of(croppedSum, key, CropSearch.HYPOTHESES);
+        Detection cropped = direct.detected() || croppedSum == null ? direct : Detection.of(croppedSum, key, CropSearch.HYPOTHESES);
         return new Read(cropped.detected() ? cropped : direct, used);
     }
 
@@ -226,24 +228,15 @@ public final class MediaMarker {
 
     private static byte[] drain(InputStream in) {
         try (in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toByteArray();
+            return in.readAllBytes();
         } catch (IOException e) {
             return new byte[0];
         }
     }
 
+    /** A whole frame, or false at the end of the stream. */
     private static boolean readFully(InputStream in, byte[] buffer) throws IOException {
-        int off = 0;
-        while (off < buffer.length) {
-            int n = in.read(buffer, off, buffer.length - off);
-            if (n < 0) {
-                return false;
-            }
-            off += n;
-        }
-        return true;
+        return in.readNBytes(buffer, 0, buffer.length) == buffer.length;
     }
 
     private static String last(byte[] stderr) {
