@@ -301,12 +301,14 @@ class GenerationFlowTest {
             guard.restart();
         }
         as("gen-fault5", "user").get("/v1/me").then().body("remainingToday", equalTo(before));
-        // once prompt-guard is back (and the gateway's circuit breaker has closed again) the same request goes through
+        // once prompt-guard is back (and the gateway's circuit breaker has closed again) the request goes through;
+        // each try is another user, because refused attempts still count against a user's per-minute burst limit
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         int status;
+        int attempt = 0;
         do {
-            status = as("gen-fault5", "user").body("{\"prompt\":\"a quiet library\",\"durationSeconds\":2}").post("/v1/generations")
-                    .then().extract().statusCode();
+            status = as("gen-fault6-" + attempt++, "user").body("{\"prompt\":\"a quiet library\",\"durationSeconds\":2}")
+                    .post("/v1/generations").then().extract().statusCode();
             if (status == 503) {
                 sleep(1000);
             }
