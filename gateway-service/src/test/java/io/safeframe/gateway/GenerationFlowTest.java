@@ -181,6 +181,58 @@ class GenerationFlowTest {
     }
 
     @Test
+    void moderatorsSeeWhatAHeldPromptFiredOnAndThePolicyInForce() {
+        String prompt = "M1ckey M0use dancing in the rain";
+        String id = as("gen-hana", "user").body("{\"prompt\":\"" + prompt + "\",\"durationSeconds\":1}").post("/v1/generations").then()
+                .statusCode(202).body("state", equalTo("HELD_FOR_REVIEW")).extract().path("id");
+        JsonPath claimed = as("gen-mod3", "moderator").post("/v1/moderation/queues/copyrighted_characters/claim").then().statusCode(200)
+                .body("target.id", equalTo(id)).extract().jsonPath();
+        String caseId = claimed.getString("caseId");
+        JsonPath content = as("gen-mod3", "moderator").get("/v1/moderation/cases/" + caseId + "/content").then().statusCode(200)
+                .body("prompt", equalTo(prompt)).body("owner", equalTo("gen-hana")).extract().jsonPath();
+        // the fired rule's span points into the prompt as the user typed it, and the undone obfuscation is listed
+        List<Integer> span = content.getList("generation.verdicts.find { it.source == 'prompt-guard' }.evidence[0].spans[0]");
+        assertTrue(prompt.substring(span.get(0), span.get(1)).toLowerCase().contains("m1ckey"), span.toString());
+        assertFalse(content.getList("generation.verdicts.find { it.source == 'prompt-guard' }.normalisation").isEmpty(), content.prettify());
+        as("gen-mod3", "moderator").get("/v1/moderation/cases/" + caseId + "/video").then().statusCode(404)
+                .body("detail", containsString("no clip"));
+        as("gen-hana", "user").get("/v1/moderation/cases/" + caseId + "/content").then().statusCode(403);
+        as("gen-mod3", "moderator").get("/v1/moderation/cases/00000000-0000-0000-0000-000000000000/content").then().statusCode(404);
+        as("gen-mod3", "moderator").get("/v1/moderation/accounts/gen-hana").then().statusCode(200).body("standing", equalTo("ACTIVE"))
+                .body("decisions.action", hasItem("prompt.screened"));
+        // the policy the moderator applies is the one that screened the prompt
+        String version = content.getString("generation.verdicts.find { it.source == 'prompt-guard' }.policyVersion");
+        as("gen-mod3", "moderator").get("/v1/moderation/prompt-policy").then().statusCode(200).body("version", equalTo(version))
+                .body("history[0].outcome", equalTo("LOADED")).body("policy.categories.code", hasItem("copyrighted_characters"));
+        as("gen-hana", "user").get("/v1/moderation/prompt-policy").then().statusCode(403);
+        as("gen-mod3", "moderator").body("{\"action\":\"NO_ACTION\",\"facts\":\"Dancing in the rain, no logo.\",\"ground\":\"Terms §7\","
+                + "\"caseVersion\":" + claimed.getInt("version") + "}").post("/v1/moderation/cases/" + caseId + "/decision").then().statusCode(200);
+    }
+
+    @Test
+    void adminsAddAClipToABankAndBrokenUploadsChangeNothing() {
+        byte[] clip = generator.generate(GenerateRequest.newBuilder().setPrompt("a bank clip for the console").setDurationSeconds(2).setAspect("16:9").build())
+                .await().atMost(FLOW).getVideo().toByteArray();
+        as("gen-admin", "admin").body("{\"name\":\"console-media\",\"category\":\"deceptive_synthetic_media\",\"decision\":\"REVIEW\"}")
+                .post("/v1/admin/banks").then().statusCode(201);
+        given().auth().oauth2(Tokens.valid("gen-admin", "admin")).contentType("video/mp4").body(java.util.Arrays.copyOf(clip, clip.length * 6 / 10))
+                .post("/v1/admin/banks/console-media/media").then().statusCode(422).body("detail", containsString("truncated"));
+        given().auth().oauth2(Tokens.valid("gen-admin", "admin")).contentType(ContentType.TEXT).body("not media")
+                .post("/v1/admin/banks/console-media/media").then().statusCode(415);
+        given().auth().oauth2(Tokens.valid("gen-mod3", "moderator")).contentType("video/mp4").body(clip)
+                .post("/v1/admin/banks/console-media/media").then().statusCode(403);
+        JsonPath added = given().auth().oauth2(Tokens.valid("gen-admin", "admin")).contentType("video/mp4").body(clip)
+                .post("/v1/admin/banks/console-media/media?label=case%201234").then().statusCode(200).extract().jsonPath();
+        assertTrue(added.getInt("added") >= 2, added.prettify());
+        assertEquals(added.getInt("added"), added.getInt("bank.size"), "the truncated upload added nothing");
+        String exported = as("gen-admin", "admin").get("/v1/admin/banks/console-media/hashes").then().statusCode(200).extract().asString();
+        assertTrue(exported.contains(",case-1234@0ms"), exported);
+        // the same clip again adds nothing new
+        given().auth().oauth2(Tokens.valid("gen-admin", "admin")).contentType("video/mp4").body(clip)
+                .post("/v1/admin/banks/console-media/media").then().statusCode(200).body("added", equalTo(0));
+    }
+
+    @Test
     void clipMatchingAHashBankIsBlockedWithTheFramesThatMatched() {
         String prompt = "a red balloon drifting over a harbour";
         // the clip this prompt renders, hashed by the classifier, goes into a bank first

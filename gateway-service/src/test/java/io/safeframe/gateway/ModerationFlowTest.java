@@ -103,6 +103,15 @@ class ModerationFlowTest {
                 .body("[0].body.facts", containsString("beheading")).body("[0].body.suspension", equalTo("PT24H"));
         as("flow-bob", "user").get("/v1/me/notices").then().statusCode(200).body("kind", hasItem("REPORT_OUTCOME"));
 
+        // moderators look the account up (the console's account view); users may not, and only admins lift by hand
+        as("flow-mod2", "moderator").get("/v1/moderation/accounts/flow-alice").then().statusCode(200)
+                .body("standing", equalTo("SUSPENDED")).body("suspendedUntil", notNullValue()).body("decisions.action", hasItem("sanction.apply"));
+        as("flow-bob", "user").get("/v1/moderation/accounts/flow-alice").then().statusCode(403);
+        as("flow-mod2", "moderator").body("{\"reason\":\"wrong account\"}").post("/v1/admin/accounts/flow-alice/sanctions/lift").then().statusCode(403);
+        as("flow-admin", "admin").body("{\"reason\":\" \"}").post("/v1/admin/accounts/flow-alice/sanctions/lift").then().statusCode(400);
+        as("flow-admin", "admin").body("{\"reason\":\"x\",\"force\":true}").post("/v1/admin/accounts/flow-alice/sanctions/lift").then().statusCode(400);
+        as("flow-alice", "user").get("/v1/me").then().body("standing", equalTo("SUSPENDED"));
+
         // appeal: once
         String appeal = "{\"decisionId\":\"" + decisionId + "\",\"explanation\":\"It is a medieval film scene with props.\"}";
         as("flow-bob", "user").body(appeal.replace(decisionId, "00000000-0000-0000-0000-000000000000")).post("/v1/appeals").then().statusCode(404);
@@ -121,6 +130,9 @@ class ModerationFlowTest {
 
         generate("flow-alice", "a sunny meadow with horses", 202);
         as("flow-alice", "user").get("/v1/me").then().statusCode(200).body("standing", equalTo("ACTIVE"));
+        // an admin's manual lift is audited with its reason and the admin as actor
+        as("flow-admin", "admin").body("{\"reason\":\"double-checked after the appeal\"}").post("/v1/admin/accounts/flow-alice/sanctions/lift")
+                .then().statusCode(200).body("standing", equalTo("ACTIVE"));
 
         // the user's own view of the audit log has every step that concerned them
         awaitAudit("flow-alice", List.of("case.decided", "sanction.apply", "appeal.filed", "sanction.lift", "appeal.resolved"));

@@ -9,7 +9,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.identity.SecurityIdentity;
+import com.google.protobuf.ByteString;
+
 import io.safeframe.api.v1.Bank;
+import io.safeframe.api.v1.ClassifyFramesRequest;
+import io.safeframe.api.v1.ClassifyVideoRequest;
+import io.safeframe.api.v1.ClassifyVideoResponse;
+import io.safeframe.api.v1.Frame;
+import io.safeframe.api.v1.FrameFinding;
 import io.safeframe.api.v1.Decision;
 import io.safeframe.api.v1.MatchHashRequest;
 import io.safeframe.api.v1.RequestContext;
@@ -25,6 +32,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -113,6 +121,42 @@ public class BankAdminResource {
     public Uni<Map<String, Object>> remove(@PathParam("name") String name, @PathParam("hash") String hash,
             @HeaderParam(CorrelationId.HEADER) String correlationId) {
         return frames.remove(ctx(correlationId), name, hash).map(BankAdminResource::view);
+    }
+
+    @POST
+    @Path("/{name}/media")
+    @Consumes({ "video/mp4", "image/png", "image/jpeg" })
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Add a clip (MP4) or a frame (PNG/JPEG) to a bank: the classifier hashes its sampled frames, "
+            + "those of PDQ quality >= 50 are imported, labelled with the label parameter and the frame's time")
+    public Uni<Map<String, Object>> addMedia(@PathParam("name") String name, @HeaderParam("Content-Type") String type,
+            @QueryParam("label") String label, byte[] media, @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        if (media == null || media.length == 0) {
+            throw ApiException.badRequest("the body must be the image or MP4 to add");
+        }
+        String tag = (label == null || label.isBlank() ? "upload" : label.strip()).replaceAll("[^\\p{L}\\p{N}._:-]+", "-");
+        if (tag.length() > 100) {
+            throw ApiException.badRequest("label: at most 100 characters");
+        }
+        RequestContext ctx = ctx(correlationId);
+        Uni<List<FrameFinding>> frames = type != null && type.startsWith("video/")
+                ? this.frames.hashVideo(ClassifyVideoRequest.newBuilder().setContext(ctx).setVideo(ByteString.copyFrom(media)).build())
+                        .map(ClassifyVideoResponse::getFramesList)
+                : this.frames.classifyFrames(ClassifyFramesRequest.newBuilder().setContext(ctx)
+                        .addFrames(Frame.newBuilder().setImage(ByteString.copyFrom(media))).build()).map(r -> r.getFramesList());
+        return frames.chain(found -> {
+            String lines = found.stream().map(f -> f.getPdqHash() + "," + f.getPdqQuality() + "," + tag + "@" + f.getTimestampMs() + "ms")
+                    .collect(java.util.stream.Collectors.joining("\n"));
+            return this.frames.importLines(ctx, name, lines).map(r -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("framesHashed", found.size());
+                m.put("added", r.getAdded());
+                m.put("duplicates", r.getDuplicates());
+                m.put("lowQualitySkipped", r.getLowQualitySkipped());
+                m.put("bank", view(r.getBank()));
+                return m;
+            });
+        });
     }
 
     @POST

@@ -147,7 +147,7 @@ public class GenerationService {
                 .chain(() -> next == JobState.HELD_FOR_REVIEW ? openCase(ctx, job, screened.getVerdict()) : Uni.createFrom().voidItem())
                 .chain(() -> update(job.jobId, j -> {
                     List<VerdictView> verdicts = new ArrayList<>(read(j.verdicts));
-                    verdicts.add(VerdictView.of(screened.getVerdict()));
+                    verdicts.add(VerdictView.ofScreening(screened));
                     j.verdicts = write(verdicts);
                     // the prompt stays: the generator needs it on ALLOW, the moderator and the appeal on REVIEW/BLOCK
                     j.state = next;

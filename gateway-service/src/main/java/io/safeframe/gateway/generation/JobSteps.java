@@ -39,8 +39,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class JobSteps {
 
     private static final Logger LOG = Logger.getLogger(JobSteps.class);
-    static final String GENERATED = "GENERATED";
-    static final String MARKED = "MARKED";
+    public static final String GENERATED = "GENERATED";
+    public static final String MARKED = "MARKED";
 
     private final JobStore store;
     private final GeneratorClient generator;
@@ -138,7 +138,7 @@ public class JobSteps {
             }
             boolean removed = status.getStatus().equals("REMOVED");
             VerdictView moderator = new VerdictView("moderator", removed ? "BLOCK" : "ALLOW", java.util.Map.of(), "case-decision", null,
-                    removed ? "a moderator decided it may not be published" : "a moderator allowed it", java.util.List.of(), decision);
+                    removed ? "a moderator decided it may not be published" : "a moderator allowed it", java.util.List.of(), decision, null);
             JobState next = removed ? JobState.BLOCKED : "PROMPT".equals(job.reviewStage()) ? JobState.GENERATING : JobState.MARKING;
             return audit(ctx, job, "review.decided", removed ? Decision.BLOCK : Decision.ALLOW, moderator.reason() + " (" + decision + ")")
                     .chain(() -> store.move(job.id(), JobState.HELD_FOR_REVIEW, next, moderator, null, null)).replaceWithVoid();

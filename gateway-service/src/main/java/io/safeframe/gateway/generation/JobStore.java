@@ -107,11 +107,14 @@ public class JobStore {
                 .execute(Tuple.of(id, why, (int) Math.max(1, delay.toSeconds()), countAsFailure ? 1 : 0)).replaceWithVoid();
     }
 
-    /** Parks a job until a moderator decides; {@code baseline} is the content decision already on record, if any. */
+    /**
+     * Parks a job until a moderator decides; {@code baseline} is the content decision already on record, if any.
+     * The verdict is bound as text and cast: a parameter typed jsonb would take a Java String as a JSON string value.
+     */
     public Uni<Boolean> holdForReview(UUID id, JobState from, String stage, String baseline, VerdictView verdict) {
         return pool.preparedQuery("""
                 update generation_job set state = 'HELD_FOR_REVIEW', review_stage = $3, review_baseline = $4,
-                    verdicts = (verdicts::jsonb || jsonb_build_array($5::jsonb))::text, failure = null, retry_after_s = null,
+                    verdicts = (verdicts::jsonb || jsonb_build_array($5::text::jsonb))::text, failure = null, retry_after_s = null,
                     attempts = 0, next_attempt_at = now() + interval '2 seconds', lease_owner = null, lease_until = null,
                     updated_at = now(), version = version + 1
                 where job_id = $1 and state = $2""")

@@ -11,7 +11,7 @@ import jakarta.enterprise.event.Observes;
 
 /**
  * Per-route body limits. The HTTP server's own limit (quarkus.http.limits.max-body-size) is global and has to
- * admit the largest upload, the public {@code POST /v1/verify}; every other request is held to the JSON limit here,
+ * admit the largest upload, the public {@code POST /v1/verify} (and an admin's media for a hash bank); every other request is held to the JSON limit here,
  * before any of its body is read. A body of unknown length (chunked) is refused outside the upload route (411), so
  * the JSON limit cannot be bypassed by leaving Content-Length out.
  */
@@ -19,6 +19,8 @@ import jakarta.enterprise.event.Observes;
 public class BodyLimit {
 
     public static final String UPLOAD_PATH = "/v1/verify";
+    /** Admins add a frame or a clip to a hash bank ({@code POST /v1/admin/banks/{name}/media}). */
+    private static final java.util.regex.Pattern BANK_MEDIA = java.util.regex.Pattern.compile("/v1/admin/banks/[a-z0-9-]{1,64}/media");
 
     private final long jsonMax;
     private final long uploadMax;
@@ -41,7 +43,7 @@ public class BodyLimit {
             rc.next();
             return;
         }
-        boolean upload = UPLOAD_PATH.equals(rc.normalizedPath());
+        boolean upload = UPLOAD_PATH.equals(rc.normalizedPath()) || BANK_MEDIA.matcher(rc.normalizedPath()).matches();
         long max = upload ? uploadMax : jsonMax;
         String length = rc.request().getHeader("Content-Length");
         if (length == null) {

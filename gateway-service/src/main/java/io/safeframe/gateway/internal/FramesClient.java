@@ -73,6 +73,18 @@ public class FramesClient {
         return SafetyCall.failClosed(stub(request.getContext()).classifyVideo(request), SERVICE);
     }
 
+    /** Hashes (and classifies) uploaded stills, for adding them to a bank. */
+    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.ClassifyFramesResponse> classifyFrames(io.safeframe.api.v1.ClassifyFramesRequest request) {
+        return call(stub(request.getContext()).classifyFrames(request));
+    }
+
+    /** An uploaded clip hashed for a bank: the service's refusals (truncated, too long) are the uploader's business. */
+    @Timeout(value = 120, unit = ChronoUnit.SECONDS)
+    public Uni<ClassifyVideoResponse> hashVideo(ClassifyVideoRequest request) {
+        return call(stub(request.getContext()).classifyVideo(request));
+    }
+
     private static <T> Uni<T> call(Uni<T> call) {
         return SafetyCall.answer(call, SERVICE);
     }

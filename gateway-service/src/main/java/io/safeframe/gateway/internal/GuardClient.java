@@ -29,4 +29,11 @@ public class GuardClient {
     public Uni<ScreenResponse> screen(ScreenRequest request) {
         return SafetyCall.failClosed(SafetyCall.withCorrelation(guard, request.getContext()).screen(request), "prompt-guard");
     }
+
+    /** The policy in force and its load history, for the moderators' policy viewer (not on the screening path). */
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.PolicyInfo> policy(io.safeframe.api.v1.RequestContext ctx) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(guard, ctx)
+                .getPolicy(io.safeframe.api.v1.PolicyRequest.newBuilder().setContext(ctx).build()), "prompt-guard");
+    }
 }

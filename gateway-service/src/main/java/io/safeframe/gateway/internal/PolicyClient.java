@@ -94,4 +94,9 @@ public class PolicyClient {
         return SafetyCall.failClosed(SafetyCall.withCorrelation(policy, ctx)
                 .verifyAudit(VerifyAuditRequest.newBuilder().setContext(ctx).build()), SERVICE);
     }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<Standing> liftSanction(io.safeframe.api.v1.LiftSanctionRequest request) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(policy, request.getContext()).liftSanction(request), SERVICE);
+    }
 }

@@ -1,7 +1,6 @@
 package io.safeframe.gateway.me;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,20 +54,7 @@ public class MeResource {
     @Path("/decisions")
     @Operation(summary = "Every decision about the caller, with its reason")
     public Uni<List<Map<String, Object>>> decisions(@HeaderParam(CorrelationId.HEADER) String correlationId) {
-        return policy.decisions(ctx(correlationId), account()).map(list -> {
-            List<Map<String, Object>> out = new ArrayList<>();
-            list.getDecisionsList().forEach(d -> {
-                Map<String, Object> item = new LinkedHashMap<>();
-                item.put("at", d.getOccurredAt());
-                item.put("action", d.getAction());
-                item.put("target", d.getTarget());
-                item.put("decision", d.getDecision().name());
-                item.put("reason", d.getReason());
-                item.put("correlationId", d.getCorrelationId());
-                out.add(item);
-            });
-            return out;
-        });
+        return policy.decisions(ctx(correlationId), account()).map(StandingView::decisions);
     }
 
     @GET
@@ -97,16 +83,7 @@ public class MeResource {
     }
 
     private Map<String, Object> standing(Standing s) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("account", s.getAccountId());
-        out.put("standing", s.getState().name());
-        out.put("reason", s.getReason());
-        out.put("tier", s.getTier());
-        out.put("generationsPerDay", s.getGenerationsPerDay());
-        out.put("remainingToday", s.getRemainingToday());
-        if (s.hasSuspendedUntil()) {
-            out.put("suspendedUntil", Instant.ofEpochSecond(s.getSuspendedUntil().getSeconds()).toString());
-        }
+        Map<String, Object> out = StandingView.of(s);
         out.put("roles", identity.getRoles());
         return out;
     }

@@ -33,10 +33,32 @@ public class PolicyHolder {
     private final Optional<Path> file;
     private final Normaliser normaliser = new Normaliser();
     private volatile FileTime loadedAt;
+    /** What this instance loaded, reloaded or refused, newest last (bounded): the policy viewer's history. */
+    private final java.util.Deque<Change> history = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+    public record Change(String version, java.time.Instant at, String outcome, String detail) {
+    }
 
     public PolicyHolder(@ConfigProperty(name = "safeframe.guard.policy-file") Optional<String> file) {
         this.file = file.filter(f -> !f.isBlank()).map(Path::of);
         active.set(this.file.map(this::readFile).orElseGet(PolicyHolder::builtIn));
+        record(active.get().version(), "LOADED", source());
+    }
+
+    /** Where the policy in force came from: the mounted file or the copy built into the service. */
+    public String source() {
+        return file.map(Path::toString).orElse("built-in");
+    }
+
+    public java.util.List<Change> history() {
+        return java.util.List.copyOf(history);
+    }
+
+    private void record(String version, String outcome, String detail) {
+        history.addLast(new Change(version, java.time.Instant.now(), outcome, detail));
+        while (history.size() > 100) {
+            history.pollFirst();
+        }
     }
 
     public CompiledPolicy current() {
@@ -93,9 +115,11 @@ public class PolicyHolder {
             CompiledPolicy next = parse(Files.readAllBytes(path), normaliser);
             CompiledPolicy previous = active.getAndSet(next);
             LOG.infof("prompt policy reloaded: %s -> %s", previous.version(), next.version());
+            record(next.version(), "RELOADED", "replaced " + previous.version());
             return "reloaded " + next.version();
         } catch (IOException | CompiledPolicy.InvalidPolicy e) {
             LOG.errorf("prompt policy %s refused, keeping %s: %s", path, active.get().version(), e.getMessage());
+            record(active.get().version(), "REFUSED", e.getMessage());
             return "refused: " + e.getMessage();
         }
     }

@@ -2,12 +2,18 @@ package io.safeframe.guard.screening;
 
 import java.util.UUID;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.safeframe.api.v1.CategoryScore;
 import io.safeframe.api.v1.Decision;
 import io.safeframe.api.v1.Evidence;
 import io.safeframe.api.v1.NormalisationStep;
+import io.safeframe.api.v1.PolicyEvent;
+import io.safeframe.api.v1.PolicyInfo;
+import io.safeframe.api.v1.PolicyRequest;
 import io.safeframe.api.v1.PromptGuard;
 import io.safeframe.api.v1.ScreenBatchRequest;
 import io.safeframe.api.v1.ScreenBatchResponse;
@@ -15,6 +21,7 @@ import io.safeframe.api.v1.ScreenRequest;
 import io.safeframe.api.v1.ScreenResponse;
 import io.safeframe.api.v1.Span;
 import io.safeframe.api.v1.Verdict;
+import io.safeframe.guard.policy.CompiledPolicy;
 import io.safeframe.guard.policy.PolicyHolder;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -23,6 +30,7 @@ import io.smallrye.mutiny.Uni;
 public class PromptGuardGrpcService implements PromptGuard {
 
     static final int MAX_BATCH = 256;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Screener screener = new Screener();
     private final PolicyHolder policy;
@@ -45,6 +53,22 @@ public class PromptGuardGrpcService implements PromptGuard {
         return Uni.createFrom().item(() -> {
             ScreenBatchResponse.Builder out = ScreenBatchResponse.newBuilder();
             request.getTextsList().forEach(t -> out.addResults(toProto(screenOrReject(t))));
+            return out.build();
+        });
+    }
+
+    @Override
+    public Uni<PolicyInfo> getPolicy(PolicyRequest request) {
+        return Uni.createFrom().item(() -> {
+            CompiledPolicy current = policy.current();
+            PolicyInfo.Builder out = PolicyInfo.newBuilder().setVersion(current.version()).setSource(policy.source());
+            try {
+                out.setPolicyJson(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(current.source));
+            } catch (JsonProcessingException e) {
+                throw Status.INTERNAL.withDescription("policy cannot be written as JSON: " + e.getMessage()).asRuntimeException();
+            }
+            policy.history().forEach(c -> out.addHistory(PolicyEvent.newBuilder().setVersion(c.version()).setAt(c.at().toString())
+                    .setOutcome(c.outcome()).setDetail(c.detail() == null ? "" : c.detail())));
             return out.build();
         });
     }

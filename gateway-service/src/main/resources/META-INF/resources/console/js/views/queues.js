@@ -1,0 +1,46 @@
+// Queues per category: open, claimed, SLA breaches, the oldest open case; claim the next case of a queue.
+import { api } from '../api.js';
+import { h, show, say, pill, relative, table } from '../ui.js';
+import { report } from '../app.js';
+
+export const LEASE_SECONDS = 600;
+
+export async function queuesView() {
+  const queues = await api('/v1/moderation/queues');
+  const total = queues.reduce((n, q) => n + q.open, 0);
+  const rows = queues.map(q => h('tr', { dataset: { queue: q.queue } },
+    h('th', { scope: 'row' }, q.queue.replace(/_/g, ' ')),
+    h('td', {}, String(q.open)),
+    h('td', {}, String(q.claimed)),
+    h('td', {}, q.slaBreached > 0 ? pill(q.slaBreached + ' breached', 'bad') : pill('on time', 'good')),
+    h('td', {}, q.oldestOpenAt ? 'waiting since ' + relative(q.oldestOpenAt).replace(' ago', '') : '—'),
+    h('td', {}, h('button', { disabled: q.open === 0, 'aria-label': 'Claim next case in ' + q.queue, onclick: () => claim(q.queue) },
+      'Claim next'))));
+  show(h('section', { 'aria-labelledby': 'queues-title' },
+    h('h2', { id: 'queues-title' }, 'Queues'),
+    h('p', { class: 'hint' }, total + ' open cases. Claiming gives you the highest-priority case of the queue for ',
+      LEASE_SECONDS / 60 + ' minutes; leaving the case gives it back. Shortcut: ', h('kbd', {}, 'n'), ' claims the next case of any queue.'),
+    h('div', { class: 'card' }, queues.length === 0 ? h('p', {}, 'No cases are waiting.')
+      : table(['Queue', 'Open', 'Claimed', 'SLA', 'Oldest', ''], rows, 'Queues by category')),
+    h('div', { class: 'actions' },
+      h('button', { id: 'claim-any', disabled: total === 0, onclick: () => claim('all') }, 'Claim next from any queue'),
+      h('button', { class: 'secondary', onclick: () => queuesView() }, 'Refresh'))));
+}
+
+async function claim(queue) {
+  try {
+    const c = await api('/v1/moderation/queues/' + encodeURIComponent(queue) + '/claim?leaseSeconds=' + LEASE_SECONDS, { method: 'POST' });
+    location.hash = '#/cases/' + c.caseId;
+  } catch (e) {
+    if (e.status === 404) say('That queue is empty now: another moderator took its last case.', 'info');
+    else report(e);
+    queuesView().catch(report);
+  }
+}
+
+document.addEventListener('keydown', e => {
+  if (e.key !== 'n' || e.ctrlKey || e.metaKey || e.altKey || !location.hash.startsWith('#/queues')) return;
+  if (['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement.tagName)) return;
+  const button = document.getElementById('claim-any');
+  if (button && !button.disabled) claim('all');
+});

@@ -1,0 +1,287 @@
+// Moderator console, end to end: Playwright (playwright-core) driving Debian's Chromium against the whole local
+// stack (Keycloak, gateway, every service, PostgreSQL), started by `./safeframe e2e`. Sign-in is the real
+// authorization code + PKCE flow through Keycloak's login page. The steps run in order and share one story:
+// a clip goes into a REVIEW hash bank, the same clip generated again is held, a moderator claims the case, watches
+// the flagged frame, suspends the owner; the owner appeals through the API; a second moderator reverses.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { chromium } from 'playwright-core';
+import { API, createUsers, call, waitForState } from './stack.mjs';
+
+const SHOTS = process.env.SCREENSHOTS || join(process.cwd(), 'screenshots');
+const run = Date.now().toString(36);
+const owner = `e2e-${run}-owner`;
+const reporter = `e2e-${run}-reporter`;
+const bank = `e2e-${run}`;
+const prompt = `a lighthouse on a cliff at dusk with waves below ${run}`;
+const story = {}; // what later steps need from earlier ones
+
+let browser;
+const contexts = [];
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  await createUsers([owner, reporter]);
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'] });
+});
+
+after(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  if (browser) await browser.close();
+});
+
+/** A browser session signed in through Keycloak's login page (authorization code + PKCE). */
+async function signIn(username, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', e => console.error(`[${username}] page error: ${e.message}`));
+  await page.goto(`${API}/console`);
+  await page.locator('#signin-button').click();
+  await page.waitForURL(/\/realms\/safeframe\/protocol\/openid-connect\/auth/);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(process.env.DEMO_PASSWORD);
+  await page.locator('#kc-login').click();
+  await page.waitForURL(`${API}/console/**`);
+  await page.locator('#me').waitFor();
+  assert.equal(await page.locator('#me').textContent(), username);
+  return page;
+}
+
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
+const message = page => page.locator('#message');
+
+async function generate(username, key) {
+  const r = await call(username, 'POST', '/v1/generations', { prompt, durationSeconds: 2, aspect: '16:9' }, { 'Idempotency-Key': key });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  return r.body.id;
+}
+
+test('a user account is refused the console, in the browser and by the API', async () => {
+  const page = await signIn(owner);
+  await page.locator('#refused').waitFor();
+  assert.match(await page.locator('#refused').textContent(), /without the moderator or admin role/);
+  assert.equal(await page.locator('#nav').isVisible(), false);
+  await shot(page, 'refused-user');
+  assert.equal((await call(owner, 'GET', '/v1/moderation/queues')).status, 403);
+  assert.equal((await call(owner, 'POST', '/v1/admin/banks', { name: 'x', category: 'other', decision: 'BLOCK' })).status, 403);
+});
+
+test('an admin adds a published clip to a REVIEW hash bank in the console', async () => {
+  const created = await call('ada', 'POST', '/v1/admin/banks', { name: bank, category: 'real_person_likeness', decision: 'REVIEW',
+    description: 'e2e: clips of a real person' });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const first = await generate(owner, `first-${run}`);
+  await waitForState(owner, first, ['PUBLISHED']);
+  const video = await call(owner, 'GET', `/v1/generations/${first}/video`);
+  assert.equal(video.status, 200);
+  const file = join(tmpdir(), `safeframe-${run}.mp4`);
+  writeFileSync(file, video.body);
+
+  const page = await signIn('ada');
+  await page.goto(`${API}/console/#/banks`);
+  await page.locator(`tr[data-bank="${bank}"]`).waitFor();
+  await page.locator('#media-bank').selectOption(bank);
+  await page.locator('#media-file').setInputFiles(file);
+  await page.locator('#media-label').fill(`e2e clip ${run}`);
+  await page.locator('#media-form button[type=submit]').click();
+  await message(page).filter({ hasText: 'frames hashed' }).waitFor({ timeout: 60_000 });
+  const added = Number((await message(page).textContent()).match(/(\d+) added/)[1]);
+  assert.ok(added >= 2, `frames added: ${added}`);
+  await page.locator(`tr[data-bank="${bank}"] td.size`, { hasText: new RegExp(`^${added}$`) }).waitFor();
+  await shot(page, 'banks');
+  story.admin = page;
+});
+
+test('the same clip generated again is held for review with its flagged frames', async () => {
+  const id = await generate(owner, `second-${run}`);
+  const job = await waitForState(owner, id, ['HELD_FOR_REVIEW', 'PUBLISHED', 'BLOCKED', 'FAILED']);
+  assert.equal(job.state, 'HELD_FOR_REVIEW', JSON.stringify(job));
+  const classifier = job.verdicts.find(v => v.source === 'frame-classifier');
+  assert.ok(classifier.evidence.some(e => e.ruleId === `bank:${bank}` && e.timestampMs >= 0), JSON.stringify(classifier));
+  story.jobId = id;
+  assert.equal((await call(owner, 'GET', '/v1/me')).body.standing, 'ACTIVE');
+});
+
+test('a moderator claims the case and watches the flagged frame', async () => {
+  const page = await signIn('maria');
+  await page.locator('#queues-title').waitFor();
+  const row = page.locator('tr[data-queue="real_person_likeness"]');
+  await row.waitFor();
+  assert.ok(Number(await row.locator('td').nth(0).textContent()) >= 1, 'the queue shows the open case');
+  await shot(page, 'queues');
+  await page.locator('#claim-any').click();
+  await page.locator('#case-title').waitFor();
+  story.caseId = page.url().split('/').pop();
+  assert.match(await page.locator('#lease').textContent(), /^in \d+ (s|min)$/);
+
+  const frames = page.locator('#flagged-frames button');
+  assert.ok(await frames.count() >= 1);
+  const video = page.locator('#video');
+  await video.waitFor();
+  await page.waitForFunction(() => document.getElementById('video').readyState >= 1, null, { timeout: 30_000 });
+  const target = frames.nth(Math.min(1, (await frames.count()) - 1));
+  const ms = Number(await target.getAttribute('data-ms'));
+  await target.click();
+  await page.waitForFunction(t => Math.abs(document.getElementById('video').currentTime - t) < 0.05 && !document.getElementById('video').seeking,
+    ms / 1000, { timeout: 10_000 });
+  assert.match(await page.locator('#provenance').textContent(), /Not marked/);
+  assert.match(await page.locator('#prompt').textContent(), /lighthouse/);
+  assert.match(await page.locator('#standing').textContent(), /ACTIVE/);
+  await shot(page, 'case');
+  story.maria = page;
+});
+
+test('a second moderator sees the claimed case read-only, and the API refuses their decision', async () => {
+  const page = await signIn('mike');
+  await page.goto(`${API}/console/#/cases/${story.caseId}`);
+  await page.locator('#readonly').waitFor();
+  assert.match(await page.locator('#readonly').textContent(), /Claimed by another moderator/);
+  assert.equal(await page.locator('#decision-form').count(), 0);
+  assert.equal(await page.locator('main textarea, main select').count(), 0, 'nothing of the claim is editable');
+  await shot(page, 'case-read-only');
+  const refused = await call('mike', 'POST', `/v1/moderation/cases/${story.caseId}/decision`,
+    { action: 'NO_ACTION', facts: 'nothing wrong here', ground: 'terms', caseVersion: 0 });
+  assert.equal(refused.status, 409);
+  assert.match(refused.body.detail, /claim case .* before deciding it/);
+  story.mike = page;
+});
+
+async function fillSuspension(page, facts) {
+  await page.locator('#view').focus();
+  await page.keyboard.press('5'); // shortcut: suspend account
+  assert.equal(await page.locator('#action').inputValue(), 'SUSPEND_ACCOUNT');
+  await page.locator('#suspension-days').fill('7');
+  await page.locator('#ground').fill('Community Guidelines 4.2: deceptive likeness of a real person');
+  await page.locator('#facts').fill(facts);
+  await page.locator('#preview-button').click();
+  await page.locator('#statement-preview').waitFor();
+}
+
+test('a decision on a case that changed meanwhile is refused with a clear message and nothing is written', async () => {
+  const page = story.maria;
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('main input, main select, main textarea')]
+    .filter(el => el.labels.length === 0 && !el.getAttribute('aria-label')).map(el => el.id));
+  assert.deepEqual(unlabelled, [], 'every control has a label');
+  await fillSuspension(page, 'The clip matches a bank of deceptive clips of a real person at 0:00 and 0:01.');
+  assert.equal(await page.locator('#preview-title').textContent(), 'Your account was suspended');
+  assert.match(await page.locator('#statement-preview').textContent(), /Suspend account for 7 days/);
+  assert.match(await page.locator('#statement-preview').textContent(), /Detected by automated meansYes/);
+  await shot(page, 'decision-preview');
+
+  // meanwhile another user reports the same content: the report joins the case and its version moves on
+  const joined = await call(reporter, 'POST', '/v1/reports', { targetType: 'content', targetId: story.jobId,
+    category: 'real_person_likeness', explanation: 'this is a fake video of my neighbour', goodFaith: true });
+  assert.equal(joined.status, 201, JSON.stringify(joined.body));
+  assert.equal(joined.body.caseId, story.caseId);
+
+  await page.locator('#send').click();
+  await message(page).filter({ hasText: 'The case changed while you were deciding' }).waitFor();
+  assert.match(await message(page).textContent(), /Nothing was sent/);
+  const stillOpen = await call('maria', 'GET', `/v1/moderation/cases/${story.caseId}`);
+  assert.equal(stillOpen.body.state, 'CLAIMED');
+  assert.equal(stillOpen.body.decision, null);
+  await shot(page, 'stale-version');
+});
+
+test('after reloading, a double submit sends exactly one decision and the owner is suspended', async () => {
+  const page = story.maria;
+  await page.locator('#reload-case').click();
+  // the reloaded case shows the report that arrived meanwhile, and a fresh form for its new version
+  await page.locator('main td', { hasText: 'this is a fake video of my neighbour' }).waitFor();
+  await page.locator('#decision-form').waitFor();
+  await fillSuspension(page, 'The clip matches a bank of deceptive clips of a real person; a user reported it too.');
+  await page.locator('#send').dblclick();
+  await message(page).filter({ hasText: 'Decision sent' }).waitFor({ timeout: 20_000 });
+  await page.locator('#decision').waitFor();
+  assert.match(await page.locator('#standing').textContent(), /SUSPENDED/);
+  await shot(page, 'decided');
+
+  const decided = await call('maria', 'GET', `/v1/moderation/cases/${story.caseId}`);
+  assert.equal(decided.body.state, 'DECIDED');
+  story.decisionId = decided.body.decision.decisionId;
+  const again = await call('maria', 'POST', `/v1/moderation/cases/${story.caseId}/decision`,
+    { action: 'SUSPEND_ACCOUNT', suspensionSeconds: 604800, facts: 'again', ground: 'again', caseVersion: 0 });
+  assert.equal(again.status, 409);
+  const notices = (await call(owner, 'GET', '/v1/me/notices')).body.filter(n => n.kind === 'DECISION' && n.caseId === story.caseId);
+  assert.equal(notices.length, 1, 'one decision, one notice');
+  assert.equal(notices[0].title, 'Your account was suspended');
+  const me = (await call(owner, 'GET', '/v1/me')).body;
+  assert.equal(me.standing, 'SUSPENDED');
+});
+
+test('the owner appeals through the API; the deciding moderator cannot review it', async () => {
+  const appeal = await call(owner, 'POST', '/v1/appeals', { decisionId: story.decisionId,
+    explanation: 'This is my own lighthouse video; no real person is shown.' });
+  assert.equal(appeal.status, 201, JSON.stringify(appeal.body));
+  story.appealId = appeal.body.appealId;
+  const page = story.maria;
+  await page.goto(`${API}/console/#/appeals`);
+  const card = page.locator(`article[data-appeal="${story.appealId}"]`);
+  await card.waitFor();
+  assert.match(await card.textContent(), /You took this decision/);
+  assert.equal(await card.locator('button[data-outcome=REVERSE]').isDisabled(), true);
+});
+
+test('a second moderator reverses the decision and the owner is active again', async () => {
+  const page = story.mike;
+  await page.goto(`${API}/console/#/appeals`);
+  const card = page.locator(`article[data-appeal="${story.appealId}"]`);
+  await card.waitFor();
+  await card.locator('textarea').fill('The bank entry was our own test clip; no real person is depicted.');
+  await shot(page, 'appeals');
+  await card.locator('button[data-outcome=REVERSE]').click();
+  await message(page).filter({ hasText: 'Appeal reversed' }).waitFor({ timeout: 20_000 });
+  assert.equal((await call(owner, 'GET', '/v1/me')).body.standing, 'ACTIVE');
+  const ownerId = (await call('mike', 'GET', `/v1/moderation/cases/${story.caseId}`)).body.target.owner;
+  await page.goto(`${API}/console/#/accounts/${ownerId}`);
+  await page.locator('#account-standing').filter({ hasText: 'ACTIVE' }).waitFor();
+  await shot(page, 'account');
+});
+
+test('an expired or forged session says so and offers to sign in again', async () => {
+  const page = story.mike;
+  await page.evaluate(() => {
+    const key = Object.keys(sessionStorage).find(k => k.startsWith('oidc.user:'));
+    const user = JSON.parse(sessionStorage.getItem(key));
+    user.access_token = user.access_token.slice(0, -8) + 'AAAAAAAA'; // signature no longer matches
+    sessionStorage.setItem(key, JSON.stringify(user));
+  });
+  await page.goto(`${API}/console/#/queues`);
+  await message(page).filter({ hasText: 'Your session has expired' }).waitFor();
+  await page.locator('#signin-button').waitFor();
+  await shot(page, 'session-expired');
+});
+
+test('admin screens: transparency charts, audit chain, prompt policy', async () => {
+  const page = story.admin;
+  await page.goto(`${API}/console/#/transparency`);
+  await page.locator('#chart-action').waitFor();
+  const actions = await page.evaluate(() => Chart.getChart('chart-action').data.datasets[0].data.reduce((a, b) => a + b, 0));
+  assert.ok(actions >= 1, 'the suspension is counted');
+  await shot(page, 'transparency');
+  await page.goto(`${API}/console/#/audit`);
+  await page.locator('#chain').filter({ hasText: 'intact' }).waitFor({ timeout: 30_000 });
+  await page.locator('#audit-query').fill(story.caseId);
+  await page.locator('form[role=search] button').click();
+  await page.locator('#audit-results table').waitFor();
+  await shot(page, 'audit');
+  await page.goto(`${API}/console/#/policy`);
+  await page.locator('#policy-version').waitFor();
+  assert.match(await page.locator('#policy-version').textContent(), /\d{4}-\d{2}-\d{2}/);
+  await shot(page, 'policy');
+});
+
+test('the console works on a tablet (820x1180) without horizontal scrolling', async () => {
+  const page = await signIn('maria', { width: 820, height: 1180 });
+  await page.goto(`${API}/console/#/cases/${story.caseId}`);
+  await page.locator('#case-title').waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
+  await shot(page, 'case-tablet');
+});
