@@ -72,4 +72,18 @@ class AuthenticationTest {
         given().auth().oauth2(Tokens.valid("auth-admin-1", "admin")).when().get("/v1/admin/audit/verify").then()
                 .statusCode(200).body("intact", equalTo(true));
     }
+
+    @Test
+    void theConsoleIsServedWithAStrictContentSecurityPolicyAndItsSignInSettings() {
+        given().redirects().follow(false).get("/console").then().statusCode(302).header("Location", org.hamcrest.Matchers.endsWith("/console/"));
+        given().get("/console/").then().statusCode(200).contentType(org.hamcrest.Matchers.containsString("text/html"))
+                .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("script-src 'self'"))
+                .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("frame-ancestors 'none'"))
+                .header("X-Content-Type-Options", equalTo("nosniff"));
+        // the libraries fetched from the npm registry at build time are packaged with it
+        given().get("/console/vendor/oidc-client-ts.min.js").then().statusCode(200);
+        given().get("/console/vendor/chart.umd.min.js").then().statusCode(200);
+        given().get("/v1/console/config").then().statusCode(200).body("clientId", equalTo("safeframe-app"))
+                .body("authority", org.hamcrest.Matchers.endsWith("/realms/quarkus/"));
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,15 @@ class PolicyReloadTest {
         assertTrue(holder.reloadIfChanged().startsWith("refused"), "unknown fields are refused");
         assertEquals("v2", holder.current().version());
         assertEquals("unchanged", holder.reloadIfChanged());
+
+        // the history the moderators' policy viewer shows: first load, the reload, then every refusal (with its
+        // reason, and the version that stayed in force)
+        List<PolicyHolder.Change> history = holder.history();
+        assertEquals(List.of("LOADED", "RELOADED", "REFUSED", "REFUSED", "REFUSED", "REFUSED", "REFUSED"),
+                history.stream().map(PolicyHolder.Change::outcome).toList());
+        assertEquals(List.of("v1", "v2", "v2", "v2", "v2", "v2", "v2"), history.stream().map(PolicyHolder.Change::version).toList());
+        assertTrue(history.get(3).detail().contains("no terms"), history.get(3).toString());
+        assertEquals(file.toString(), holder.source());
     }
 
     @Test
