@@ -114,6 +114,10 @@ test('a moderator claims the case and watches the flagged frame', async () => {
   const row = page.locator('tr[data-queue="real_person_likeness"]');
   await row.waitFor();
   assert.ok(Number(await row.locator('td').nth(0).textContent()) >= 1, 'the queue shows the open case');
+  // the waiting list shows the held clip's case in claim order, with the rule that opened it and its SLA timer
+  const waiting = page.locator('#waiting tbody tr').first();
+  assert.match(await waiting.textContent(), new RegExp(`bank:${bank}`));
+  assert.match(await waiting.locator('.sla').textContent(), /^in \d+ (s|min|h)$/);
   await shot(page, 'queues');
   await page.locator('#claim-any').click();
   await page.locator('#case-title').waitFor();

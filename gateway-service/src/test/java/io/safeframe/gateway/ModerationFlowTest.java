@@ -80,6 +80,13 @@ class ModerationFlowTest {
                 .body("reports[0].reporter", equalTo("flow-bob")).body("claimedBy", equalTo("flow-mod1"));
         String caseId = claimed.extract().path("caseId");
         int version = claimed.extract().path("version");
+        // the queue lists its cases in claim order, with who holds them; read-only, moderators only
+        as("flow-mod2", "moderator").get("/v1/moderation/queues/violence_gore/cases").then().statusCode(200)
+                .body("find { it.caseId == '" + caseId + "' }.claimedBy", equalTo("flow-mod1"))
+                .body("find { it.caseId == '" + caseId + "' }.reportCount", equalTo(1));
+        as("flow-mod2", "moderator").get("/v1/moderation/queues/all/cases?limit=500").then().statusCode(422);
+        as("flow-mod2", "moderator").get("/v1/moderation/queues/no_such_queue/cases").then().statusCode(422);
+        as("flow-bob", "user").get("/v1/moderation/queues/all/cases").then().statusCode(403);
         String decision = "{\"action\":\"SUSPEND_ACCOUNT\",\"suspensionSeconds\":86400,\"facts\":\"Realistic beheading at 0:03.\","
                 + "\"ground\":\"Terms §4.2 graphic violence\",\"caseVersion\":" + version + "}";
 

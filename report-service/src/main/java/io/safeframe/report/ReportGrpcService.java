@@ -5,6 +5,8 @@ import io.safeframe.api.v1.AppealList;
 import io.safeframe.api.v1.AppealRecord;
 import io.safeframe.api.v1.AppealRequest;
 import io.safeframe.api.v1.CaseDetail;
+import io.safeframe.api.v1.CaseList;
+import io.safeframe.api.v1.CasesRequest;
 import io.safeframe.api.v1.CaseRef;
 import io.safeframe.api.v1.CaseRequest;
 import io.safeframe.api.v1.ClaimRequest;
@@ -83,6 +85,11 @@ public class ReportGrpcService implements ReportService {
     @Override
     public Uni<QueueList> listQueues(QueuesRequest request) {
         return queue.queues();
+    }
+
+    @Override
+    public Uni<CaseList> listCases(CasesRequest request) {
+        return Uni.createFrom().deferred(() -> queue.list(request.getQueue(), request.getLimit()));
     }
 
     @Override

@@ -61,9 +61,18 @@ class ModeratorQueueTest {
         }
         seeders.shutdown();
 
+        // the queue's listing is the claim order: what it puts first is what a claim takes, and it is sorted
+        List<CaseDetail> listed = reports.listCases(io.safeframe.api.v1.CasesRequest.newBuilder().setQueue(QUEUE).setLimit(200).build())
+                .getCasesList();
+        assertEquals(200, listed.size());
+        for (int i = 1; i < listed.size(); i++) {
+            assertTrue(listed.get(i - 1).getRef().getPriority() >= listed.get(i).getRef().getPriority(), "sorted at " + i);
+        }
+
         // a moderator claims with a 2 s lease and "crashes": never decides, never releases
         CaseDetail abandoned = reports.claimNext(ClaimRequest.newBuilder().setContext(Fixtures.actor("crashed-mod"))
                 .setQueue(QUEUE).setLeaseSeconds(2).build());
+        assertEquals(listed.get(0).getRef().getCaseId(), abandoned.getRef().getCaseId(), "the listing's first case is the one claimed");
 
         Map<String, String> decidedBy = new ConcurrentHashMap<>();
         AtomicInteger doubleHandled = new AtomicInteger();

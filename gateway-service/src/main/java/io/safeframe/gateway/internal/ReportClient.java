@@ -68,6 +68,11 @@ public class ReportClient {
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.CaseList> cases(RequestContext ctx, String queue, int limit) {
+        return call(stub(ctx).listCases(io.safeframe.api.v1.CasesRequest.newBuilder().setContext(ctx).setQueue(queue).setLimit(limit).build()));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     public Uni<CaseDetail> claim(RequestContext ctx, String queue, int leaseSeconds) {
         return call(stub(ctx).claimNext(ClaimRequest.newBuilder().setContext(ctx).setQueue(queue).setLeaseSeconds(leaseSeconds).build()));
     }

@@ -61,6 +61,16 @@ public class ModerationResource {
         return reports.queues(ctx(correlationId)).map(q -> q.getQueuesList().stream().map(ReportViews::queue).toList());
     }
 
+    @GET
+    @Path("/queues/{queue}/cases")
+    @Operation(summary = "A queue's undecided cases ('all' for every queue) in the order claims hand them out: effective priority "
+            + "(with the waiting bonus), SLA due time, reports, who holds a claim; read-only")
+    public Uni<List<Map<String, Object>>> cases(@PathParam("queue") String queue, @QueryParam("limit") @DefaultValue("50") int limit,
+            @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        return reports.cases(ctx(correlationId), "all".equals(queue) ? "" : queue, limit)
+                .map(l -> l.getCasesList().stream().map(ReportViews::caseListing).toList());
+    }
+
     @POST
     @Path("/queues/{queue}/claim")
     @Operation(summary = "Claim the highest-priority case of a queue ('all' for any) with a lease; 404 when the queue is empty")

@@ -52,6 +52,22 @@ public final class ReportViews {
         return m;
     }
 
+    /** A case as a queue lists it: no reports, history or verdict details, only what orders and identifies it. */
+    public static Map<String, Object> caseListing(CaseDetail c) {
+        Map<String, Object> m = caseRef(c.getRef());
+        m.put("target", Map.of("type", c.getTarget().getKind().name().toLowerCase(), "id", c.getTarget().getId()));
+        m.put("category", c.getCategory());
+        m.put("queue", c.getQueue());
+        m.put("source", c.getSource());
+        m.put("createdAt", c.getCreatedAt());
+        m.put("slaDueAt", c.getSlaDueAt());
+        m.put("slaBreached", c.getSlaBreached());
+        m.put("claimedBy", c.getClaimedBy().isEmpty() ? null : c.getClaimedBy());
+        m.put("leaseUntil", c.getLeaseUntil().isEmpty() ? null : c.getLeaseUntil());
+        m.put("machineRule", c.hasMachineVerdict() ? c.getMachineVerdict().getRuleId() : null);
+        return m;
+    }
+
     static Map<String, Object> report(ReportSummary r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("reportId", r.getReportId());

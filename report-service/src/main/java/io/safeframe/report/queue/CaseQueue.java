@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.safeframe.api.v1.CaseDetail;
+import io.safeframe.api.v1.CaseList;
 import io.safeframe.api.v1.CaseRef;
 import io.safeframe.api.v1.Decision;
 import io.safeframe.api.v1.QueueList;
@@ -104,6 +105,30 @@ public class CaseQueue {
                             .setOpen(r.getLong("open").intValue()).setClaimed(r.getLong("claimed").intValue())
                             .setSlaBreached(r.getLong("breached").intValue())
                             .setOldestOpenAt(CaseRows.text(r.getOffsetDateTime("oldest")))));
+                    return out.build();
+                });
+    }
+
+    /** Undecided cases in claim order: the same ordering as {@link #claimNext}, without taking anything. */
+    public Uni<CaseList> list(String queue, int limit) {
+        if (!queue.isEmpty() && settings.category(queue) == null) {
+            throw Refusal.invalid("unknown queue '" + queue + "'");
+        }
+        if (limit < 0 || limit > 200) {
+            throw Refusal.invalid("limit must be between 1 and 200 (0 for the default, 50)");
+        }
+        return pool.preparedQuery("""
+                select *, priority + $2 * extract(epoch from now() - created_at) / 3600 as effective
+                from report_case where state <> 'DECIDED' and ($1 = '' or queue = $1)
+                order by (state = 'OPEN' or lease_until < now()) desc, effective desc, created_at limit $3""")
+                .execute(Tuple.of(queue, settings.agePriorityPerHour(), limit == 0 ? 50 : limit))
+                .map(rows -> {
+                    CaseList.Builder out = CaseList.newBuilder();
+                    rows.forEach(r -> {
+                        CaseDetail.Builder c = CaseRows.detail(r);
+                        c.setRef(c.getRef().toBuilder().setPriority(r.getDouble("effective")));
+                        out.addCases(c);
+                    });
                     return out.build();
                 });
     }

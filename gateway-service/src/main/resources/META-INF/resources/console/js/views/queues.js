@@ -5,11 +5,13 @@ import { report } from '../app.js';
 
 export const LEASE_SECONDS = 600;
 
-export async function queuesView() {
-  const queues = await api('/v1/moderation/queues');
+export async function queuesView(selected) {
+  const [queues, cases] = await Promise.all([api('/v1/moderation/queues'),
+    api('/v1/moderation/queues/' + encodeURIComponent(selected || 'all') + '/cases?limit=50')]);
   const total = queues.reduce((n, q) => n + q.open, 0);
   const rows = queues.map(q => h('tr', { dataset: { queue: q.queue } },
-    h('th', { scope: 'row' }, q.queue.replace(/_/g, ' ')),
+    h('th', { scope: 'row' }, h('a', { href: '#/queues/' + q.queue, 'aria-current': q.queue === selected ? 'true' : null },
+      q.queue.replace(/_/g, ' '))),
     h('td', {}, String(q.open)),
     h('td', {}, String(q.claimed)),
     h('td', {}, q.slaBreached > 0 ? pill(q.slaBreached + ' breached', 'bad') : pill('on time', 'good')),
@@ -24,8 +26,31 @@ export async function queuesView() {
       : table(['Queue', 'Open', 'Claimed', 'SLA', 'Oldest', ''], rows, 'Queues by category')),
     h('div', { class: 'actions' },
       h('button', { id: 'claim-any', disabled: total === 0, onclick: () => claim('all') }, 'Claim next from any queue'),
-      h('button', { class: 'secondary', onclick: () => queuesView() }, 'Refresh'))));
+      h('button', { class: 'secondary', onclick: () => queuesView(selected) }, 'Refresh')),
+    h('h3', {}, selected ? 'Waiting in ' + selected.replace(/_/g, ' ') : 'Waiting in every queue',
+      selected ? [' ', h('a', { href: '#/queues' }, '(all queues)')] : null),
+    h('div', { class: 'card', id: 'waiting' }, cases.length === 0 ? h('p', {}, 'Nothing is waiting here.')
+      : table(['Priority', 'Category', 'About', 'Reports', 'SLA', 'Waiting', 'Status'], cases.map(caseRow), 'Cases in claim order'))));
 }
+
+/** One waiting case, in the order claims hand them out; the link opens it read-only unless you claim it. */
+function caseRow(c) {
+  const due = h('span', { class: 'sla', dataset: { due: c.slaDueAt } }, relative(c.slaDueAt));
+  const held = c.claimedBy && new Date(c.leaseUntil) > new Date();
+  return h('tr', { dataset: { case: c.caseId } },
+    h('td', {}, c.priority.toFixed(1)),
+    h('td', {}, c.category.replace(/_/g, ' ')),
+    h('td', {}, h('a', { href: '#/cases/' + c.caseId }, c.target.type + ' ' + c.caseId.slice(0, 8)), c.machineRule ? h('span', { class: 'hint' }, ' ' + c.machineRule) : null),
+    h('td', {}, String(c.reportCount)),
+    h('td', {}, c.slaBreached ? pill('breached', 'bad') : due),
+    h('td', {}, relative(c.createdAt).replace(' ago', '')),
+    h('td', {}, held ? pill('claimed until ' + new Date(c.leaseUntil).toLocaleTimeString(), 'warn') : pill('open')));
+}
+
+// SLA timers count down while the queue view is on screen
+setInterval(() => {
+  for (const el of document.querySelectorAll('#waiting .sla')) el.textContent = relative(el.dataset.due);
+}, 10_000);
 
 async function claim(queue) {
   try {
@@ -34,7 +59,7 @@ async function claim(queue) {
   } catch (e) {
     if (e.status === 404) say('That queue is empty now: another moderator took its last case.', 'info');
     else report(e);
-    queuesView().catch(report);
+    queuesView(queue === 'all' ? undefined : queue).catch(report);
   }
 }
 
