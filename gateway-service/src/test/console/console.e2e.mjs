@@ -56,6 +56,17 @@ async function signIn(username, viewport = { width: 1280, height: 800 }) {
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
 const message = page => page.locator('#message');
 
+/** Waits for the console's message to say `text`; on time-out says what it said instead (and keeps a screenshot). */
+async function expectMessage(page, text, timeout = 30_000) {
+  try {
+    await message(page).filter({ hasText: text }).waitFor({ timeout });
+  } catch (e) {
+    await shot(page, 'failed-' + Date.now());
+    throw new Error(`expected the message "${text}" within ${timeout} ms; the console shows "${await message(page).textContent()}"`
+      + ` at ${page.url()}`);
+  }
+}
+
 async function generate(username, key) {
   const r = await call(username, 'POST', '/v1/generations', { prompt, durationSeconds: 2, aspect: '16:9' }, { 'Idempotency-Key': key });
   assert.equal(r.status, 202, JSON.stringify(r.body));
@@ -90,7 +101,7 @@ test('an admin adds a published clip to a REVIEW hash bank in the console', asyn
   await page.locator('#media-file').setInputFiles(file);
   await page.locator('#media-label').fill(`e2e clip ${run}`);
   await page.locator('#media-form button[type=submit]').click();
-  await message(page).filter({ hasText: 'frames hashed' }).waitFor({ timeout: 60_000 });
+  await expectMessage(page, 'frames hashed', 90_000);
   const added = Number((await message(page).textContent()).match(/(\d+) added/)[1]);
   assert.ok(added >= 2, `frames added: ${added}`);
   await page.locator(`tr[data-bank="${bank}"] td.size`, { hasText: new RegExp(`^${added}$`) }).waitFor();
@@ -185,7 +196,7 @@ test('a decision on a case that changed meanwhile is refused with a clear messag
   assert.equal(joined.body.caseId, story.caseId);
 
   await page.locator('#send').click();
-  await message(page).filter({ hasText: 'The case changed while you were deciding' }).waitFor();
+  await expectMessage(page, 'The case changed while you were deciding');
   assert.match(await message(page).textContent(), /Nothing was sent/);
   const stillOpen = await call('maria', 'GET', `/v1/moderation/cases/${story.caseId}`);
   assert.equal(stillOpen.body.state, 'CLAIMED');
@@ -201,7 +212,7 @@ test('after reloading, a double submit sends exactly one decision and the owner 
   await page.locator('#decision-form').waitFor();
   await fillSuspension(page, 'The clip matches a bank of deceptive clips of a real person; a user reported it too.');
   await page.locator('#send').dblclick();
-  await message(page).filter({ hasText: 'Decision sent' }).waitFor({ timeout: 20_000 });
+  await expectMessage(page, 'Decision sent');
   await page.locator('#decision').waitFor();
   assert.match(await page.locator('#standing').textContent(), /SUSPENDED/);
   await shot(page, 'decided');
@@ -240,7 +251,7 @@ test('a second moderator reverses the decision and the owner is active again', a
   await card.locator('textarea').fill('The bank entry was our own test clip; no real person is depicted.');
   await shot(page, 'appeals');
   await card.locator('button[data-outcome=REVERSE]').click();
-  await message(page).filter({ hasText: 'Appeal reversed' }).waitFor({ timeout: 20_000 });
+  await expectMessage(page, 'Appeal reversed');
   assert.equal((await call(owner, 'GET', '/v1/me')).body.standing, 'ACTIVE');
   const ownerId = (await call('mike', 'GET', `/v1/moderation/cases/${story.caseId}`)).body.target.owner;
   await page.goto(`${API}/console/#/accounts/${ownerId}`);
@@ -257,7 +268,7 @@ test('an expired or forged session says so and offers to sign in again', async (
     sessionStorage.setItem(key, JSON.stringify(user));
   });
   await page.goto(`${API}/console/#/queues`);
-  await message(page).filter({ hasText: 'Your session has expired' }).waitFor();
+  await expectMessage(page, 'Your session has expired');
   await page.locator('#signin-button').waitFor();
   await shot(page, 'session-expired');
 });

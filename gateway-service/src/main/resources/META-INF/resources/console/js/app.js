@@ -44,8 +44,18 @@ async function main() {
   }
   document.getElementById('nav').hidden = false;
   for (const link of document.querySelectorAll('nav a[data-admin]')) link.parentElement.hidden = !session.me.admin;
-  window.addEventListener('hashchange', route);
-  await route();
+  window.addEventListener('hashchange', navigate);
+  await navigate();
+}
+
+/**
+ * One screen at a time: a navigation waits for the one before it to finish rendering, so a slow earlier screen can
+ * never paint over the one asked for last (each reads the URL when it starts).
+ */
+let routing = Promise.resolve();
+function navigate() {
+  routing = routing.then(route, route);
+  return routing;
 }
 
 function renderWho() {
