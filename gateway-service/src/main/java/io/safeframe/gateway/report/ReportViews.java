@@ -33,17 +33,10 @@ public final class ReportViews {
     }
 
     public static Map<String, Object> caseDetail(CaseDetail c) {
-        Map<String, Object> m = caseRef(c.getRef());
+        // what a queue lists, with the owner, the reports, the verdict, the history and the decision
+        Map<String, Object> m = caseListing(c);
         m.put("target", Map.of("type", c.getTarget().getKind().name().toLowerCase(), "id", c.getTarget().getId(),
                 "owner", c.getTarget().getOwnerAccountId()));
-        m.put("category", c.getCategory());
-        m.put("queue", c.getQueue());
-        m.put("source", c.getSource());
-        m.put("createdAt", c.getCreatedAt());
-        m.put("slaDueAt", c.getSlaDueAt());
-        m.put("slaBreached", c.getSlaBreached());
-        m.put("claimedBy", c.getClaimedBy());
-        m.put("leaseUntil", c.getLeaseUntil());
         m.put("reports", c.getReportsList().stream().map(ReportViews::report).toList());
         m.put("machineVerdict", c.hasMachineVerdict() ? VerdictView.of(c.getMachineVerdict()) : null);
         m.put("activeStrikes", c.getActiveStrikes());
