@@ -7,8 +7,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.safeframe.api.v1.RequestContext;
 import io.safeframe.gateway.internal.CorrelationId;
+import io.safeframe.gateway.internal.StaffContext;
 import io.safeframe.gateway.internal.PolicyClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -43,18 +43,14 @@ public class AuditAdminResource {
         if (from < 1 || (to != 0 && to < from)) {
             throw io.safeframe.gateway.problem.ApiException.badRequest("from must be ≥ 1 and to (0 = end) not before from");
         }
-        RequestContext ctx = RequestContext.newBuilder().setActor(identity.getPrincipal().getName())
-                .setCorrelationId(correlationId).build();
-        return policy.exportAudit(ctx, from, to).map(lines -> String.join("\n", lines) + "\n");
+        return policy.exportAudit(StaffContext.of(identity, correlationId), from, to).map(lines -> String.join("\n", lines) + "\n");
     }
 
     @GET
     @Path("/verify")
     @Operation(summary = "Recompute the audit hash chain and checkpoint signatures; names the first broken event")
     public Uni<Map<String, Object>> verify(@HeaderParam(CorrelationId.HEADER) String correlationId) {
-        RequestContext ctx = RequestContext.newBuilder().setActor(identity.getPrincipal().getName())
-                .setCorrelationId(correlationId).build();
-        return policy.verifyAudit(ctx).map(v -> {
+        return policy.verifyAudit(StaffContext.of(identity, correlationId)).map(v -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("intact", v.getIntact());
             out.put("eventsChecked", v.getEventsChecked());

@@ -21,6 +21,7 @@ import io.safeframe.api.v1.Decision;
 import io.safeframe.api.v1.MatchHashRequest;
 import io.safeframe.api.v1.RequestContext;
 import io.safeframe.gateway.internal.CorrelationId;
+import io.safeframe.gateway.internal.StaffContext;
 import io.safeframe.gateway.internal.FramesClient;
 import io.safeframe.gateway.problem.ApiException;
 import io.smallrye.mutiny.Uni;
@@ -96,14 +97,7 @@ public class BankAdminResource {
     @Operation(summary = "Import HASH[,QUALITY[,LABEL]] lines (all or nothing); quality < 50 is skipped")
     public Uni<Map<String, Object>> importHashes(@PathParam("name") String name, String lines,
             @HeaderParam(CorrelationId.HEADER) String correlationId) {
-        return frames.importLines(ctx(correlationId), name, lines == null ? "" : lines).map(r -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("added", r.getAdded());
-            m.put("duplicates", r.getDuplicates());
-            m.put("lowQualitySkipped", r.getLowQualitySkipped());
-            m.put("bank", view(r.getBank()));
-            return m;
-        });
+        return frames.importLines(ctx(correlationId), name, lines == null ? "" : lines).map(BankAdminResource::imported);
     }
 
     @GET
@@ -150,10 +144,7 @@ public class BankAdminResource {
             return this.frames.importLines(ctx, name, lines).map(r -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("framesHashed", found.size());
-                m.put("added", r.getAdded());
-                m.put("duplicates", r.getDuplicates());
-                m.put("lowQualitySkipped", r.getLowQualitySkipped());
-                m.put("bank", view(r.getBank()));
+                m.putAll(imported(r));
                 return m;
             });
         });
@@ -184,6 +175,15 @@ public class BankAdminResource {
         });
     }
 
+    private static Map<String, Object> imported(io.safeframe.api.v1.ImportResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("added", r.getAdded());
+        m.put("duplicates", r.getDuplicates());
+        m.put("lowQualitySkipped", r.getLowQualitySkipped());
+        m.put("bank", view(r.getBank()));
+        return m;
+    }
+
     static Map<String, Object> view(Bank b) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", b.getName());
@@ -196,6 +196,6 @@ public class BankAdminResource {
     }
 
     private RequestContext ctx(String correlationId) {
-        return RequestContext.newBuilder().setActor(identity.getPrincipal().getName()).setCorrelationId(correlationId).build();
+        return StaffContext.of(identity, correlationId);
     }
 }

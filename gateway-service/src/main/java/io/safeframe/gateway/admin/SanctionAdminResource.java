@@ -10,6 +10,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.safeframe.api.v1.LiftSanctionRequest;
 import io.safeframe.api.v1.RequestContext;
 import io.safeframe.gateway.internal.CorrelationId;
+import io.safeframe.gateway.internal.StaffContext;
 import io.safeframe.gateway.internal.PolicyClient;
 import io.safeframe.gateway.internal.PromptText;
 import io.safeframe.gateway.me.StandingView;
@@ -56,8 +57,7 @@ public class SanctionAdminResource {
         if (body == null) {
             throw ApiException.badRequest("a JSON body with a reason is required");
         }
-        RequestContext ctx = RequestContext.newBuilder().setActor(identity.getPrincipal().getName()).setAccountId(account)
-                .setCorrelationId(correlationId).build();
+        RequestContext ctx = StaffContext.of(identity, correlationId).toBuilder().setAccountId(account).build();
         return policy.liftSanction(LiftSanctionRequest.newBuilder().setContext(ctx).setAccountId(account)
                 .setReason(PromptText.requireText(body.reason(), "reason", 1000)).build()).map(StandingView::of);
     }

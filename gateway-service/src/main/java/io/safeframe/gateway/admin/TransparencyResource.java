@@ -4,9 +4,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.safeframe.api.v1.RequestContext;
 import io.safeframe.api.v1.TransparencyRequest;
 import io.safeframe.gateway.internal.CorrelationId;
+import io.safeframe.gateway.internal.StaffContext;
 import io.safeframe.gateway.internal.ReportClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -51,8 +51,6 @@ public class TransparencyResource {
     }
 
     private TransparencyRequest request(String from, String to, String correlationId) {
-        String me = identity.getPrincipal().getName();
-        return TransparencyRequest.newBuilder().setFrom(from).setTo(to)
-                .setContext(RequestContext.newBuilder().setActor(me).setCorrelationId(correlationId)).build();
+        return TransparencyRequest.newBuilder().setFrom(from).setTo(to).setContext(StaffContext.of(identity, correlationId)).build();
     }
 }

@@ -15,6 +15,7 @@ import io.safeframe.gateway.generation.GenerationService;
 import io.safeframe.gateway.generation.JobSteps;
 import io.safeframe.gateway.generation.JobStore;
 import io.safeframe.gateway.internal.CorrelationId;
+import io.safeframe.gateway.internal.StaffContext;
 import io.safeframe.gateway.internal.PolicyClient;
 import io.safeframe.gateway.internal.ReportClient;
 import io.safeframe.gateway.me.StandingView;
@@ -122,7 +123,6 @@ public class CaseEvidenceResource {
     }
 
     private RequestContext ctx(String correlationId) {
-        String me = identity.getPrincipal().getName();
-        return RequestContext.newBuilder().setActor(me).setCorrelationId(correlationId).build();
+        return StaffContext.of(identity, correlationId);
     }
 }

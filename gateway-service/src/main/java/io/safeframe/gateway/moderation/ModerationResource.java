@@ -14,6 +14,7 @@ import io.safeframe.api.v1.RequestContext;
 import io.safeframe.api.v1.ResolveAppealRequest;
 import io.safeframe.api.v1.StatementOfReasons;
 import io.safeframe.gateway.internal.CorrelationId;
+import io.safeframe.gateway.internal.StaffContext;
 import io.safeframe.gateway.internal.PromptText;
 import io.safeframe.gateway.internal.ReportClient;
 import io.safeframe.gateway.problem.ApiException;
@@ -145,7 +146,6 @@ public class ModerationResource {
     }
 
     private RequestContext ctx(String correlationId) {
-        String me = identity.getPrincipal().getName();
-        return RequestContext.newBuilder().setActor(me).setCorrelationId(correlationId).build();
+        return StaffContext.of(identity, correlationId);
     }
 }

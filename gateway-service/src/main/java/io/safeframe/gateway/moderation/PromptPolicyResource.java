@@ -7,8 +7,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.safeframe.api.v1.RequestContext;
 import io.safeframe.gateway.internal.CorrelationId;
+import io.safeframe.gateway.internal.StaffContext;
 import io.safeframe.gateway.internal.GuardClient;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -38,8 +38,7 @@ public class PromptPolicyResource {
     @Operation(summary = "The prompt policy in force (version, categories, terms, benign phrases) and what the answering "
             + "prompt-guard instance loaded, reloaded or refused since it started")
     public Uni<Map<String, Object>> get(@HeaderParam(CorrelationId.HEADER) String correlationId) {
-        RequestContext ctx = RequestContext.newBuilder().setActor(identity.getPrincipal().getName()).setCorrelationId(correlationId).build();
-        return guard.policy(ctx).map(p -> {
+        return guard.policy(StaffContext.of(identity, correlationId)).map(p -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("version", p.getVersion());
             out.put("source", p.getSource());

@@ -57,9 +57,9 @@ public class CaseQueue {
                     select case_id from report_case
                     where state <> 'DECIDED' and ($1 = '' or queue = $1)
                       and (state = 'OPEN' or lease_until < now())
-                    order by priority + $4 * extract(epoch from now() - created_at) / 3600 desc, created_at
+                    order by %s desc, created_at
                     limit 1 for update skip locked)
-                returning *""")
+                returning *""".formatted(effectivePriority(4)))
                 .execute(Tuple.of(queue, moderator, (double) lease.toSeconds(), settings.agePriorityPerHour()))
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
@@ -109,6 +109,14 @@ public class CaseQueue {
                 });
     }
 
+    /**
+     * The priority a case has now: its own plus a bonus per hour of waiting, so nothing starves. Claims and the
+     * listing order by the same expression; {@code bonusParam} is the position of the per-hour bonus parameter.
+     */
+    private static String effectivePriority(int bonusParam) {
+        return "priority + $" + bonusParam + " * extract(epoch from now() - created_at) / 3600";
+    }
+
     /** Undecided cases in claim order: the same ordering as {@link #claimNext}, without taking anything. */
     public Uni<CaseList> list(String queue, int limit) {
         if (!queue.isEmpty() && settings.category(queue) == null) {
@@ -118,9 +126,9 @@ public class CaseQueue {
             throw Refusal.invalid("limit must be between 1 and 200 (0 for the default, 50)");
         }
         return pool.preparedQuery("""
-                select *, priority + $2 * extract(epoch from now() - created_at) / 3600 as effective
+                select *, %s as effective
                 from report_case where state <> 'DECIDED' and ($1 = '' or queue = $1)
-                order by (state = 'OPEN' or lease_until < now()) desc, effective desc, created_at limit $3""")
+                order by (state = 'OPEN' or lease_until < now()) desc, effective desc, created_at limit $3""".formatted(effectivePriority(2)))
                 .execute(Tuple.of(queue, settings.agePriorityPerHour(), limit == 0 ? 50 : limit))
                 .map(rows -> {
                     CaseList.Builder out = CaseList.newBuilder();

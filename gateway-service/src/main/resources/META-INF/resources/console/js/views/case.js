@@ -61,7 +61,6 @@ function claimCard(c, held) {
   if (held) {
     const timer = h('strong', { id: 'lease' }, relative(c.leaseUntil));
     timers.push(setInterval(() => { timer.textContent = relative(c.leaseUntil); }, 1000));
-    current.leaseUntil = c.leaseUntil;
     return h('div', { class: 'card' }, h('h3', {}, 'Your claim'),
       h('p', {}, 'You hold this case; the lease ends ', timer, ' (', when(c.leaseUntil), '). Leaving the case gives it back.'),
       h('p', { class: 'hint' }, 'Shortcuts: ', h('kbd', {}, '1'), ' no action, ', h('kbd', {}, '2'), ' remove, ', h('kbd', {}, '3'),
