@@ -114,7 +114,8 @@ test('the same clip generated again is held for review with its flagged frames',
   const job = await waitForState(owner, id, ['HELD_FOR_REVIEW', 'PUBLISHED', 'BLOCKED', 'FAILED']);
   assert.equal(job.state, 'HELD_FOR_REVIEW', JSON.stringify(job));
   const classifier = job.verdicts.find(v => v.source === 'frame-classifier');
-  assert.ok(classifier.evidence.some(e => e.ruleId === `bank:${bank}` && e.timestampMs >= 0), JSON.stringify(classifier));
+  // the owner learns which rule held it, not which frames matched (no oracle for perturbing them); moderators see the frames
+  assert.ok(classifier.evidence.some(e => e.ruleId === `bank:${bank}` && e.timestampMs === undefined), JSON.stringify(classifier));
   story.jobId = id;
   assert.equal((await call(owner, 'GET', '/v1/me')).body.standing, 'ACTIVE');
 });

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -18,6 +19,11 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import io.quarkus.grpc.GrpcClient;
+import io.safeframe.api.v1.MutinyPolicyServiceGrpc.MutinyPolicyServiceStub;
+import io.safeframe.api.v1.RequestContext;
+import io.safeframe.api.v1.SanctionKind;
+import io.safeframe.api.v1.SanctionRequest;
 import io.safeframe.testing.GuardServiceProcess;
 import io.safeframe.testing.PolicyServiceProcess;
 import io.safeframe.testing.ReportServiceProcess;
@@ -33,6 +39,9 @@ import io.safeframe.testing.ReportServiceProcess;
 @QuarkusTestResource(value = GuardServiceProcess.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = ReportServiceProcess.class, restrictToAnnotatedClass = true)
 class ModerationFlowTest {
+
+    @GrpcClient("policy")
+    MutinyPolicyServiceStub policy;
 
     private static RequestSpecification as(String subject, String... roles) {
         return given().auth().oauth2(Tokens.valid(subject, roles)).contentType(ContentType.JSON);
@@ -161,6 +170,54 @@ class ModerationFlowTest {
         as("flow-mod3", "moderator").post("/v1/moderation/queues/copyrighted_characters/claim").then().statusCode(200)
                 .body("target.id", equalTo(job)).body("target.type", equalTo("prompt")).body("source", equalTo("AUTOMATED"))
                 .body("machineVerdict.source", equalTo("prompt-guard")).body("target.owner", equalTo("flow-carol"));
+    }
+
+    /**
+     * The exploit this closes: maria (a moderator) generated a borderline prompt, claimed her own held case from the
+     * queue and approved it. Now her case is never offered to her, and deciding it directly is 403.
+     */
+    @Test
+    void aModeratorNeverClearsTheirOwnHeldPrompt() {
+        String maria = "flow-maria";
+        String job = as(maria, "user", "moderator").body("{\"prompt\":\"mickey mouse surfing a wave\"}").post("/v1/generations").then()
+                .statusCode(202).body("state", equalTo("HELD_FOR_REVIEW")).extract().path("id");
+        List<String> offeredToMaria = as(maria, "moderator").get("/v1/moderation/queues/copyrighted_characters/cases").then()
+                .statusCode(200).extract().path("target.id");
+        assertFalse(offeredToMaria.contains(job), offeredToMaria.toString());
+        int claimStatus = as(maria, "moderator").post("/v1/moderation/queues/copyrighted_characters/claim").then().extract().statusCode();
+        assertTrue(claimStatus == 404, "nothing else waits in the queue, and her own case is not hers to take: " + claimStatus);
+
+        ValidatableResponse listed = as("flow-mod5", "moderator").get("/v1/moderation/queues/copyrighted_characters/cases").then().statusCode(200);
+        List<String> targets = listed.extract().path("target.id");
+        int index = targets.indexOf(job);
+        assertTrue(index >= 0, "another moderator is offered it: " + targets);
+        String caseId = listed.extract().path("caseId[" + index + "]");
+        int version = listed.extract().path("version[" + index + "]");
+        as(maria, "moderator").body("{\"action\":\"NO_ACTION\",\"facts\":\"fine\",\"ground\":\"Terms §7\",\"caseVersion\":" + version + "}")
+                .post("/v1/moderation/cases/" + caseId + "/decision").then().statusCode(403).body("detail", containsString("own"));
+        as(maria, "user").get("/v1/generations/" + job).then().body("state", equalTo("HELD_FOR_REVIEW"));
+
+        // a neutral moderator takes it (and so leaves the queue as it was for the other tests)
+        int claimedVersion = as("flow-mod5", "moderator").post("/v1/moderation/queues/copyrighted_characters/claim").then().statusCode(200)
+                .body("target.id", equalTo(job)).extract().path("version");
+        as("flow-mod5", "moderator").body("{\"action\":\"REMOVE_CONTENT\",\"facts\":\"A trademarked character.\",\"ground\":\"Terms §7\","
+                + "\"caseVersion\":" + claimedVersion + "}").post("/v1/moderation/cases/" + caseId + "/decision").then().statusCode(200);
+    }
+
+    @Test
+    void aSanctionedStaffAccountHasNoStaffPowers() {
+        String moderator = "flow-mod-suspended";
+        as(moderator, "moderator").get("/v1/moderation/queues").then().statusCode(200);
+        policy.applySanction(SanctionRequest.newBuilder().setAccountId(moderator).setKind(SanctionKind.SUSPEND).setDurationSeconds(3600)
+                .setReason("leaked case material").setCaseId("case-staff").setContext(RequestContext.newBuilder().setActor("flow-lead"))
+                .build()).await().atMost(java.time.Duration.ofSeconds(20));
+        as(moderator, "moderator").get("/v1/moderation/queues").then().statusCode(403).body("type", containsString("staff-sanctioned"));
+        as(moderator, "admin").body("{\"reason\":\"lifting my own\"}").post("/v1/admin/accounts/" + moderator + "/sanctions/lift").then()
+                .statusCode(403);
+        // another admin can lift it, and the powers come back
+        as("flow-admin2", "admin").body("{\"reason\":\"reviewed: no leak\"}").post("/v1/admin/accounts/" + moderator + "/sanctions/lift")
+                .then().statusCode(200);
+        as(moderator, "moderator").get("/v1/moderation/queues").then().statusCode(200);
     }
 
     private static void awaitAudit(String user, List<String> actions) {

@@ -84,7 +84,8 @@ public class PolicyGrpcService implements PolicyService {
             throw Status.INVALID_ARGUMENT.withDescription("video_seconds must be between 1 and 600").asRuntimeException();
         }
         RequestContext ctx = request.getContext();
-        return quota.reserve(account, request.getVideoSeconds(), request.getIdempotencyKey(), ctx.getCorrelationId())
+        return quota.reserve(account, request.getVideoSeconds(), request.getIdempotencyKey(),
+                request.getRequestFingerprint(), ctx.getCorrelationId())
                 .chain(reservation -> anomalies.observe(account, "requests", Instant.now())
                         .chain(flag -> flag == null ? Uni.createFrom().voidItem() : auditFlag(ctx, flag))
                         .chain(() -> audit.append(AuditEntry.draft(actor(ctx), account, "generation.authorize",
@@ -209,6 +210,13 @@ public class PolicyGrpcService implements PolicyService {
         RequestContext ctx = request.getContext();
         if (request.getReason().isBlank()) {
             throw Status.INVALID_ARGUMENT.withDescription("lifting a sanction needs a reason").asRuntimeException();
+        }
+        if (account.equals(ctx.getActor())) {
+            // separation of duties: nobody lifts their own sanction, whatever role they hold; the attempt is recorded
+            return audit.append(AuditEntry.draft(actor(ctx), account, "sanction.lift_refused", request.getCaseId(), "BLOCK",
+                    "an account may not lift its own sanction", ctx.getCorrelationId(), null, Map.of()))
+                    .chain(() -> Uni.createFrom().failure(Status.PERMISSION_DENIED
+                            .withDescription("you may not lift a sanction on your own account (separation of duties)").asRuntimeException()));
         }
         return standing.lift(account, request.getReason(), blankToNull(request.getCaseId()), actor(ctx))
                 .chain(a -> audit.append(AuditEntry.draft(actor(ctx), account, "sanction.lift", request.getCaseId(), "ALLOW",

@@ -89,7 +89,7 @@ public class ReportGrpcService implements ReportService {
 
     @Override
     public Uni<CaseList> listCases(CasesRequest request) {
-        return Uni.createFrom().deferred(() -> queue.list(request.getQueue(), request.getLimit()));
+        return Uni.createFrom().deferred(() -> queue.list(request.getContext(), request.getQueue(), request.getLimit()));
     }
 
     @Override

@@ -23,6 +23,7 @@ import io.safeframe.api.v1.AppealRecord;
 import io.safeframe.api.v1.AppealRequest;
 import io.safeframe.api.v1.CaseDetail;
 import io.safeframe.api.v1.CaseRef;
+import io.safeframe.api.v1.CasesRequest;
 import io.safeframe.api.v1.ClaimRequest;
 import io.safeframe.api.v1.DecideRequest;
 import io.safeframe.api.v1.DecisionRecord;
@@ -217,6 +218,49 @@ class CaseLifecycleTest {
         assertEquals(0, count("select count(*) from appeal where decision_id = $1", UUID.fromString(removal.getDecisionId())));
         assertRefused(Status.Code.INVALID_ARGUMENT, () -> reports.appeal(AppealRequest.newBuilder().setContext(Fixtures.actor("w"))
                 .setDecisionId("not-a-uuid").setExplanation("x").build()));
+    }
+
+    /**
+     * Separation of duties: the account a case is about and its reporters never get it from a queue, cannot decide it
+     * and cannot resolve its appeal; each direct attempt is PERMISSION_DENIED, writes nothing and is audited.
+     * Runs in a queue no other test uses, so the queue holds exactly this case.
+     */
+    @Test
+    void nobodyActsOnACaseTheyHaveAStakeIn() {
+        String queue = "election_misinformation";
+        String owner = "mod-owner-" + UUID.randomUUID();
+        String reporter = "mod-reporter-" + UUID.randomUUID();
+        Target target = Fixtures.content("video-" + UUID.randomUUID(), owner);
+        CaseRef filed = reports.fileReport(Fixtures.report(reporter, target, queue).build());
+
+        for (String conflicted : List.of(owner, reporter)) {
+            assertFalse(reports.listCases(CasesRequest.newBuilder().setContext(Fixtures.actor(conflicted)).setQueue(queue).build())
+                    .getCasesList().stream().anyMatch(c -> c.getRef().getCaseId().equals(filed.getCaseId())), conflicted + " is offered the case");
+            assertRefused(Status.Code.NOT_FOUND, () -> reports.claimNext(
+                    ClaimRequest.newBuilder().setContext(Fixtures.actor(conflicted)).setQueue(queue).build()));
+        }
+        assertTrue(reports.listCases(CasesRequest.newBuilder().setContext(Fixtures.actor("mod-neutral")).setQueue(queue).build())
+                .getCasesList().stream().anyMatch(c -> c.getRef().getCaseId().equals(filed.getCaseId())), "a neutral moderator sees it");
+        CaseDetail claimed = reports.claimNext(ClaimRequest.newBuilder().setContext(Fixtures.actor("mod-neutral")).setQueue(queue).build());
+        assertEquals(filed.getCaseId(), claimed.getRef().getCaseId());
+
+        // deciding directly, even on a case someone else holds, is refused for the conflict (not just the claim)
+        assertRefused(Status.Code.PERMISSION_DENIED, () -> reports.decide(suspend(owner, claimed, claimed.getRef().getVersion())));
+        assertRefused(Status.Code.PERMISSION_DENIED, () -> reports.decide(suspend(reporter, claimed, claimed.getRef().getVersion())));
+        assertEquals(0, count("select count(*) from decision where case_id = $1", UUID.fromString(filed.getCaseId())));
+
+        DecisionRecord decision = reports.decide(suspend("mod-neutral", claimed, claimed.getRef().getVersion()));
+        AppealRecord appeal = reports.appeal(appeal(owner, decision));
+        assertRefused(Status.Code.PERMISSION_DENIED, () -> reports.resolveAppeal(resolve(owner, appeal, true)));
+        assertRefused(Status.Code.PERMISSION_DENIED, () -> reports.resolveAppeal(resolve(reporter, appeal, false)));
+        assertEquals(1, count("select count(*) from appeal where state = 'PENDING' and appeal_id = $1", UUID.fromString(appeal.getAppealId())));
+        assertEquals("REVERSED", reports.resolveAppeal(resolve("mod-other", appeal, true)).getState());
+
+        // every refused attempt is on the record
+        awaitTrue(() -> count("select count(*) from outbox where delivered_at is null", null) == 0, Duration.ofSeconds(20));
+        long refusals = count("select count(*) from outbox where kind = 'AUDIT' and position('conflict_of_interest.refused' in encode(payload, 'escape')) > 0"
+                + " and (position('" + owner + "' in encode(payload, 'escape')) > 0 or position('" + reporter + "' in encode(payload, 'escape')) > 0)", null);
+        assertEquals(4, refusals, "two refused decisions and two refused appeal resolutions audited");
     }
 
     private DecideRequest suspend(String moderator, CaseDetail c, long version) {

@@ -24,6 +24,10 @@ public class GenerationJob extends PanacheEntityBase {
     @Column(name = "idempotency_key")
     public String idempotencyKey;
 
+    /** SHA-256 of prompt and parameters: a replayed Idempotency-Key must name the same request. */
+    @Column(name = "request_fingerprint")
+    public String requestFingerprint;
+
     @jakarta.persistence.Enumerated(jakarta.persistence.EnumType.STRING)
     public JobState state;
 

@@ -74,7 +74,7 @@ public class GenerationResource {
         RequestContext ctx = RequestContext.newBuilder().setAccountId(identity.getPrincipal().getName())
                 .setActor(identity.getPrincipal().getName()).setCorrelationId(correlationId).build();
         return generations.submit(ctx, prompt, duration, aspect, idempotencyKey).map(submitted -> {
-            JobView view = generations.view(submitted.job());
+            JobView view = generations.ownerView(submitted.job());
             if (submitted.job().state == JobState.BLOCKED) {
                 return io.safeframe.gateway.problem.Problem.response(422, "prompt-blocked", "The prompt was blocked",
                         view.verdicts().get(view.verdicts().size() - 1).reason(), ctx.getCorrelationId(),
@@ -130,7 +130,7 @@ public class GenerationResource {
             if (job == null || !job.accountId.equals(identity.getPrincipal().getName())) {
                 throw ApiException.notFound("no generation '" + id + "'");
             }
-            return Response.status(job.state.finished() ? 200 : 202).entity(generations.view(job)).build();
+            return Response.status(job.state.finished() ? 200 : 202).entity(generations.ownerView(job)).build();
         });
     }
 }

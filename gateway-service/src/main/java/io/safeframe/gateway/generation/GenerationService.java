@@ -58,10 +58,23 @@ public class GenerationService {
     public record Submitted(GenerationJob job, boolean replay) {
     }
 
+    /**
+     * A new generation, or the original answer to a retry. The quota reservation's key is made here, on the server:
+     * the account's own Idempotency-Key, or else the new job's id — never a client tracing header, which anyone can
+     * replay. A retry must name the same request (fingerprint), otherwise it is refused with 422.
+     */
     public Uni<Submitted> submit(RequestContext ctx, String prompt, int durationSeconds, String aspect, String idempotencyKey) {
-        return existing(ctx.getAccountId(), idempotencyKey).chain(found -> found != null
-                ? Uni.createFrom().item(new Submitted(found, true))
-                : authorizeAndScreen(ctx, prompt, durationSeconds, aspect, idempotencyKey).map(j -> new Submitted(j, false)));
+        String fingerprint = RequestFingerprint.of(prompt, durationSeconds, aspect);
+        return existing(ctx.getAccountId(), idempotencyKey).chain(found -> {
+            if (found == null) {
+                return authorizeAndScreen(ctx, prompt, durationSeconds, aspect, idempotencyKey, fingerprint)
+                        .map(j -> new Submitted(j, false));
+            }
+            if (found.requestFingerprint != null && !found.requestFingerprint.equals(fingerprint)) {
+                throw RequestFingerprint.reused();
+            }
+            return Uni.createFrom().item(new Submitted(found, true));
+        });
     }
 
     private Uni<GenerationJob> existing(String accountId, String idempotencyKey) {
@@ -73,22 +86,21 @@ public class GenerationService {
     }
 
     private Uni<GenerationJob> authorizeAndScreen(RequestContext ctx, String prompt, int durationSeconds, String aspect,
-            String idempotencyKey) {
+            String idempotencyKey, String fingerprint) {
+        UUID jobId = UUID.randomUUID();
         AuthorizeRequest authorize = AuthorizeRequest.newBuilder().setContext(ctx).setAction("generation")
                 .setVideoSeconds(durationSeconds)
-                .setIdempotencyKey(idempotencyKey == null ? "job-" + ctx.getCorrelationId() : idempotencyKey).build();
+                .setIdempotencyKey(idempotencyKey == null ? "job:" + jobId : "client:" + idempotencyKey)
+                .setRequestFingerprint(fingerprint).build();
         return policy.authorize(authorize).chain(auth -> {
             if (!auth.getGranted()) {
-                String rule = auth.getVerdict().getRuleId();
-                boolean sanctioned = rule.startsWith("policy:ACCOUNT_");
-                throw new ApiException(sanctioned ? 403 : 429, sanctioned ? "account-restricted" : "quota",
-                        sanctioned ? "Your account may not generate videos" : "Usage limit reached",
-                        auth.getVerdict().getReason(), Map.of("verdict", VerdictView.of(auth.getVerdict())));
+                throw refusal(auth.getVerdict());
             }
             GenerationJob job = new GenerationJob();
-            job.jobId = UUID.randomUUID();
+            job.jobId = jobId;
             job.accountId = ctx.getAccountId();
             job.idempotencyKey = idempotencyKey;
+            job.requestFingerprint = fingerprint;
             job.state = JobState.SCREENING;
             job.prompt = prompt;
             job.durationSeconds = durationSeconds;
@@ -101,6 +113,19 @@ public class GenerationService {
             return Panache.withTransaction(job::persist).replaceWith(job)
                     .chain(saved -> screen(ctx, saved));
         });
+    }
+
+    /** policy-service's refusal as the app's problem: 403 for the account's standing, 422 for a misused key, else 429. */
+    private static ApiException refusal(io.safeframe.api.v1.Verdict verdict) {
+        String rule = verdict.getRuleId();
+        Map<String, Object> extra = Map.of("verdict", VerdictView.of(verdict).forOwner());
+        if (rule.startsWith("policy:ACCOUNT_")) {
+            return new ApiException(403, "account-restricted", "Your account may not generate videos", verdict.getReason(), extra);
+        }
+        if (rule.startsWith("policy:IDEMPOTENCY_KEY_")) {
+            return new ApiException(422, "idempotency-key-reused", "Idempotency-Key already used", verdict.getReason(), extra);
+        }
+        return new ApiException(429, "quota", "Usage limit reached", verdict.getReason(), extra);
     }
 
     private Uni<GenerationJob> screen(RequestContext ctx, GenerationJob job) {
@@ -189,6 +214,15 @@ public class GenerationService {
         return Panache.withSession(() -> GenerationJob.<GenerationJob>findById(id));
     }
 
+    /** The job as its owner sees it: every verdict reduced to category and a human reason (see VerdictView#forOwner). */
+    public JobView ownerView(GenerationJob j) {
+        JobView full = view(j);
+        return new JobView(full.id(), full.state(), full.durationSeconds(), full.aspect(),
+                full.verdicts().stream().map(VerdictView::forOwner).toList(), full.failure(), full.retryAfterSeconds(),
+                full.appeal(), full.video(), full.provenance(), full.createdAt(), full.updatedAt(), full.publishedAt());
+    }
+
+    /** The job as staff see it, with the full evidence of every verdict. */
     public JobView view(GenerationJob j) {
         String appeal = j.state == JobState.BLOCKED ? "/v1/generations/" + j.jobId + "/appeal" : null;
         boolean published = j.state == JobState.PUBLISHED;

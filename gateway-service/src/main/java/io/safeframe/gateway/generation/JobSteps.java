@@ -138,7 +138,8 @@ public class JobSteps {
             }
             boolean removed = status.getStatus().equals("REMOVED");
             VerdictView moderator = new VerdictView("moderator", removed ? "BLOCK" : "ALLOW", java.util.Map.of(), "case-decision", null,
-                    removed ? "a moderator decided it may not be published" : "a moderator allowed it", java.util.List.of(), decision, null);
+                    removed ? "a moderator decided it may not be published" : "a moderator allowed it", java.util.List.of(), decision, null,
+                    null);
             JobState next = removed ? JobState.BLOCKED : "PROMPT".equals(job.reviewStage()) ? JobState.GENERATING : JobState.MARKING;
             return audit(ctx, job, "review.decided", removed ? Decision.BLOCK : Decision.ALLOW, moderator.reason() + " (" + decision + ")")
                     .chain(() -> store.move(job.id(), JobState.HELD_FOR_REVIEW, next, moderator, null, null)).replaceWithVoid();

@@ -7,11 +7,26 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.safeframe.api.v1.Evidence;
 import io.safeframe.api.v1.Verdict;
 
-/** A verdict as the app sees it: decision, categories, what fired and why. */
+/**
+ * A verdict as staff see it: decision, categories, what fired (matched text, spans, frames) and why. The account that
+ * made the request sees {@link #forOwner()}, which keeps the category and a human reason only.
+ */
 @RegisterForReflection
 public record VerdictView(String source, String decision, Map<String, Double> categories, String ruleId,
         String policyVersion, String reason, List<Map<String, Object>> evidence, String verdictId,
-        List<Map<String, Object>> normalisation) {
+        List<Map<String, Object>> normalisation, String publicReason) {
+
+    /**
+     * What the end user is shown: matched text, spans, scores, frame timestamps and normalisation steps are an oracle
+     * for rephrasing a prompt (or perturbing a clip) until nothing matches, so they stay with the moderators.
+     */
+    public VerdictView forOwner() {
+        List<Map<String, Object>> categoriesOnly = evidence == null ? List.of()
+                : evidence.stream().map(e -> Map.<String, Object>of("ruleId", e.get("ruleId"), "category", e.get("category")))
+                        .distinct().toList();
+        String shown = publicReason != null && !publicReason.isEmpty() ? publicReason : reason;
+        return new VerdictView(source, decision, categories, ruleId, policyVersion, shown, categoriesOnly, verdictId, null, null);
+    }
 
     public static VerdictView of(Verdict v) {
         Map<String, Double> categories = new java.util.LinkedHashMap<>();
@@ -31,7 +46,8 @@ public record VerdictView(String source, String decision, Map<String, Double> ca
             evidence.add(item);
         }
         return new VerdictView(v.getSource(), v.getDecision().name(), categories, v.getRuleId(), v.getPolicyVersion(),
-                v.getReason(), evidence, v.getVerdictId().isEmpty() ? null : v.getVerdictId(), null);
+                v.getReason(), evidence, v.getVerdictId().isEmpty() ? null : v.getVerdictId(), null,
+                v.getPublicReason().isEmpty() ? null : v.getPublicReason());
     }
 
     /**
@@ -43,6 +59,6 @@ public record VerdictView(String source, String decision, Map<String, Double> ca
         List<Map<String, Object>> steps = screened.getNormalisationList().stream()
                 .map(n -> Map.<String, Object>of("step", n.getStep(), "changes", n.getChanges(), "example", n.getExample())).toList();
         return new VerdictView(v.source(), v.decision(), v.categories(), v.ruleId(), v.policyVersion(), v.reason(), v.evidence(),
-                v.verdictId(), steps);
+                v.verdictId(), steps, v.publicReason());
     }
 }

@@ -40,43 +40,66 @@ public class QuotaLedger {
         this.tiers = tiers;
     }
 
-    public Uni<Reservation> reserve(String accountId, int videoSeconds, String idempotencyKey, String correlationId) {
+    public Uni<Reservation> reserve(String accountId, int videoSeconds, String idempotencyKey, String fingerprint,
+            String correlationId) {
         Instant now = Instant.now();
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         OffsetDateTime minute = OffsetDateTime.ofInstant(now.truncatedTo(ChronoUnit.MINUTES), ZoneOffset.UTC);
         return pool.withTransaction(conn -> conn
                 .preparedQuery("insert into account (account_id, tier) values ($1, $2) on conflict do nothing")
                 .execute(Tuple.of(accountId, policies.defaultTier()))
-                .chain(() -> existingReservation(conn, accountId, idempotencyKey))
+                .chain(() -> existingReservation(conn, accountId, idempotencyKey, fingerprint, now))
                 .chain(existing -> existing != null ? Uni.createFrom().item(existing)
-                        : reserveNew(conn, accountId, videoSeconds, idempotencyKey, correlationId, now, day, minute)))
+                        : reserveNew(conn, accountId, videoSeconds, idempotencyKey, fingerprint, correlationId, now, day, minute)))
                 .onFailure(Refusal.class).recoverWithItem(f -> ((Refusal) f).reservation);
     }
 
-    private Uni<Reservation> existingReservation(SqlConnection conn, String accountId, String idempotencyKey) {
+    /**
+     * A retry of a request this account already made returns its reservation, but only while the account may still
+     * generate, only for the same request (fingerprint) and only while the reservation is live or used: a key is
+     * never a way around standing, burst or concurrency checks, nor a way to buy a second, different video.
+     */
+    private Uni<Reservation> existingReservation(SqlConnection conn, String accountId, String idempotencyKey,
+            String fingerprint, Instant now) {
         if (idempotencyKey == null || idempotencyKey.isBlank()) {
             return Uni.createFrom().nullItem();
         }
         return conn.preparedQuery("""
-                select r.reservation_id, r.expires_at, r.state, a.tier,
+                select r.reservation_id, r.expires_at, r.state, r.request_fingerprint, a.tier, a.state as standing,
+                       a.suspended_until, a.reason,
                        (select used from quota_day q where q.account_id = r.account_id and q.day = r.day) as used
                 from reservation r join account a on a.account_id = r.account_id
                 where r.account_id = $1 and r.idempotency_key = $2""")
                 .execute(Tuple.of(accountId, idempotencyKey))
-                .map(rows -> {
+                .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
-                        return null;
+                        return Uni.createFrom().nullItem();
                     }
                     Row row = rows.iterator().next();
                     String tier = row.getString("tier");
+                    String stored = row.getString("request_fingerprint");
+                    if (stored != null && !stored.equals(blankToNull(fingerprint))) {
+                        return refuse(tier, 0, "IDEMPOTENCY_KEY_REUSED",
+                                "this Idempotency-Key was used for a different request; use a new key for a new request");
+                    }
+                    String standingRefusal = standingRefusal(row.getString("standing"), row.getString("reason"),
+                            row.getOffsetDateTime("suspended_until"), now);
+                    if (standingRefusal != null) {
+                        return refuse(tier, 0, "ACCOUNT_" + row.getString("standing"), standingRefusal);
+                    }
+                    String state = row.getString("state");
+                    if (!"RESERVED".equals(state) && !"COMMITTED".equals(state)) {
+                        return refuse(tier, 0, "IDEMPOTENCY_KEY_SPENT", "the request with this Idempotency-Key ended ("
+                                + state.toLowerCase(java.util.Locale.ROOT) + "); send it again with a new key");
+                    }
                     int remaining = Math.max(0, tiers.policyFor(tier).generationsPerDay() - row.getInteger("used"));
-                    return Reservation.granted(row.getUUID("reservation_id").toString(), tier, remaining,
-                            row.getOffsetDateTime("expires_at").toInstant());
+                    return Uni.createFrom().item(Reservation.granted(row.getUUID("reservation_id").toString(), tier,
+                            remaining, row.getOffsetDateTime("expires_at").toInstant()));
                 });
     }
 
     private Uni<Reservation> reserveNew(SqlConnection conn, String accountId, int videoSeconds, String idempotencyKey,
-            String correlationId, Instant now, LocalDate day, OffsetDateTime minute) {
+            String fingerprint, String correlationId, Instant now, LocalDate day, OffsetDateTime minute) {
         return conn.preparedQuery("select tier, state, suspended_until, reason, throttled_until from account where account_id = $1")
                 .execute(Tuple.of(accountId))
                 .chain(rows -> {
@@ -86,7 +109,8 @@ public class QuotaLedger {
                     boolean throttled = throttledUntil != null && throttledUntil.toInstant().isAfter(now);
                     String effectiveTier = throttled ? policies.throttledTier() : tier;
                     UsageLimits policy = tiers.policyFor(effectiveTier);
-                    String standingRefusal = standingRefusal(account, now);
+                    String standingRefusal = standingRefusal(account.getString("state"), account.getString("reason"),
+                            account.getOffsetDateTime("suspended_until"), now);
                     if (standingRefusal != null) {
                         return refuse(tier, 0, "ACCOUNT_" + account.getString("state"), standingRefusal);
                     }
@@ -97,21 +121,18 @@ public class QuotaLedger {
                     return takeDay(conn, accountId, day, policy, effectiveTier)
                             .chain(usedToday -> takeMinute(conn, accountId, minute, policy, effectiveTier)
                                     .chain(() -> takeConcurrent(conn, accountId, policy, effectiveTier, usedToday))
-                                    .chain(() -> insertReservation(conn, accountId, day, idempotencyKey, videoSeconds,
-                                            correlationId, now))
+                                    .chain(() -> insertReservation(conn, accountId, day, idempotencyKey, fingerprint,
+                                            videoSeconds, correlationId, now))
                                     .map(r -> Reservation.granted(r.id, effectiveTier,
                                             policy.generationsPerDay() - usedToday, r.expiresAt)));
                 });
     }
 
-    private static String standingRefusal(Row account, Instant now) {
-        String state = account.getString("state");
-        String reason = account.getString("reason");
+    private static String standingRefusal(String state, String reason, OffsetDateTime until, Instant now) {
         if ("BANNED".equals(state)) {
             return "the account is banned: " + reason;
         }
         if ("SUSPENDED".equals(state)) {
-            OffsetDateTime until = account.getOffsetDateTime("suspended_until");
             if (until == null || until.toInstant().isAfter(now)) {
                 return "the account is suspended" + (until == null ? "" : " until " + until) + ": " + reason;
             }
@@ -154,15 +175,15 @@ public class QuotaLedger {
     }
 
     private Uni<Inserted> insertReservation(SqlConnection conn, String accountId, LocalDate day, String idempotencyKey,
-            int videoSeconds, String correlationId, Instant now) {
+            String fingerprint, int videoSeconds, String correlationId, Instant now) {
         UUID id = UUID.randomUUID();
         Instant expiresAt = now.plus(policies.reservationTtl());
         return conn.preparedQuery("""
                 insert into reservation (reservation_id, account_id, day, idempotency_key, state, video_seconds,
-                                         correlation_id, expires_at)
-                values ($1, $2, $3, $4, 'RESERVED', $5, $6, $7)""")
+                                         correlation_id, expires_at, request_fingerprint)
+                values ($1, $2, $3, $4, 'RESERVED', $5, $6, $7, $8)""")
                 .execute(Tuple.from(new Object[] { id, accountId, day, blankToNull(idempotencyKey), videoSeconds,
-                        correlationId, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC) }))
+                        correlationId, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC), blankToNull(fingerprint) }))
                 .map(r -> new Inserted(id.toString(), expiresAt));
     }
 

@@ -41,6 +41,13 @@ class AuthorizeTest {
                 .build()).await().atMost(WAIT);
     }
 
+    private AuthorizeResponse authorize(String account, String key, String fingerprint) {
+        return policy.authorize(AuthorizeRequest.newBuilder().setVideoSeconds(5).setIdempotencyKey(key)
+                .setRequestFingerprint(fingerprint)
+                .setContext(RequestContext.newBuilder().setAccountId(account).setCorrelationId("corr-" + account))
+                .build()).await().atMost(WAIT);
+    }
+
     private Standing standing(String account) {
         return policy.getStanding(StandingRequest.newBuilder().setAccountId(account).build()).await().atMost(WAIT);
     }
@@ -70,6 +77,38 @@ class AuthorizeTest {
         AuthorizeResponse b = authorize(account, 5, "same");
         assertEquals(a.getReservationId(), b.getReservationId());
         assertEquals(9, standing(account).getRemainingToday(), "a retried Authorize does not count twice");
+    }
+
+    @Test
+    void aReplayedKeyIsHonouredOnlyForTheSameRequest() {
+        String account = "user-" + UUID.randomUUID();
+        AuthorizeResponse first = authorize(account, "client:k", "fingerprint-a");
+        assertTrue(first.getGranted());
+        assertEquals(first.getReservationId(), authorize(account, "client:k", "fingerprint-a").getReservationId());
+        AuthorizeResponse other = authorize(account, "client:k", "fingerprint-b");
+        assertFalse(other.getGranted(), "the same key for a different prompt buys nothing");
+        assertEquals("policy:IDEMPOTENCY_KEY_REUSED", other.getVerdict().getRuleId());
+        assertEquals(9, standing(account).getRemainingToday(), "one generation counted, not two");
+    }
+
+    @Test
+    void aReplayedKeyDoesNotOutliveASanctionOrItsOwnRefund() {
+        String account = "user-" + UUID.randomUUID();
+        AuthorizeResponse first = authorize(account, "client:k", "f");
+        policy.refund(ReservationRef.newBuilder().setReservationId(first.getReservationId()).setReason("test")
+                .setContext(RequestContext.newBuilder().setAccountId(account)).build()).await().atMost(WAIT);
+        AuthorizeResponse spent = authorize(account, "client:k", "f");
+        assertFalse(spent.getGranted(), "a refunded reservation is not handed out again");
+        assertEquals("policy:IDEMPOTENCY_KEY_SPENT", spent.getVerdict().getRuleId());
+
+        AuthorizeResponse live = authorize(account, "client:live", "f");
+        assertTrue(live.getGranted());
+        policy.applySanction(SanctionRequest.newBuilder().setAccountId(account).setKind(SanctionKind.BAN)
+                .setReason("ban evasion").setCaseId("case-7").setContext(RequestContext.newBuilder().setActor("moderator-1"))
+                .build()).await().atMost(WAIT);
+        AuthorizeResponse afterBan = authorize(account, "client:live", "f");
+        assertFalse(afterBan.getGranted(), "a ban applies to replays of reservations made before it");
+        assertEquals("policy:ACCOUNT_BANNED", afterBan.getVerdict().getRuleId());
     }
 
     @Test
@@ -107,6 +146,22 @@ class AuthorizeTest {
                 .setReason("appeal upheld").setCaseId("case-42").build()).await().atMost(WAIT);
         assertEquals(AccountState.ACTIVE, lifted.getState());
         assertTrue(authorize(account, 5, "").getGranted());
+    }
+
+    @Test
+    void nobodyLiftsTheirOwnSanction() {
+        String admin = "admin-" + UUID.randomUUID();
+        policy.applySanction(SanctionRequest.newBuilder().setAccountId(admin).setKind(SanctionKind.SUSPEND)
+                .setDurationSeconds(3600).setReason("abuse of staff tools").setCaseId("case-9")
+                .setContext(RequestContext.newBuilder().setActor("moderator-1")).build()).await().atMost(WAIT);
+        StatusRuntimeException own = assertThrows(StatusRuntimeException.class, () -> policy.liftSanction(LiftSanctionRequest
+                .newBuilder().setAccountId(admin).setReason("I disagree").setCaseId("case-9")
+                .setContext(RequestContext.newBuilder().setActor(admin)).build()).await().atMost(WAIT));
+        assertEquals(Status.Code.PERMISSION_DENIED, own.getStatus().getCode());
+        assertEquals(AccountState.SUSPENDED, standing(admin).getState(), "the sanction stays");
+        assertEquals(AccountState.ACTIVE, policy.liftSanction(LiftSanctionRequest.newBuilder().setAccountId(admin)
+                .setReason("second admin reviewed it").setCaseId("case-9")
+                .setContext(RequestContext.newBuilder().setActor("admin-2")).build()).await().atMost(WAIT).getState());
     }
 
     @Test

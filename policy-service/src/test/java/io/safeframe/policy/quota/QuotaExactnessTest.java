@@ -72,7 +72,7 @@ class QuotaExactnessTest {
                             .setContext(RequestContext.newBuilder().setAccountId(account).setCorrelationId("c" + i))
                             .build()).map(r -> r.getGranted()));
                 } else {
-                    calls.add(secondReplica.reserve(account, 5, null, "c" + i).map(Reservation::granted));
+                    calls.add(secondReplica.reserve(account, 5, null, null, "c" + i).map(Reservation::granted));
                 }
             }
             Uni.join().all(calls).andCollectFailures().await().atMost(Duration.ofMinutes(3))

@@ -87,6 +87,7 @@ public class PromptGuardGrpcService implements PromptGuard {
                 .setRuleId(s.ruleId())
                 .setPolicyVersion(s.policyVersion())
                 .setReason(s.reason())
+                .setPublicReason(s.publicReason())
                 .setSource("prompt-guard")
                 .setVerdictId(UUID.randomUUID().toString());
         s.categoryScores().forEach((c, score) -> v.addCategories(CategoryScore.newBuilder().setCategory(c).setScore(score)));

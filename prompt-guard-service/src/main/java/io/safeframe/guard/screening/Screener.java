@@ -90,12 +90,12 @@ public final class Screener {
         scores.put(MODEL_CATEGORY, Math.round(p * 1000) / 1000.0);
         if (!s.decision().equals("ALLOW") || p < MODEL_REVIEW_THRESHOLD) {
             return new Screening(s.decision(), scores, s.hits(), s.steps(), s.normalisedText(), s.ruleId(), s.reason(),
-                    s.policyVersion());
+                    s.policyVersion(), s.publicReason());
         }
         return new Screening("REVIEW", scores, s.hits(), s.steps(), s.normalisedText(), "model:" + PromptScorer.MODEL_ID,
                 String.format(java.util.Locale.ROOT,
                         "Held for review: no rule matched, but the learned scorer rates it likely unsafe (p = %.2f).", p),
-                s.policyVersion());
+                s.policyVersion(), "Held for review: a safety model flagged this prompt; a moderator will look at it.");
     }
 
     private static void addDecoded(List<Screening.Hit> hits, List<Normaliser.Step> steps, String encoding, String decoded,
@@ -210,12 +210,14 @@ public final class Screener {
         }
         String ruleId = "none";
         String reason = "No policy rule matched.";
+        String publicReason = reason;
         if (decisive != null) {
             Category top = decisive;
             Screening.Hit first = hits.stream().filter(h -> h.category().equals(top.code())).findFirst().orElseThrow();
             ruleId = first.ruleId();
             reason = word(decision) + ": " + top.name() + " (matched \"" + first.matched() + "\""
                     + (first.view().equals("normalised") ? "" : " in " + first.view() + "-decoded text") + ").";
+            publicReason = word(decision) + ": the prompt falls under our rules on " + top.name() + ".";
         }
         boolean jailbreak = scores.containsKey(JAILBREAK);
         boolean otherUnsafe = scores.keySet().stream().anyMatch(k -> !k.equals(JAILBREAK));
@@ -224,11 +226,14 @@ public final class Screener {
             decision = "BLOCK";
             ruleId = "jailbreak+" + ruleId;
             reason = reason.replaceFirst("^(Held for review|Blocked)", "Blocked") + " Wrapped in an attempt to override the safety rules.";
+            publicReason = publicReason.replaceFirst("^(Held for review|Blocked)", "Blocked")
+                    + " It is wrapped in an attempt to override the safety rules.";
         } else if (jailbreak && jailbreakSignals >= 2 && decisive != null && decisive.code().equals(JAILBREAK)) {
             decision = "BLOCK";
             reason = "Blocked: several attempts to override the safety rules (" + jailbreakSignals + " signals).";
+            publicReason = "Blocked: the prompt tries to override the safety rules.";
         }
-        return new Screening(decision, scores, hits, steps, normalised, ruleId, reason, policy.version());
+        return new Screening(decision, scores, hits, steps, normalised, ruleId, reason, policy.version(), publicReason);
     }
 
     private static String word(String decision) {

@@ -14,7 +14,9 @@ public record Screening(
         String normalisedText,
         String ruleId,
         String reason,
-        String policyVersion) {
+        String policyVersion,
+        /* what the end user is told: decision and category, never what matched (no oracle for rephrasing) */
+        String publicReason) {
 
     /** One rule that fired: where (span in the original text), what it matched, and through which view. */
     @io.quarkus.runtime.annotations.RegisterForReflection

@@ -13,6 +13,7 @@ import io.safeframe.api.v1.RequestContext;
 import io.safeframe.api.v1.ResolveAppealRequest;
 import io.safeframe.report.Refusal;
 import io.safeframe.report.config.ReportSettings;
+import io.safeframe.report.conflict.ConflictOfInterest;
 import io.safeframe.report.decision.DecisionRows;
 import io.safeframe.report.decision.Decisions;
 import io.safeframe.report.enforcement.Outbox;
@@ -41,13 +42,16 @@ public class Appeals {
     private final Outbox outbox;
     private final OutboxRelay relay;
     private final Notices notices;
+    private final ConflictOfInterest conflicts;
 
-    public Appeals(Pool pool, ReportSettings settings, Outbox outbox, OutboxRelay relay, Notices notices) {
+    public Appeals(Pool pool, ReportSettings settings, Outbox outbox, OutboxRelay relay, Notices notices,
+            ConflictOfInterest conflicts) {
         this.pool = pool;
         this.settings = settings;
         this.outbox = outbox;
         this.relay = relay;
         this.notices = notices;
+        this.conflicts = conflicts;
     }
 
     public Uni<AppealRecord> file(AppealRequest request) {
@@ -110,23 +114,32 @@ public class Appeals {
                         return Uni.createFrom().failure(Refusal.forbidden(
                                 "you took the decision under appeal; a different moderator must review it (DSA Art. 20(6))"));
                     }
-                    String outcome = request.getReverse() ? "REVERSED" : "UPHELD";
-                    return conn.preparedQuery("""
-                            update appeal set state = $2, resolved_by = $3, resolved_at = now(), resolution_reason = $4 where appeal_id = $1""")
-                            .execute(Tuple.of(appealId, outcome, moderator, reason))
-                            .chain(() -> request.getReverse() ? undo(conn, ctx, d, reason) : Uni.createFrom().voidItem())
-                            .chain(() -> notices.tell(conn, d.getString("appellant"), "APPEAL_OUTCOME", d.getUUID("case_id"),
-                                    d.getUUID("decision_id"), appealId,
-                                    request.getReverse() ? "Your appeal succeeded: the decision was reversed" : "Your appeal was not upheld",
-                                    new JsonObject().put("appeal_id", appealId.toString()).put("outcome", outcome).put("reason", reason)
-                                            .put("redress", request.getReverse() ? "" : "You may use an out-of-court dispute settlement body (DSA Art. 21) or the courts.")))
-                            .chain(() -> outbox.audit(conn, ctx, d.getString("affected_account"), "appeal.resolved", d.getUUID("decision_id").toString(),
-                                    request.getReverse() ? Decision.ALLOW : Decision.BLOCK, reason,
-                                    Map.of("appeal_id", appealId.toString(), "outcome", outcome,
-                                            "account", d.getString("affected_account") == null ? "" : d.getString("affected_account"))))
-                            .chain(() -> load(conn, appealId));
+                    return (moderator.equals(d.getString("appellant")) ? Uni.createFrom().item("you filed this appeal")
+                            : ConflictOfInterest.stake(conn, d.getUUID("case_id"), moderator))
+                            .chain(stake -> stake != null
+                                    ? conflicts.<AppealRecord>refuse(ctx, "resolve appeal " + appealId, appealId.toString(), stake)
+                                    : settle(conn, ctx, request, d, appealId, moderator, reason));
                 }))
                 .call(relay::deliverSoon);
+    }
+
+    private Uni<AppealRecord> settle(SqlConnection conn, RequestContext ctx, ResolveAppealRequest request, Row d, UUID appealId,
+            String moderator, String reason) {
+        String outcome = request.getReverse() ? "REVERSED" : "UPHELD";
+        return conn.preparedQuery("""
+                update appeal set state = $2, resolved_by = $3, resolved_at = now(), resolution_reason = $4 where appeal_id = $1""")
+                .execute(Tuple.of(appealId, outcome, moderator, reason))
+                .chain(() -> request.getReverse() ? undo(conn, ctx, d, reason) : Uni.createFrom().voidItem())
+                .chain(() -> notices.tell(conn, d.getString("appellant"), "APPEAL_OUTCOME", d.getUUID("case_id"),
+                        d.getUUID("decision_id"), appealId,
+                        request.getReverse() ? "Your appeal succeeded: the decision was reversed" : "Your appeal was not upheld",
+                        new JsonObject().put("appeal_id", appealId.toString()).put("outcome", outcome).put("reason", reason)
+                                .put("redress", request.getReverse() ? "" : "You may use an out-of-court dispute settlement body (DSA Art. 21) or the courts.")))
+                .chain(() -> outbox.audit(conn, ctx, d.getString("affected_account"), "appeal.resolved", d.getUUID("decision_id").toString(),
+                        request.getReverse() ? Decision.ALLOW : Decision.BLOCK, reason,
+                        Map.of("appeal_id", appealId.toString(), "outcome", outcome,
+                                "account", d.getString("affected_account") == null ? "" : d.getString("affected_account"))))
+                .chain(() -> load(conn, appealId));
     }
 
     /** A reversal takes back every effect of the decision. */

@@ -14,6 +14,7 @@ import io.safeframe.api.v1.SanctionRequest;
 import io.safeframe.api.v1.StatementOfReasons;
 import io.safeframe.report.Refusal;
 import io.safeframe.report.config.ReportSettings;
+import io.safeframe.report.conflict.ConflictOfInterest;
 import io.safeframe.report.enforcement.Outbox;
 import io.safeframe.report.enforcement.OutboxRelay;
 import io.safeframe.report.notice.Notices;
@@ -42,13 +43,16 @@ public class Decisions {
     private final Outbox outbox;
     private final OutboxRelay relay;
     private final Notices notices;
+    private final ConflictOfInterest conflicts;
 
-    public Decisions(Pool pool, ReportSettings settings, Outbox outbox, OutboxRelay relay, Notices notices) {
+    public Decisions(Pool pool, ReportSettings settings, Outbox outbox, OutboxRelay relay, Notices notices,
+            ConflictOfInterest conflicts) {
         this.pool = pool;
         this.settings = settings;
         this.outbox = outbox;
         this.relay = relay;
         this.notices = notices;
+        this.conflicts = conflicts;
     }
 
     public Uni<DecisionRecord> decide(DecideRequest request) {
@@ -79,8 +83,13 @@ public class Decisions {
                         return Uni.createFrom().failure(Refusal.notFound("no case " + caseId));
                     }
                     Row c = rows.iterator().next();
-                    checkClaim(c, moderator, request.getCaseVersion());
-                    return record(conn, ctx, c, request, moderator);
+                    return ConflictOfInterest.stake(conn, caseId, moderator).chain(stake -> {
+                        if (stake != null) {
+                            return conflicts.<DecisionRecord>refuse(ctx, "decide case " + caseId, caseId.toString(), stake);
+                        }
+                        checkClaim(c, moderator, request.getCaseVersion());
+                        return record(conn, ctx, c, request, moderator);
+                    });
                 }))
                 // a sanction should be in force when the moderator sees "decided"; other effects can follow within a second
                 .call(d -> action == Action.STRIKE || action == Action.SUSPEND_ACCOUNT || action == Action.BAN_ACCOUNT

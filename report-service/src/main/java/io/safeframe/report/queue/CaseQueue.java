@@ -14,6 +14,7 @@ import io.safeframe.api.v1.RequestContext;
 import io.safeframe.api.v1.ReportSummary;
 import io.safeframe.report.Refusal;
 import io.safeframe.report.config.ReportSettings;
+import io.safeframe.report.conflict.ConflictOfInterest;
 import io.safeframe.report.decision.DecisionRows;
 import io.safeframe.report.enforcement.Outbox;
 import io.smallrye.mutiny.Uni;
@@ -54,12 +55,13 @@ public class CaseQueue {
                 update report_case c set state = 'CLAIMED', claimed_by = $2, lease_until = now() + make_interval(secs => $3),
                     claim_count = claim_count + 1, version = version + 1
                 where c.case_id = (
-                    select case_id from report_case
+                    select case_id from report_case k
                     where state <> 'DECIDED' and ($1 = '' or queue = $1)
                       and (state = 'OPEN' or lease_until < now())
+                      and %s
                     order by %s desc, created_at
                     limit 1 for update skip locked)
-                returning *""".formatted(effectivePriority(4)))
+                returning *""".formatted(ConflictOfInterest.noStake("k", 2), effectivePriority(4)))
                 .execute(Tuple.of(queue, moderator, (double) lease.toSeconds(), settings.agePriorityPerHour()))
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
@@ -117,8 +119,11 @@ public class CaseQueue {
         return "priority + $" + bonusParam + " * extract(epoch from now() - created_at) / 3600";
     }
 
-    /** Undecided cases in claim order: the same ordering as {@link #claimNext}, without taking anything. */
-    public Uni<CaseList> list(String queue, int limit) {
+    /**
+     * Undecided cases in claim order: the same ordering and the same conflict-of-interest filter as
+     * {@link #claimNext} for the asking moderator (none when the actor is empty), without taking anything.
+     */
+    public Uni<CaseList> list(RequestContext ctx, String queue, int limit) {
         if (!queue.isEmpty() && settings.category(queue) == null) {
             throw Refusal.invalid("unknown queue '" + queue + "'");
         }
@@ -127,9 +132,10 @@ public class CaseQueue {
         }
         return pool.preparedQuery("""
                 select *, %s as effective
-                from report_case where state <> 'DECIDED' and ($1 = '' or queue = $1)
-                order by (state = 'OPEN' or lease_until < now()) desc, effective desc, created_at limit $3""".formatted(effectivePriority(2)))
-                .execute(Tuple.of(queue, settings.agePriorityPerHour(), limit == 0 ? 50 : limit))
+                from report_case k where state <> 'DECIDED' and ($1 = '' or queue = $1) and ($4 = '' or %s)
+                order by (state = 'OPEN' or lease_until < now()) desc, effective desc, created_at limit $3"""
+                .formatted(effectivePriority(2), ConflictOfInterest.noStake("k", 4)))
+                .execute(Tuple.of(queue, settings.agePriorityPerHour(), limit == 0 ? 50 : limit, ctx.getActor()))
                 .map(rows -> {
                     CaseList.Builder out = CaseList.newBuilder();
                     rows.forEach(r -> {
