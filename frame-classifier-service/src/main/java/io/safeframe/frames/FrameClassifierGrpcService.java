@@ -35,10 +35,12 @@ import io.safeframe.frames.pdq.Pdq;
 import io.safeframe.frames.pdq.PdqHash;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * The gRPC edge. Decoding and inference are CPU work and run on worker threads, never on the event loop.
+ * The gRPC edge. Decoding and inference are CPU work and run on a fixed pool of media workers, never on the event
+ * loop: each analysis holds decoded frames and model activations in the heap, so the number running at once is what
+ * bounds memory (unbounded, a burst of concurrent clips ran a 256 MB heap out of memory). Work beyond the queue is
+ * UNAVAILABLE (transient overload: callers retry with back-off).
  * Media we cannot or will not decode is INVALID_ARGUMENT with ffmpeg's reason; it never becomes ALLOW.
  */
 @GrpcService
@@ -46,17 +48,31 @@ public class FrameClassifierGrpcService implements FrameClassifier {
 
     private final VideoClassifier classifier;
     private final HashBanks banks;
+    private final java.util.concurrent.ExecutorService mediaWorkers;
 
-    public FrameClassifierGrpcService(VideoClassifier classifier, HashBanks banks) {
+    public FrameClassifierGrpcService(VideoClassifier classifier, HashBanks banks,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "safeframe.media.concurrent-analyses", defaultValue = "2") int concurrent,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "safeframe.media.queued-analyses", defaultValue = "32") int queued) {
         this.classifier = classifier;
         this.banks = banks;
+        this.mediaWorkers = new java.util.concurrent.ThreadPoolExecutor(concurrent, concurrent, 0, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(queued), r -> {
+                    Thread t = new Thread(r, "media-analysis");
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        mediaWorkers.shutdownNow();
     }
 
     private interface MediaWork<T> {
         T run() throws MediaException, java.io.IOException;
     }
 
-    private static <T> Uni<T> onWorker(MediaWork<T> work) {
+    private <T> Uni<T> onWorker(MediaWork<T> work) {
         return Uni.createFrom().item((Supplier<T>) () -> {
             try {
                 return work.run();
@@ -65,7 +81,9 @@ public class FrameClassifierGrpcService implements FrameClassifier {
             } catch (java.io.IOException e) {
                 throw Status.INTERNAL.withDescription("staging the media failed").asRuntimeException();
             }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        }).runSubscriptionOn(mediaWorkers)
+                .onFailure(java.util.concurrent.RejectedExecutionException.class)
+                .transform(f -> Status.UNAVAILABLE.withDescription("too many analyses queued; retry shortly").asRuntimeException());
     }
 
     @Override
