@@ -1,7 +1,6 @@
 package io.safeframe.provenance;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -29,8 +28,7 @@ import io.safeframe.provenance.c2pa.C2paReader;
 import io.safeframe.provenance.c2pa.C2paSigning;
 import io.safeframe.provenance.registry.AssetRegistry;
 import io.safeframe.provenance.watermark.MediaMarker;
-import io.safeframe.provenance.watermark.WatermarkKey;
-import io.safeframe.provenance.watermark.Watermarker;
+import io.safeframe.provenance.watermark.WatermarkRing;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -46,16 +44,15 @@ public class ProvenanceGrpcService implements Provenance {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final AssetRegistry registry;
-    private final WatermarkKey key;
-    private final MediaMarker media;
+    private final WatermarkRing watermarks;
     private final C2paSigning c2pa;
 
     public ProvenanceGrpcService(AssetRegistry registry, C2paSigning c2pa,
             @ConfigProperty(name = "safeframe.provenance.watermark-key") String watermarkKey) {
         this.registry = registry;
         this.c2pa = c2pa;
-        this.key = new WatermarkKey(watermarkKey.getBytes(StandardCharsets.UTF_8));
-        this.media = new MediaMarker(new Watermarker(key));
+        // "oldest,…,newest": the newest marks, every version still detects (docs/audit-integrity.md, key rings)
+        this.watermarks = WatermarkRing.parse(watermarkKey);
     }
 
     private interface Work<T> {
@@ -92,7 +89,7 @@ public class ProvenanceGrpcService implements Provenance {
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private record Marked(byte[] bytes, String sha256, String manifestSha256) {
+    private record Marked(byte[] bytes, String sha256, String manifestSha256, String keyId) {
     }
 
     @Override
@@ -107,7 +104,7 @@ public class ProvenanceGrpcService implements Provenance {
         return earlier.chain(found -> {
             if (found != null) {
                 // the same request again (its answer was lost): the same asset and payload, marked and signed again
-                return markWith(request, found[1]).call(marked -> registry.refresh(found[0], marked.sha256(), marked.manifestSha256()))
+                return markWith(request, found[1]).call(marked -> registry.refresh(found[0], marked.sha256(), marked.manifestSha256(), marked.keyId()))
                         .map(marked -> response(found[0], found[1], marked));
             }
             byte[] payload = new byte[8];
@@ -117,7 +114,7 @@ public class ProvenanceGrpcService implements Provenance {
             return markWith(request, payloadHex).chain(marked -> {
                 UUID assetId = UUID.randomUUID();
                 return registry.register(new AssetRegistry.NewAsset(assetId, request.getContext().getAccountId(), request.getModel(),
-                        request.getModelVersion(), request.getPromptVerdictId(), type(request.getMediaType()), payloadHex, key.keyId(),
+                        request.getModelVersion(), request.getPromptVerdictId(), type(request.getMediaType()), payloadHex, marked.keyId(),
                         marked.sha256(), marked.manifestSha256(), request.getContext().getCorrelationId(),
                         request.getRequestId().isEmpty() ? null : request.getRequestId()))
                         .map(registered -> {
@@ -139,10 +136,11 @@ public class ProvenanceGrpcService implements Provenance {
         return withFile(request.getMedia(), request.getMediaType(), in -> {
             Path out = Files.createTempFile("safeframe-marked-", suffix);
             try {
-                media.mark(in, out, payload);
+                String keyId = watermarks.newest().id();
+                watermarks.marker().mark(in, out, payload);
                 C2paEmbedder.Signed signed = c2pa.embedder().sign(Files.readAllBytes(out), type(request.getMediaType()), request.getModel(),
                         request.getModelVersion().isEmpty() ? "unknown" : request.getModelVersion(), payloadHex);
-                return new Marked(signed.media(), sha256(signed.media()), HexFormat.of().formatHex(signed.manifestSha256()));
+                return new Marked(signed.media(), sha256(signed.media()), HexFormat.of().formatHex(signed.manifestSha256()), keyId);
             } finally {
                 Files.deleteIfExists(out);
             }
@@ -151,17 +149,17 @@ public class ProvenanceGrpcService implements Provenance {
 
     private MarkResponse response(String assetId, String payloadHex, Marked marked) {
         return MarkResponse.newBuilder().setAssetId(assetId).setMarkedMedia(ByteString.copyFrom(marked.bytes()))
-                .setWatermarkPayload(payloadHex).setKeyId(key.keyId()).setManifestSha256(marked.manifestSha256()).build();
+                .setWatermarkPayload(payloadHex).setKeyId(marked.keyId()).setManifestSha256(marked.manifestSha256()).build();
     }
 
     @Override
     public Uni<DetectResponse> detect(DetectRequest request) {
-        return withFile(request.getMedia(), request.getMediaType(), in -> response(media.detect(in, key)));
+        return withFile(request.getMedia(), request.getMediaType(), in -> response(watermarks.detect(in)));
     }
 
     @Override
     public Uni<VerifyResponse> verify(VerifyRequest request) {
-        return withFile(request.getMedia(), request.getMediaType(), in -> response(media.detect(in, key)))
+        return withFile(request.getMedia(), request.getMediaType(), in -> response(watermarks.detect(in)))
                 .chain(watermark -> {
                     C2paReader.Result manifest = C2paReader.read(request.getMedia().toByteArray(), type(request.getMediaType()));
                     VerifyResponse.Builder out = VerifyResponse.newBuilder().setManifestPresent(manifest.present())
@@ -169,7 +167,7 @@ public class ProvenanceGrpcService implements Provenance {
                     if (!watermark.getDetected() || watermark.getPayload().isEmpty()) {
                         return Uni.createFrom().item(out.build());
                     }
-                    return registry.byPayload(watermark.getPayload()).map(asset -> asset == null ? out.build() : out.setAsset(asset).build());
+                    return registry.byPayload(watermark.getPayload(), watermark.getKeyId()).map(asset -> asset == null ? out.build() : out.setAsset(asset).build());
                 });
     }
 
@@ -177,9 +175,13 @@ public class ProvenanceGrpcService implements Provenance {
         return mediaType.isEmpty() ? "video/mp4" : mediaType;
     }
 
-    private static DetectResponse response(MediaMarker.Read r) {
+    private static DetectResponse response(WatermarkRing.Found found) {
+        MediaMarker.Read r = found.read();
         DetectResponse.Builder b = DetectResponse.newBuilder().setDetected(r.detection().detected()).setConfidence(r.detection().confidence())
                 .addAllFramesUsed(r.framesUsed());
+        if (found.keyId() != null) {
+            b.setKeyId(found.keyId());
+        }
         if (r.detection().payloadHex() != null) {
             b.setPayload(r.detection().payloadHex());
         }

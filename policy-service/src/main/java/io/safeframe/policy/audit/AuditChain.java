@@ -70,10 +70,26 @@ public final class AuditChain {
         return HEX.formatHex(level.get(0));
     }
 
-    /** The exact bytes a checkpoint signature covers. */
+    /** The exact bytes a legacy (v1, unchained) checkpoint signature covers; kept so old checkpoints still verify. */
     public static byte[] checkpointStatement(long firstSeq, long lastSeq, String merkleRoot) {
         return ("safeframe-audit-checkpoint/v1|" + firstSeq + "|" + lastSeq + "|" + merkleRoot)
                 .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The exact bytes a chained (v2) checkpoint signature covers: its range and root, the hash of the checkpoint
+     * before it ({@link #GENESIS} for the first) and the id of the key that signs. Signing the predecessor's hash
+     * is what makes removing or reordering checkpoints visible.
+     */
+    public static byte[] checkpointStatement(long firstSeq, long lastSeq, String merkleRoot, String prevCheckpointHash,
+            String keyId) {
+        return ("safeframe-audit-checkpoint/v2|" + firstSeq + "|" + lastSeq + "|" + merkleRoot + "|" + prevCheckpointHash
+                + "|" + keyId).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A checkpoint's hash, the link its successor signs: SHA-256 over its signed statement. */
+    public static String checkpointHash(byte[] statement) {
+        return HEX.formatHex(sha256().digest(statement));
     }
 
     private static byte[] digest(byte prefix, byte[]... parts) {

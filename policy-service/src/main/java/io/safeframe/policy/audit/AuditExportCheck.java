@@ -17,17 +17,26 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.safeframe.keyring.KeyRing;
+
 /**
  * Offline verifier for an audit export (JSON Lines from ExportAudit / GET /v1/admin/audit/export): recomputes
- * the chain and every checkpoint inside the range with the Ed25519 public key alone — no database, no service.
- * {@code ./safeframe audit-verify EXPORT.jsonl [PUBLIC_KEY]}; exit status 0 intact, 1 broken.
+ * the chain and every checkpoint inside the range with the Ed25519 public keys alone — no database, no service.
+ * {@code ./safeframe audit-verify EXPORT.jsonl [PUBLIC_KEY|KEY_DIR]}; exit status 0 intact, 1 broken. Give the key
+ * directory (all versions) for an export that spans a key rotation.
  */
 public final class AuditExportCheck {
 
     private AuditExportCheck() {
     }
 
+    /** With a single public key (an export signed before any rotation). */
     public static AuditVerifier.Report check(List<String> lines, PublicKey key) throws IOException {
+        return check(lines, KeyRing.of(List.of(new KeyRing.Version<>(0, AuditKeyFiles.signingKeyId(key), key))));
+    }
+
+    /** With every public key version: each checkpoint is checked with the version its keyId names. */
+    public static AuditVerifier.Report check(List<String> lines, KeyRing<PublicKey> keys) throws IOException {
         ObjectMapper json = new ObjectMapper();
         List<AuditEntry> events = new ArrayList<>();
         List<AuditLog.Checkpoint> checkpoints = new ArrayList<>();
@@ -39,7 +48,7 @@ public final class AuditExportCheck {
             if ("checkpoint".equals(n.path("type").asText())) {
                 checkpoints.add(new AuditLog.Checkpoint(n.path("id").asLong(), n.path("firstSeq").asLong(),
                         n.path("lastSeq").asLong(), n.path("merkleRoot").asText(), n.path("keyId").asText(),
-                        n.path("signature").asText()));
+                        n.path("signature").asText(), text(n, "prevHash")));
             } else {
                 TreeMap<String, String> attributes = new TreeMap<>();
                 n.path("attributes").fields().forEachRemaining(a -> attributes.put(a.getKey(), a.getValue().asText()));
@@ -58,7 +67,7 @@ public final class AuditExportCheck {
                 return walk.broken();
             }
         }
-        return walk.finish(checkpoints, (statement, signature) -> verify(key, statement, signature));
+        return walk.finish(checkpoints, keys);
     }
 
     private static String text(JsonNode n, String field) {
@@ -81,12 +90,21 @@ public final class AuditExportCheck {
         return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(Files.readAllBytes(file)));
     }
 
+    /** A key directory (every audit-ed25519[.N].pub in it) or a single .pub file. */
+    public static KeyRing<PublicKey> readKeys(Path fileOrDir) throws IOException, GeneralSecurityException {
+        if (Files.isDirectory(fileOrDir)) {
+            return AuditKeyFiles.publicRing(fileOrDir);
+        }
+        PublicKey key = readKey(fileOrDir);
+        return KeyRing.of(List.of(new KeyRing.Version<>(0, AuditKeyFiles.signingKeyId(key), key)));
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            System.err.println("usage: audit-verify EXPORT.jsonl PUBLIC_KEY(.pub, X.509 DER)");
+            System.err.println("usage: audit-verify EXPORT.jsonl PUBLIC_KEY(.pub, X.509 DER)|KEY_DIR(every audit-ed25519[.N].pub)");
             System.exit(2);
         }
-        AuditVerifier.Report r = check(Files.readAllLines(Path.of(args[0])), readKey(Path.of(args[1])));
+        AuditVerifier.Report r = check(Files.readAllLines(Path.of(args[0])), readKeys(Path.of(args[1])));
         System.out.println(new ObjectMapper().writeValueAsString(r));
         System.exit(r.intact() ? 0 : 1);
     }

@@ -1,119 +1,139 @@
 package io.safeframe.policy.audit;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
-import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Set;
+import java.util.List;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.safeframe.keyring.KeyRing;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The audit log's secrets: the Ed25519 checkpoint key and the HMAC key for prompts. In Kubernetes they are
- * files mounted from a Secret; local runs generate them on first start into the git-ignored data folder.
+ * The audit log's key rings: Ed25519 checkpoint keys and prompt HMAC keys. The newest version signs and MACs;
+ * every version verifies, picked by the key id recorded next to what it produced. In Kubernetes the files come
+ * from a Secret; local runs generate the first version on start into the git-ignored data folder.
  */
 @ApplicationScoped
 public class AuditKeys {
 
-    private final PrivateKey signingKey;
-    private final PublicKey verifyKey;
-    private final String keyId;
-    private final byte[] hmacKey;
+    private record Rings(KeyRing<KeyPair> signing, KeyRing<PublicKey> verifying, KeyRing<byte[]> hmac) {
+    }
+
+    /** A signature and the id of the key that made it (taken together, so a reload in between cannot split them). */
+    public record Signed(String keyId, String signatureHex) {
+    }
+
+    private final Path dir;
+    private volatile Rings rings;
 
     public AuditKeys(@ConfigProperty(name = "safeframe.audit.key-dir") String keyDir,
             @ConfigProperty(name = "safeframe.audit.generate-missing-keys", defaultValue = "false") boolean generate) {
+        this.dir = Path.of(keyDir);
         try {
-            Path dir = Path.of(keyDir);
-            Path priv = dir.resolve("audit-ed25519.pk8");
-            Path pub = dir.resolve("audit-ed25519.pub");
-            Path hmac = dir.resolve("audit-prompt-hmac.key");
-            if (generate && !Files.exists(priv)) {
-                Files.createDirectories(dir);
-                KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-                writeSecret(priv, pair.getPrivate().getEncoded());
-                Files.write(pub, pair.getPublic().getEncoded());
+            if (generate) {
+                AuditKeyFiles.generateMissing(dir);
             }
-            if (generate && !Files.exists(hmac)) {
-                byte[] key = new byte[32];
-                new SecureRandom().nextBytes(key);
-                writeSecret(hmac, key);
-            }
-            KeyFactory ed = KeyFactory.getInstance("Ed25519");
-            this.signingKey = ed.generatePrivate(new PKCS8EncodedKeySpec(read(priv)));
-            this.verifyKey = ed.generatePublic(new X509EncodedKeySpec(read(pub)));
-            this.hmacKey = read(hmac);
-            this.keyId = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(verifyKey.getEncoded()), 0, 8);
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("audit keys unusable in " + keyDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException("could not generate audit keys in " + keyDir + ": " + e.getMessage(), e);
         }
+        reload();
     }
 
-    private static byte[] read(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            throw new IOException("missing " + file.getFileName()
-                    + " (mount the audit Secret there, or enable safeframe.audit.generate-missing-keys for local runs)");
-        }
-        return Files.readAllBytes(file);
-    }
-
-    private static void writeSecret(Path file, byte[] bytes) throws IOException {
-        Files.write(file, bytes);
+    /** Re-reads the key directory: called at start, and by tests after a rotation (a running service restarts). */
+    public final void reload() {
         try {
-            Files.setPosixFilePermissions(file, Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-                    java.nio.file.attribute.PosixFilePermission.OWNER_WRITE));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system; the folder's own permissions apply
+            KeyRing<KeyPair> signing = AuditKeyFiles.signingRing(dir);
+            rings = new Rings(signing, signing.map(KeyPair::getPublic), AuditKeyFiles.hmacRing(dir));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("audit keys unusable in " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    public String keyId() {
-        return keyId;
+    public Path dir() {
+        return dir;
     }
 
-    public String sign(byte[] statement) {
+    /** The id of the key that signs new checkpoints. */
+    public String keyId() {
+        return rings.signing().newest().id();
+    }
+
+    public KeyRing<PublicKey> verifyingRing() {
+        return rings.verifying();
+    }
+
+    /** Signs with the newest key; {@code statement} is built for that key's id (see {@link #keyId()}). */
+    public Signed sign(java.util.function.Function<String, byte[]> statementForKeyId) {
+        KeyRing.Version<KeyPair> newest = rings.signing().newest();
         try {
             Signature s = Signature.getInstance("Ed25519");
-            s.initSign(signingKey);
-            s.update(statement);
-            return HexFormat.of().formatHex(s.sign());
+            s.initSign(newest.key().getPrivate());
+            s.update(statementForKeyId.apply(newest.id()));
+            return new Signed(newest.id(), HexFormat.of().formatHex(s.sign()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    public boolean verify(byte[] statement, String signatureHex) {
-        return AuditExportCheck.verify(verifyKey, statement, signatureHex);
-    }
-
-    /** Keyed hash of a prompt: lets us link repeated prompts and prove one later without storing it. */
+    /**
+     * Keyed hash of a prompt, {@code KEYID:HEX}: lets us link repeated prompts and prove one later without storing
+     * it, and names the key so the value can still be checked after a rotation.
+     */
     public String promptHmac(String prompt) {
         if (prompt == null || prompt.isEmpty()) {
             return null;
         }
+        KeyRing.Version<byte[]> newest = rings.hmac().newest();
+        return newest.id() + ":" + hmac(newest.key(), prompt);
+    }
+
+    /**
+     * Whether {@code stored} is this prompt's HMAC under the key it names; legacy values (bare hex, from before key
+     * ids were recorded) are tried under every version.
+     */
+    public boolean promptMatches(String prompt, String stored) {
+        if (prompt == null || prompt.isEmpty() || stored == null) {
+            return false;
+        }
+        int colon = stored.indexOf(':');
+        if (colon < 0) {
+            return rings.hmac().newestFirst().stream().anyMatch(v -> same(hmac(v.key(), prompt), stored));
+        }
+        String mac = stored.substring(colon + 1);
+        return rings.hmac().byId(stored.substring(0, colon)).map(v -> same(hmac(v.key(), prompt), mac)).orElse(false);
+    }
+
+    private static boolean same(String a, String b) {
+        return java.security.MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The prompt's HMAC under every version: what to look up to find it in records written before a rotation. */
+    public List<String> promptHmacs(String prompt) {
+        List<String> out = new ArrayList<>();
+        for (KeyRing.Version<byte[]> v : rings.hmac().newestFirst()) {
+            out.add(v.id() + ":" + hmac(v.key(), prompt));
+        }
+        return out;
+    }
+
+    private static String hmac(byte[] key, String prompt) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(hmacKey, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(prompt.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(prompt.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
-
 }

@@ -37,13 +37,15 @@ public class AuditLog {
 
     private final Pool pool;
     private final AuditKeys keys;
+    private final AuditWitness witness;
     private final ObjectMapper json;
     private final int checkpointEvery;
 
-    public AuditLog(Pool pool, AuditKeys keys, ObjectMapper json,
+    public AuditLog(Pool pool, AuditKeys keys, AuditWitness witness, ObjectMapper json,
             @ConfigProperty(name = "safeframe.audit.checkpoint-every", defaultValue = "100") int checkpointEvery) {
         this.pool = pool;
         this.keys = keys;
+        this.witness = witness;
         this.json = json;
         this.checkpointEvery = checkpointEvery;
     }
@@ -95,6 +97,7 @@ public class AuditLog {
     }
 
     private Uni<List<AuditEntry>> writeBatch(List<Pending> batch) {
+        AtomicBoolean checkpointed = new AtomicBoolean();
         return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)")
                 .execute(Tuple.of(APPEND_LOCK))
                 .chain(() -> conn.query("select seq, event_hash from audit_event order by seq desc limit 1").execute())
@@ -116,10 +119,13 @@ public class AuditLog {
                         prevHash = e.eventHash();
                     }
                     boolean crossesCheckpoint = (firstSeq - 1) / checkpointEvery != seq / checkpointEvery;
+                    checkpointed.set(crossesCheckpoint);
                     return insert(conn, sealed)
                             .chain(() -> crossesCheckpoint ? checkpoint(conn) : Uni.createFrom().voidItem())
                             .replaceWith(sealed);
-                }));
+                }))
+                // after the commit: a new checkpoint goes to the witness at once
+                .call(() -> checkpointed.get() ? witness.publishQuietly() : Uni.createFrom().voidItem());
     }
 
     private Uni<Void> insert(SqlConnection conn, List<AuditEntry> events) {
@@ -137,40 +143,58 @@ public class AuditLog {
                 .replaceWithVoid();
     }
 
-    /** Seals every event since the last checkpoint under a signed Merkle root. Called every N events and every T seconds. */
+    /**
+     * Seals every event since the last checkpoint under a signed Merkle root chained to the previous checkpoint,
+     * then copies what the witness lacks. Called every N events and every T seconds.
+     */
     public Uni<Void> checkpointNow() {
         return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)")
-                .execute(Tuple.of(APPEND_LOCK)).chain(() -> checkpoint(conn)));
+                .execute(Tuple.of(APPEND_LOCK)).chain(() -> checkpoint(conn)))
+                .call(witness::publishQuietly);
     }
 
     private Uni<Void> checkpoint(SqlConnection conn) {
-        return conn.query("select coalesce(max(last_seq), 0) as last from audit_checkpoint").execute()
+        return conn.query("select last_seq, first_seq, merkle_root, key_id, prev_hash from audit_checkpoint "
+                + "order by last_seq desc limit 1").execute()
                 .chain(rows -> {
-                    long after = rows.iterator().next().getLong("last");
+                    long after = 0;
+                    String prevCheckpoint = AuditChain.GENESIS;
+                    if (rows.iterator().hasNext()) {
+                        Row row = rows.iterator().next();
+                        after = row.getLong("last_seq");
+                        prevCheckpoint = new Checkpoint(0, row.getLong("first_seq"), after, row.getString("merkle_root"),
+                                row.getString("key_id"), null, row.getString("prev_hash")).hash();
+                    }
+                    String prev = prevCheckpoint;
                     return conn.preparedQuery("select seq, event_hash from audit_event where seq > $1 order by seq")
-                            .execute(Tuple.of(after));
-                })
-                .chain(rows -> {
-                    List<String> hashes = new ArrayList<>();
-                    long first = -1;
-                    long last = -1;
-                    for (Row row : rows) {
-                        if (first < 0) {
-                            first = row.getLong("seq");
-                        }
-                        last = row.getLong("seq");
-                        hashes.add(row.getString("event_hash"));
-                    }
-                    if (hashes.isEmpty()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    String root = AuditChain.merkleRoot(hashes);
-                    String signature = keys.sign(AuditChain.checkpointStatement(first, last, root));
-                    return conn.preparedQuery("""
-                            insert into audit_checkpoint (first_seq, last_seq, merkle_root, key_id, signature)
-                            values ($1, $2, $3, $4, $5)""")
-                            .execute(Tuple.of(first, last, root, keys.keyId(), signature)).replaceWithVoid();
+                            .execute(Tuple.of(after)).chain(events -> seal(conn, events, prev));
                 });
+    }
+
+    // signs the events after the last checkpoint, chained to that checkpoint's hash
+    private Uni<Void> seal(SqlConnection conn, io.vertx.mutiny.sqlclient.RowSet<Row> rows, String prevCheckpoint) {
+        List<String> hashes = new ArrayList<>();
+        long first = -1;
+        long last = -1;
+        for (Row row : rows) {
+            if (first < 0) {
+                first = row.getLong("seq");
+            }
+            last = row.getLong("seq");
+            hashes.add(row.getString("event_hash"));
+        }
+        if (hashes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        long firstSeq = first;
+        long lastSeq = last;
+        String root = AuditChain.merkleRoot(hashes);
+        AuditKeys.Signed signed = keys.sign(keyId -> AuditChain.checkpointStatement(firstSeq, lastSeq, root, prevCheckpoint, keyId));
+        return conn.preparedQuery("""
+                insert into audit_checkpoint (first_seq, last_seq, merkle_root, key_id, signature, prev_hash)
+                values ($1, $2, $3, $4, $5, $6)""")
+                .execute(Tuple.from(new Object[] { firstSeq, lastSeq, root, signed.keyId(), signed.signatureHex(), prevCheckpoint }))
+                .replaceWithVoid();
     }
 
     public Uni<List<AuditEntry>> range(long fromSeq, long toSeq, int limit) {
@@ -199,9 +223,7 @@ public class AuditLog {
                 .execute(Tuple.of(fromSeq, toSeq))
                 .map(rows -> {
                     List<Checkpoint> out = new ArrayList<>();
-                    rows.forEach(row -> out.add(new Checkpoint(row.getLong("checkpoint_id"), row.getLong("first_seq"),
-                            row.getLong("last_seq"), row.getString("merkle_root"), row.getString("key_id"),
-                            row.getString("signature"))));
+                    rows.forEach(row -> out.add(Checkpoint.of(row)));
                     return out;
                 });
     }
@@ -234,7 +256,28 @@ public class AuditLog {
         }
     }
 
+    /**
+     * A signed checkpoint. {@code prevHash} is the hash of the checkpoint before it (chained, v2); null marks a
+     * legacy v1 checkpoint from before chaining, whose statement has no link and no key id.
+     */
     @io.quarkus.runtime.annotations.RegisterForReflection
-    public record Checkpoint(long id, long firstSeq, long lastSeq, String merkleRoot, String keyId, String signature) {
+    public record Checkpoint(long id, long firstSeq, long lastSeq, String merkleRoot, String keyId, String signature,
+            String prevHash) {
+
+        static Checkpoint of(Row row) {
+            return new Checkpoint(row.getLong("checkpoint_id"), row.getLong("first_seq"), row.getLong("last_seq"),
+                    row.getString("merkle_root"), row.getString("key_id"), row.getString("signature"), row.getString("prev_hash"));
+        }
+
+        /** The bytes the signature covers. */
+        public byte[] statement() {
+            return prevHash == null ? AuditChain.checkpointStatement(firstSeq, lastSeq, merkleRoot)
+                    : AuditChain.checkpointStatement(firstSeq, lastSeq, merkleRoot, prevHash, keyId);
+        }
+
+        /** The link the next checkpoint signs. */
+        public String hash() {
+            return AuditChain.checkpointHash(statement());
+        }
     }
 }

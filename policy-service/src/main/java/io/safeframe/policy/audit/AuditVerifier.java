@@ -4,9 +4,11 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Recomputes the whole chain and every checkpoint, and names the first thing that does not add up.
- * Editing an event breaks its own hash; re-hashing the rest of the chain to hide that breaks the signed
- * Merkle root of its checkpoint; forging a checkpoint needs the Ed25519 key.
+ * Recomputes the whole chain and every checkpoint, compares the checkpoints with the witness, and names the first
+ * thing that does not add up. Editing an event breaks its own hash; re-hashing the rest of the chain to hide that
+ * breaks the signed Merkle root of its checkpoint; forging a checkpoint needs the Ed25519 key; removing one breaks
+ * the next one's signed link; cutting the newest events together with their checkpoints leaves the witnessed
+ * copies without a database counterpart.
  */
 @ApplicationScoped
 public class AuditVerifier {
@@ -15,10 +17,12 @@ public class AuditVerifier {
 
     private final AuditLog log;
     private final AuditKeys keys;
+    private final AuditWitness witness;
 
-    public AuditVerifier(AuditLog log, AuditKeys keys) {
+    public AuditVerifier(AuditLog log, AuditKeys keys, AuditWitness witness) {
         this.log = log;
         this.keys = keys;
+        this.witness = witness;
     }
 
     public record Report(boolean intact, long eventsChecked, int checkpointsChecked, Long firstBrokenSeq,
@@ -38,7 +42,20 @@ public class AuditVerifier {
                 }
             }
             return page.size() == PAGE ? verifyEvents(walk)
-                    : log.checkpoints(0, Long.MAX_VALUE).map(checkpoints -> walk.finish(checkpoints, keys::verify));
+                    : log.checkpoints(0, Long.MAX_VALUE).chain(checkpoints -> {
+                        Report walked = walk.finish(checkpoints, keys.verifyingRing());
+                        if (!walked.intact()) {
+                            return Uni.createFrom().item(walked);
+                        }
+                        return witness.witnessed()
+                                .map(copies -> {
+                                    Report cut = WitnessCheck.compare(walked, checkpoints, copies, walk.lastSeq(), keys.verifyingRing());
+                                    return cut != null ? cut : walked;
+                                })
+                                .onFailure().recoverWithItem(failure -> new Report(false, walked.eventsChecked(),
+                                        walked.checkpointsChecked(), null, null,
+                                        "the audit witness could not be read, so a cut tail cannot be ruled out: " + failure.getMessage()));
+                    });
         });
     }
 }

@@ -2,7 +2,10 @@ package io.safeframe.policy.audit;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiPredicate;
+import java.util.Optional;
+import java.security.PublicKey;
+
+import io.safeframe.keyring.KeyRing;
 
 /**
  * The verification itself, with no I/O: walks events in order (recomputing each hash and its link to the
@@ -58,15 +61,19 @@ public final class ChainWalk {
 
     /**
      * Checks the checkpoints after the events; checkpoints reaching outside the walked range are skipped (an
-     * export of part of the log cannot prove them). {@code signatureValid} gets the signed statement and the
-     * signature in hex.
+     * export of part of the log cannot prove them). Each checkpoint's signature is checked with the ring version its
+     * key id names, and each chained checkpoint must sign the hash of the one before it (the first of a whole log:
+     * {@link AuditChain#GENESIS}, or the last legacy unchained one).
      */
-    public AuditVerifier.Report finish(List<AuditLog.Checkpoint> checkpoints, BiPredicate<byte[], String> signatureValid) {
+    public AuditVerifier.Report finish(List<AuditLog.Checkpoint> checkpoints, KeyRing<PublicKey> keys) {
         if (broken != null) {
             return broken;
         }
         int n = 0;
         long expectedFirst = firstSeq == 1 ? 1 : -1;
+        // the hash the next checkpoint must sign; null = unknown (the start of a partial export)
+        String expectedPrev = firstSeq == 1 ? AuditChain.GENESIS : null;
+        boolean chained = false;
         for (AuditLog.Checkpoint c : checkpoints) {
             if (c.firstSeq() < firstSeq || c.lastSeq() >= nextSeq) {
                 continue;
@@ -80,9 +87,23 @@ public final class ChainWalk {
                 return fail(null, c.id(), "checkpoint " + c.id() + ": the events " + c.firstSeq() + ".." + c.lastSeq()
                         + " no longer hash to its Merkle root", n);
             }
-            if (!signatureValid.test(AuditChain.checkpointStatement(c.firstSeq(), c.lastSeq(), c.merkleRoot()), c.signature())) {
+            if (c.prevHash() == null && chained) {
+                return fail(null, c.id(), "checkpoint " + c.id() + " is unchained (legacy form) after chained checkpoints", n);
+            }
+            if (c.prevHash() != null && expectedPrev != null && !c.prevHash().equals(expectedPrev)) {
+                return fail(null, c.id(), "checkpoint " + c.id() + " does not sign the hash of the checkpoint before it"
+                        + " (a checkpoint was removed, replaced or reordered)", n);
+            }
+            Optional<KeyRing.Version<PublicKey>> key = keys.byId(c.keyId());
+            if (key.isEmpty()) {
+                return fail(null, c.id(), "checkpoint " + c.id() + " is signed by key " + c.keyId()
+                        + ", which is not in the key ring " + keys.ids(), n);
+            }
+            if (!AuditExportCheck.verify(key.get().key(), c.statement(), c.signature())) {
                 return fail(null, c.id(), "checkpoint " + c.id() + " has an invalid signature (key " + c.keyId() + ")", n);
             }
+            chained |= c.prevHash() != null;
+            expectedPrev = c.hash();
             expectedFirst = c.lastSeq() + 1;
             n++;
         }
@@ -96,6 +117,11 @@ public final class ChainWalk {
             }
         }
         return new AuditVerifier.Report(true, hashes.size(), n, null, null, null);
+    }
+
+    /** The seq of the last event walked (0 when none). */
+    public long lastSeq() {
+        return nextSeq - 1;
     }
 
     private AuditVerifier.Report fail(Long seq, Long checkpoint, String problem) {

@@ -29,9 +29,10 @@ import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
  */
 public final class C2paReader {
 
-    public record Result(boolean present, boolean valid, List<String> problems, String manifestLabel, String signer) {
+    /** {@code signerKeyId}: the signer certificate's key id (SigningIdentity#keyId), to match against our key ring. */
+    public record Result(boolean present, boolean valid, List<String> problems, String manifestLabel, String signer, String signerKeyId) {
         static Result absent() {
-            return new Result(false, false, List.of(), null, null);
+            return new Result(false, false, List.of(), null, null, null);
         }
     }
 
@@ -59,7 +60,7 @@ public final class C2paReader {
                 default -> mp4Store(media);
             };
         } catch (RuntimeException e) {
-            return new Result(false, false, List.of("the file could not be parsed: " + e.getMessage()), null, null);
+            return new Result(false, false, List.of("the file could not be parsed: " + e.getMessage()), null, null, null);
         }
         if (store == null) {
             return Result.absent();
@@ -73,7 +74,7 @@ public final class C2paReader {
             Box claimBox = manifest.child("c2pa.claim.v2") != null ? manifest.child("c2pa.claim.v2") : manifest.child("c2pa.claim");
             Box signatureBox = manifest.child("c2pa.signature");
             if (assertions == null || claimBox == null || signatureBox == null) {
-                return new Result(true, false, List.of("manifest " + manifest.label + " lacks its assertions, claim or signature"), manifest.label, null);
+                return new Result(true, false, List.of("manifest " + manifest.label + " lacks its assertions, claim or signature"), manifest.label, null, null);
             }
             byte[] claimBytes = claimBox.cbor();
             JsonNode claim = CBOR.readTree(claimBytes);
@@ -94,16 +95,18 @@ public final class C2paReader {
                     problems.add("assertion.hashedURI.mismatch: " + label);
                 }
             }
-            String signer = checkSignature(signatureBox.cbor(), claimBytes, problems);
+            X509Certificate signerCert = checkSignature(signatureBox.cbor(), claimBytes, problems);
             checkHardBinding(media, mediaType, byLabel, problems);
-            return new Result(true, problems.isEmpty(), List.copyOf(problems), manifest.label, signer);
+            return new Result(true, problems.isEmpty(), List.copyOf(problems), manifest.label,
+                    signerCert == null ? null : signerCert.getSubjectX500Principal().getName(),
+                    signerCert == null ? null : SigningIdentity.keyIdOf(signerCert));
         } catch (IOException | RuntimeException e) {
             problems.add("the manifest could not be read: " + e.getMessage());
-            return new Result(true, false, List.copyOf(problems), null, null);
+            return new Result(true, false, List.copyOf(problems), null, null, null);
         }
     }
 
-    private static String checkSignature(byte[] cose, byte[] claim, List<String> problems) throws IOException {
+    private static X509Certificate checkSignature(byte[] cose, byte[] claim, List<String> problems) throws IOException {
         JsonNode sign1 = CBOR.readTree(cose);
         byte[] protectedHeader = sign1.get(0).binaryValue();
         byte[] signature = sign1.get(3).binaryValue();
@@ -122,7 +125,7 @@ public final class C2paReader {
             if (!ecdsa.verify(signature)) {
                 problems.add("claimSignature.mismatch");
             }
-            return cert.getSubjectX500Principal().getName();
+            return cert;
         } catch (GeneralSecurityException e) {
             problems.add("claimSignature: " + e.getMessage());
             return null;

@@ -62,7 +62,7 @@ public record SigningIdentity(PrivateKey key, List<X509Certificate> chain) {
                 if (!generateIfMissing) {
                     throw new IllegalStateException("no C2PA signing key in " + dir + " (" + KEY_FILE + ", " + CHAIN_FILE + ")");
                 }
-                writeDevChain(dir);
+                writeDevChain(key, chain);
             }
             return fromPem(Files.readString(key), Files.readString(chain));
         } catch (IOException e) {
@@ -81,7 +81,18 @@ public record SigningIdentity(PrivateKey key, List<X509Certificate> chain) {
         }
     }
 
-    private static void writeDevChain(Path dir) throws GeneralSecurityException, OperatorCreationException, IOException {
+    /** The ring id of this identity: 16 hex of SHA-256 over the signer certificate's public key. */
+    public String keyId() {
+        return keyIdOf(chain.get(0));
+    }
+
+    public static String keyIdOf(X509Certificate signer) {
+        return io.safeframe.keyring.KeyRing.fingerprint(signer.getPublicKey().getEncoded(), 16);
+    }
+
+    /** A fresh dev chain (its own root CA → signer) into the two files; used on first start and by rotation. */
+    static void writeDevChain(Path key, Path chainFile) throws GeneralSecurityException, OperatorCreationException, IOException {
+        Path dir = key.toAbsolutePath().getParent();
         KeyPair root = ecKeyPair();
         KeyPair signer = ecKeyPair();
         Instant now = Instant.now();
@@ -104,14 +115,13 @@ public record SigningIdentity(PrivateKey key, List<X509Certificate> chain) {
                 .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(rootCert));
         X509Certificate signerCert = sign(signerBuilder, root.getPrivate());
         Files.createDirectories(dir);
-        Path key = dir.resolve(KEY_FILE);
         Files.writeString(key, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(signer.getPrivate(), null))); // PKCS#8 "PRIVATE KEY"
         try {
             Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system
         }
-        Files.writeString(dir.resolve(CHAIN_FILE), pem(signerCert) + pem(rootCert));
+        Files.writeString(chainFile, pem(signerCert) + pem(rootCert));
     }
 
     private static KeyPair ecKeyPair() throws GeneralSecurityException {

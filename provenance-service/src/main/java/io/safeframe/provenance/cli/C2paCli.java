@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.safeframe.provenance.c2pa.C2paEmbedder;
 import io.safeframe.provenance.c2pa.C2paReader;
+import io.safeframe.provenance.c2pa.C2paKeys;
 import io.safeframe.provenance.c2pa.SigningIdentity;
 
 /**
@@ -24,24 +25,33 @@ public final class C2paCli {
             Path in = Path.of(args[1]);
             byte[] media = Files.readAllBytes(in);
             String payload = args.length >= 5 && args[3].equals("--payload") ? args[4] : "0000000000000000";
-            SigningIdentity identity = SigningIdentity.load(Path.of(System.getenv().getOrDefault("SAFEFRAME_C2PA_KEY_DIR", "data/keys/provenance")), true);
+            SigningIdentity identity = C2paKeys.load(keyDir(), true).newest().key(); // the newest version signs
             C2paEmbedder.Signed signed = new C2paEmbedder(identity).sign(media, type(media), "safeframe-cli", "1.0", payload);
             Files.write(Path.of(args[2]), signed.media());
-            ObjectNode out = json.createObjectNode().put("file", args[2]).put("manifest", signed.manifestLabel())
+            ObjectNode out = json.createObjectNode().put("file", args[2]).put("manifest", signed.manifestLabel()).put("key_id", identity.keyId())
                     .put("manifest_sha256", HexFormat.of().formatHex(signed.manifestSha256()));
             System.out.println(json.writeValueAsString(out));
         } else if (args.length == 2 && args[0].equals("verify")) {
             byte[] media = Files.readAllBytes(Path.of(args[1]));
             C2paReader.Result r = C2paReader.read(media, type(media));
             ObjectNode out = json.createObjectNode().put("file", args[1]).put("checker", "safeframe").put("present", r.present())
-                    .put("valid", r.valid()).put("manifest", r.manifestLabel()).put("signer", r.signer());
+                    .put("valid", r.valid()).put("manifest", r.manifestLabel()).put("signer", r.signer())
+                    .put("signer_key_id", r.signerKeyId());
             r.problems().forEach(out.putArray("problems")::add);
             System.out.println(json.writeValueAsString(out));
             System.exit(r.present() && r.valid() ? 0 : 1);
+        } else if (args.length == 1 && args[0].equals("rotate")) {
+            // ./safeframe rotate-key c2pa: the next dev signer; older versions stay (their manifests name them)
+            System.out.println(json.writeValueAsString(json.createObjectNode().put("ring", "c2pa")
+                    .put("newKeyId", C2paKeys.rotate(keyDir())).put("dir", keyDir().toString())));
         } else {
-            System.err.println("usage: c2pa sign IN OUT [--payload HEX16] | c2pa verify IN");
+            System.err.println("usage: c2pa sign IN OUT [--payload HEX16] | c2pa verify IN | c2pa rotate");
             System.exit(2);
         }
+    }
+
+    private static Path keyDir() {
+        return Path.of(System.getenv().getOrDefault("SAFEFRAME_C2PA_KEY_DIR", "data/keys/provenance"));
     }
 
     /** By content, not by name: JPEG SOI, PNG signature, else ISO BMFF. */

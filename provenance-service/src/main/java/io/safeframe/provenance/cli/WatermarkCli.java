@@ -9,12 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.safeframe.provenance.watermark.MediaMarker;
-import io.safeframe.provenance.watermark.WatermarkKey;
-import io.safeframe.provenance.watermark.Watermarker;
+import io.safeframe.provenance.watermark.WatermarkRing;
 
 /**
  * ./safeframe wm embed IN OUT [--payload HEX16]  and  ./safeframe wm detect IN  (images and MP4s).
- * The key comes from SAFEFRAME_WATERMARK_KEY (≥ 16 characters); ./safeframe generates a dev key on first use.
+ * The key ring comes from SAFEFRAME_WATERMARK_KEY (one secret of ≥ 16 characters per version, oldest first, comma
+ * separated); ./safeframe generates a dev key on first use and `./safeframe rotate-key watermark` adds a version.
+ * embed marks with the newest version; detect tries every version and names the one that found the mark.
  * detect prints one JSON line: detected, payload (hex), confidence, p_value, pilot_agreement, frames_used, key_id.
  */
 public final class WatermarkCli {
@@ -25,8 +26,8 @@ public final class WatermarkCli {
             System.err.println("SAFEFRAME_WATERMARK_KEY (a secret of at least 16 characters) is not set");
             System.exit(2);
         }
-        WatermarkKey key = new WatermarkKey(secret.trim().getBytes(StandardCharsets.UTF_8));
-        MediaMarker media = new MediaMarker(new Watermarker(key));
+        WatermarkRing ring = WatermarkRing.parse(secret);
+        MediaMarker media = ring.marker();
         ObjectMapper json = new ObjectMapper();
         try {
             if (args.length >= 3 && args[0].equals("embed")) {
@@ -43,13 +44,14 @@ public final class WatermarkCli {
                 long t0 = System.nanoTime();
                 int frames = media.mark(Path.of(args[1]), Path.of(args[2]), payload);
                 ObjectNode out = json.createObjectNode().put("marked", args[2]).put("payload", HexFormat.of().formatHex(payload))
-                        .put("frames", frames).put("key_id", key.keyId()).put("ms", (System.nanoTime() - t0) / 1_000_000);
+                        .put("frames", frames).put("key_id", ring.newest().id()).put("ms", (System.nanoTime() - t0) / 1_000_000);
                 System.out.println(out);
             } else if (args.length == 2 && args[0].equals("detect")) {
-                MediaMarker.Read r = media.detect(Path.of(args[1]), key);
+                WatermarkRing.Found found = ring.detect(Path.of(args[1]));
+                MediaMarker.Read r = found.read();
                 ObjectNode out = json.createObjectNode().put("detected", r.detection().detected()).put("payload", r.detection().payloadHex())
                         .put("confidence", r.detection().confidence()).put("p_value", r.detection().pValue())
-                        .put("pilot_agreement", r.detection().pilotAgreement()).put("key_id", key.keyId());
+                        .put("pilot_agreement", r.detection().pilotAgreement()).put("key_id", found.keyId());
                 r.framesUsed().forEach(out.putArray("frames_used")::add);
                 System.out.println(out);
             } else {

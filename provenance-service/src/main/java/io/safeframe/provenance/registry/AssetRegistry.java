@@ -54,13 +54,20 @@ public class AssetRegistry {
     }
 
     /** A repeated Mark re-signs the manifest (a new signature): the record follows the bytes last handed out. */
-    public Uni<Void> refresh(String assetId, String contentSha256, String manifestSha256) {
-        return pool.preparedQuery("update asset set content_sha256 = $2, manifest_sha256 = $3 where asset_id = $1::uuid")
-                .execute(Tuple.of(assetId, contentSha256, manifestSha256)).replaceWithVoid();
+    /** A re-mark of the same request: new bytes, and the key version that marked them (newer after a rotation). */
+    public Uni<Void> refresh(String assetId, String contentSha256, String manifestSha256, String keyId) {
+        return pool.preparedQuery("update asset set content_sha256 = $2, manifest_sha256 = $3, key_id = $4 where asset_id = $1::uuid")
+                .execute(Tuple.of(assetId, contentSha256, manifestSha256, keyId)).replaceWithVoid();
     }
 
     public Uni<AssetRecord> byPayload(String payloadHex) {
         return pool.preparedQuery("select * from asset where watermark_payload = $1").execute(Tuple.of(payloadHex))
+                .map(rows -> rows.iterator().hasNext() ? record(rows.iterator().next()) : null);
+    }
+
+    /** The asset a detected mark leads to, only if it was marked with the key version that detected it. */
+    public Uni<AssetRecord> byPayload(String payloadHex, String keyId) {
+        return pool.preparedQuery("select * from asset where watermark_payload = $1 and key_id = $2").execute(Tuple.of(payloadHex, keyId))
                 .map(rows -> rows.iterator().hasNext() ? record(rows.iterator().next()) : null);
     }
 

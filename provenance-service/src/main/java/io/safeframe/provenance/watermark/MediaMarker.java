@@ -30,6 +30,10 @@ public final class MediaMarker {
         this.marker = marker;
     }
 
+    Watermarker watermarker() {
+        return marker;
+    }
+
     public static final class MediaError extends Exception {
         public MediaError(String message) {
             super(message);
