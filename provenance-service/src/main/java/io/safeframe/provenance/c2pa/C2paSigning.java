@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.Startup;
+import io.safeframe.provenance.manifest.C2paEmbedder;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
