@@ -7,6 +7,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -23,8 +25,10 @@ import io.safeframe.api.v1.MarkResponse;
 import io.safeframe.api.v1.Provenance;
 import io.safeframe.api.v1.VerifyRequest;
 import io.safeframe.api.v1.VerifyResponse;
-import io.safeframe.provenance.c2pa.C2paEmbedder;
-import io.safeframe.provenance.c2pa.C2paReader;
+import io.safeframe.provenance.manifest.C2paEmbedder;
+import io.safeframe.provenance.manifest.C2paReader;
+import io.safeframe.provenance.manifest.MediaBytes;
+import io.safeframe.provenance.manifest.TrustList;
 import io.safeframe.provenance.c2pa.C2paSigning;
 import io.safeframe.provenance.registry.AssetRegistry;
 import io.safeframe.provenance.watermark.MediaMarker;
@@ -47,10 +51,15 @@ public class ProvenanceGrpcService implements Provenance {
     private final WatermarkRing watermarks;
     private final C2paSigning c2pa;
 
+    private final TrustList trust;
+
     public ProvenanceGrpcService(AssetRegistry registry, C2paSigning c2pa,
-            @ConfigProperty(name = "safeframe.provenance.watermark-key") String watermarkKey) {
+            @ConfigProperty(name = "safeframe.provenance.watermark-key") String watermarkKey,
+            @ConfigProperty(name = "safeframe.c2pa.trust-anchors-pem") Optional<String> trustPem,
+            @ConfigProperty(name = "safeframe.c2pa.trust-anchor-files") Optional<List<java.nio.file.Path>> trustFiles) {
         this.registry = registry;
         this.c2pa = c2pa;
+        this.trust = new TrustList(trustPem, trustFiles);
         // "oldest,…,newest": the newest marks, every version still detects (docs/audit-integrity.md, key rings)
         this.watermarks = WatermarkRing.parse(watermarkKey);
     }
@@ -161,9 +170,12 @@ public class ProvenanceGrpcService implements Provenance {
     public Uni<VerifyResponse> verify(VerifyRequest request) {
         return withFile(request.getMedia(), request.getMediaType(), in -> response(watermarks.detect(in)))
                 .chain(watermark -> {
-                    C2paReader.Result manifest = C2paReader.read(request.getMedia().toByteArray(), type(request.getMediaType()));
+                    C2paReader.Result manifest = C2paReader.read(MediaBytes.of(request.getMedia().toByteArray()), type(request.getMediaType()),
+                            trust.current());
                     VerifyResponse.Builder out = VerifyResponse.newBuilder().setManifestPresent(manifest.present())
-                            .setManifestValid(manifest.valid()).addAllManifestProblems(manifest.problems()).setWatermark(watermark);
+                            .setManifestValid(manifest.valid()).setManifestSignatureValid(manifest.signatureValid())
+                            .setManifestTrusted(manifest.trusted()).setManifestSigner(manifest.signer() == null ? "" : manifest.signer())
+                            .addAllManifestProblems(manifest.problems()).setWatermark(watermark);
                     if (!watermark.getDetected() || watermark.getPayload().isEmpty()) {
                         return Uni.createFrom().item(out.build());
                     }

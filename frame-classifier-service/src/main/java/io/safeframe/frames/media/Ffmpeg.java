@@ -1,6 +1,5 @@
 package io.safeframe.frames.media;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,28 +8,35 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.safeframe.media.FfmpegCommand;
+import io.safeframe.media.MediaRefused;
+import io.safeframe.media.MediaSniffer;
+import io.safeframe.media.ProcessLimits;
+import io.safeframe.media.SafeFfmpeg;
+
 /**
  * Decoding through the Debian ffmpeg/ffprobe binaries over pipes (exact, 200–360 fps here; see FACTS.md).
- * No JNI: a crash on hostile input kills only the child, which runs under a time limit and, where
- * prlimit exists, an address-space limit.
+ * No JNI: a crash on hostile input kills only the child. Every child is started by the shared hardened runner
+ * ({@link SafeFfmpeg}: format forced from the magic bytes, file protocol only, empty environment, prlimit
+ * memory/CPU limits, wall-clock timeout).
  */
 public final class Ffmpeg {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PTS_TIME = Pattern.compile("\\bn:\\s*(\\d+).*?\\bpts_time:\\s*(-?[0-9.]+)");
-    private static final boolean PRLIMIT = Files.isExecutable(Path.of("/usr/bin/prlimit"));
-
     private final MediaLimits limits;
+    private final SafeFfmpeg runner;
 
     public Ffmpeg(MediaLimits limits) {
         this.limits = limits;
+        this.runner = new SafeFfmpeg(new ProcessLimits(limits.processMemoryBytes(), limits.processTimeout().toSeconds(), 1L << 20,
+                limits.processTimeout()));
     }
 
     /** How frames are picked from a video: every k-th frame, scene changes above a threshold, and the first. */
@@ -43,13 +49,13 @@ public final class Ffmpeg {
 
     public MediaInfo probe(Path file) throws MediaException {
         checkSize(file);
-        Result r = run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                "stream=codec_name,width,height,pix_fmt,avg_frame_rate,nb_frames:format=format_name,duration", "-of", "json", file.toString()));
+        Result r = run(FfmpegCommand.ffprobe().args("-v", "error", "-select_streams", "v:0", "-show_entries",
+                "stream=codec_name,width,height,pix_fmt,avg_frame_rate,nb_frames:format=format_name,duration", "-of", "json").input(file, sniff(file)));
         if (r.exit != 0) {
             if (r.stderr.contains("moov atom not found")) {
                 throw new MediaException("the video is truncated: its MP4 index (moov atom) is missing");
             }
-            throw new MediaException("not a readable image or video (ffmpeg: " + lastLine(r.stderr.replace(file.toString(), "input")) + ")");
+            throw new MediaException("not a readable image or video (ffmpeg: " + SafeFfmpeg.lastLine(r.stderr) + ")");
         }
         try {
             JsonNode root = JSON.readTree(r.stdout);
@@ -81,11 +87,11 @@ public final class Ffmpeg {
     /** The first picture of an image file, grey when the file is grey (PDQ treats grey differently). */
     public Frame decodeImage(Path file, MediaInfo info) throws MediaException {
         int channels = info.grey() ? 1 : 3;
-        Result r = run(List.of("ffmpeg", "-v", "error", "-nostdin", "-i", file.toString(), "-frames:v", "1", "-f", "rawvideo",
-                "-pix_fmt", channels == 1 ? "gray" : "rgb24", "pipe:1"));
+        Result r = run(FfmpegCommand.ffmpeg().args("-v", "error").input(file, sniff(file)).args("-frames:v", "1", "-f", "rawvideo",
+                "-pix_fmt", channels == 1 ? "gray" : "rgb24").toStdout());
         int expected = info.width() * info.height() * channels;
         if (r.exit != 0 || r.stdout.length < expected) {
-            throw new MediaException("the image is truncated or corrupt (ffmpeg: " + lastLine(r.stderr.replace(file.toString(), "input")) + ")");
+            throw new MediaException("the image is truncated or corrupt (ffmpeg: " + SafeFfmpeg.lastLine(r.stderr) + ")");
         }
         byte[] pixels = r.stdout.length == expected ? r.stdout : java.util.Arrays.copyOf(r.stdout, expected);
         return new Frame(0, 0, info.width(), info.height(), channels, pixels);
@@ -103,9 +109,9 @@ public final class Ffmpeg {
         // first frame, every k-th, scene cuts, and the last frame when the container says how many there are
         String last = info.frameCount() > 1 ? "+eq(n\\," + (info.frameCount() - 1) + ")" : "";
         String select = "select='eq(n\\,0)+not(mod(n\\," + sampling.everyKthFrame() + "))+gt(scene\\," + sampling.sceneThreshold() + ")" + last + "'";
-        List<String> command = List.of("ffmpeg", "-hide_banner", "-nostats", "-nostdin", "-loglevel", "info", "-i", file.toString(), "-an",
+        FfmpegCommand command = FfmpegCommand.ffmpeg().args("-nostats", "-loglevel", "info").input(file, sniff(file)).args("-an",
                 "-vf", select + ",showinfo", "-fps_mode", "vfr", "-frames:v", Integer.toString(sampling.maxFrames()),
-                "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1");
+                "-f", "rawvideo", "-pix_fmt", "rgb24").toStdout();
         Process process = start(command);
         int frameBytes = info.width() * info.height() * 3;
         List<Long> timestamps = new ArrayList<>();
@@ -129,7 +135,7 @@ public final class Ffmpeg {
         String errors = stderr.join();
         if (exit != 0 || count == 0) {
             throw new MediaException("the video is truncated or corrupt (" + count + " frames decoded; ffmpeg: "
-                    + lastLine(errors.replace(file.toString(), "input")) + ")");
+                    + SafeFfmpeg.lastLine(errors) + ")");
         }
         return count;
     }
@@ -199,56 +205,37 @@ public final class Ffmpeg {
     private record Result(int exit, byte[] stdout, String stderr) {
     }
 
-    private Result run(List<String> command) throws MediaException {
-        Process process = start(command);
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream(), 64 << 10));
-        byte[] out = readAll(process.getInputStream(), Integer.MAX_VALUE);
-        int exit = finish(process);
-        return new Result(exit, out, new String(err.join(), StandardCharsets.UTF_8));
+    private Result run(FfmpegCommand command) throws MediaException {
+        try {
+            // a decoded still is at most 3840×2160 RGB; ffprobe's JSON is small
+            SafeFfmpeg.Result r = runner.run(command, null, limits.maxWidth() * limits.maxHeight() * 3 + (1 << 16));
+            return new Result(r.exit(), r.stdout(), r.stderr());
+        } catch (MediaRefused e) {
+            throw new MediaException(e.getMessage());
+        }
     }
 
-    private Process start(List<String> command) throws MediaException {
-        List<String> full = new ArrayList<>();
-        if (PRLIMIT) {
-            full.addAll(List.of("/usr/bin/prlimit", "--as=" + limits.processMemoryBytes(), "--"));
-        }
-        full.addAll(command);
+    private Process start(FfmpegCommand command) throws MediaException {
         try {
-            Process p = new ProcessBuilder(full).start();
-            p.getOutputStream().close();
-            return p;
-        } catch (IOException e) {
-            throw new MediaException("cannot start " + command.get(0) + " (is the Debian ffmpeg package installed?): " + e.getMessage());
+            return runner.start(command, false);
+        } catch (MediaRefused e) {
+            throw new MediaException(e.getMessage());
         }
     }
 
     private int finish(Process process) throws MediaException {
         try {
-            if (!process.waitFor(limits.processTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new MediaException("decoding took longer than " + limits.processTimeout().toSeconds() + " s and was stopped");
-            }
-            return process.exitValue();
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new MediaException("interrupted");
+            return runner.finish(process);
+        } catch (MediaRefused e) {
+            throw new MediaException(e.getMessage());
         }
     }
 
-    private static byte[] readAll(InputStream in, int cap) {
-        try (in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                if (out.size() < cap) {
-                    out.write(buffer, 0, Math.min(n, cap - out.size()));
-                }
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            return new byte[0];
+    private static MediaSniffer.Kind sniff(Path file) throws MediaException {
+        try {
+            return MediaSniffer.sniff(file);
+        } catch (MediaRefused e) {
+            throw new MediaException("not a readable image or video: " + e.getMessage());
         }
     }
 
@@ -261,10 +248,5 @@ public final class Ffmpeg {
         } catch (NumberFormatException e) {
             return 0;
         }
-    }
-
-    private static String lastLine(String text) {
-        String[] lines = text.strip().split("\n");
-        return lines.length == 0 || lines[lines.length - 1].isBlank() ? "no details from ffmpeg" : lines[lines.length - 1].strip();
     }
 }

@@ -8,9 +8,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.safeframe.media.FfmpegCommand;
+import io.safeframe.media.MediaRefused;
+import io.safeframe.media.ProcessLimits;
+import io.safeframe.media.SafeProcess;
+
 /**
  * Encodes raw RGB frames into an MP4 (H.264, yuv420p) with the Debian ffmpeg binary over a pipe. One encoder
  * thread and bit-exact muxing keep the output byte-identical for identical frames, which makes clips reproducible.
+ * Started like every ffmpeg in Safeframe (shared {@code media} runner: empty environment, prlimit limits), although
+ * its only input is our own frames.
  */
 public final class H264Writer {
 
@@ -25,14 +32,15 @@ public final class H264Writer {
         Path dir = Files.createTempDirectory("safeframe-gen");
         Path out = dir.resolve("clip.mp4");
         Path log = dir.resolve("ffmpeg.log");
-        List<String> command = List.of("ffmpeg", "-v", "error", "-nostdin", "-f", "rawvideo", "-pix_fmt", "rgb24",
-                "-s", width + "x" + height, "-r", Integer.toString(fps), "-i", "-",
-                "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-threads", "1",
-                "-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1", "-movflags", "+faststart", "-y", out.toString());
+        List<String> command = FfmpegCommand.ffmpeg().args("-v", "error").rawInput("rgb24", width, height, Integer.toString(fps))
+                .args("-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-threads", "1",
+                        "-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1", "-movflags", "+faststart", "-y")
+                .output(out).toList();
         Process ffmpeg;
         try {
-            ffmpeg = new ProcessBuilder(command).redirectOutput(log.toFile()).redirectError(log.toFile()).start();
-        } catch (IOException e) {
+            ffmpeg = SafeProcess.builder(command, ProcessLimits.ENCODE.withTimeout(timeout)).redirectOutput(log.toFile())
+                    .redirectError(log.toFile()).start();
+        } catch (IOException | MediaRefused e) {
             deleteAll(dir);
             throw new IOException("cannot start ffmpeg (is the Debian ffmpeg package installed?): " + e.getMessage(), e);
         }

@@ -65,7 +65,7 @@ public final class C2paKeys {
     }
 
     /** Whether a valid manifest was signed by one of our versions (and which). */
-    public static java.util.Optional<String> ours(KeyRing<SigningIdentity> ring, C2paReader.Result manifest) {
+    public static java.util.Optional<String> ours(KeyRing<SigningIdentity> ring, io.safeframe.provenance.manifest.C2paReader.Result manifest) {
         if (!manifest.valid() || manifest.signerKeyId() == null) {
             return java.util.Optional.empty();
         }

@@ -8,6 +8,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.Startup;
 import io.safeframe.keyring.KeyRing;
+import io.safeframe.provenance.manifest.C2paEmbedder;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

@@ -40,6 +40,8 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
+import io.safeframe.provenance.manifest.ClaimSigner;
+
 /**
  * The C2PA claim signer: an ES256 (P-256) key and its certificate chain, end-entity first. Production mounts
  * {@code c2pa-signer.key.pem} and {@code c2pa-chain.pem} from a Secret; locally a dev chain (root CA → signer) is
@@ -47,7 +49,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * (v3, not self-signed, digitalSignature, EKU id-kp-emailProtection — the one c2pa-wasm 0.13.3 accepts — and id-kp-documentSigning, AKI), so validators accept it as well formed
  * and report only that its root is not on their trust list.
  */
-public record SigningIdentity(PrivateKey key, List<X509Certificate> chain) {
+public record SigningIdentity(PrivateKey key, List<X509Certificate> chain) implements ClaimSigner {
 
     static final String KEY_FILE = "c2pa-signer.key.pem";
     static final String CHAIN_FILE = "c2pa-chain.pem";
@@ -87,7 +89,7 @@ public record SigningIdentity(PrivateKey key, List<X509Certificate> chain) {
     }
 
     public static String keyIdOf(X509Certificate signer) {
-        return io.safeframe.keyring.KeyRing.fingerprint(signer.getPublicKey().getEncoded(), 16);
+        return io.safeframe.provenance.manifest.C2paReader.keyIdOf(signer);
     }
 
     /** A fresh dev chain (its own root CA → signer) into the two files; used on first start and by rotation. */

@@ -7,9 +7,11 @@ import java.util.HexFormat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.safeframe.provenance.c2pa.C2paEmbedder;
-import io.safeframe.provenance.c2pa.C2paReader;
 import io.safeframe.provenance.c2pa.C2paKeys;
+import io.safeframe.provenance.manifest.C2paEmbedder;
+import io.safeframe.provenance.manifest.C2paReader;
+import io.safeframe.provenance.manifest.MediaBytes;
+import io.safeframe.provenance.manifest.SignerTrust;
 import io.safeframe.provenance.c2pa.SigningIdentity;
 
 /**
@@ -33,10 +35,13 @@ public final class C2paCli {
             System.out.println(json.writeValueAsString(out));
         } else if (args.length == 2 && args[0].equals("verify")) {
             byte[] media = Files.readAllBytes(Path.of(args[1]));
-            C2paReader.Result r = C2paReader.read(media, type(media));
+            // trusted: the signer chains to the local dev root (the chain provenance-service generated), nothing else
+            Path chain = Path.of(System.getenv().getOrDefault("SAFEFRAME_C2PA_KEY_DIR", "data/keys/provenance"), "c2pa-chain.pem");
+            SignerTrust trust = Files.exists(chain) ? SignerTrust.fromPem(Files.readString(chain)) : SignerTrust.NONE;
+            C2paReader.Result r = C2paReader.read(MediaBytes.of(media), type(media), trust);
             ObjectNode out = json.createObjectNode().put("file", args[1]).put("checker", "safeframe").put("present", r.present())
-                    .put("valid", r.valid()).put("manifest", r.manifestLabel()).put("signer", r.signer())
-                    .put("signer_key_id", r.signerKeyId());
+                    .put("valid", r.valid()).put("signatureValid", r.signatureValid()).put("trusted", r.trusted())
+                    .put("manifest", r.manifestLabel()).put("signer", r.signer()).put("signer_key_id", r.signerKeyId());
             r.problems().forEach(out.putArray("problems")::add);
             System.out.println(json.writeValueAsString(out));
             System.exit(r.present() && r.valid() ? 0 : 1);

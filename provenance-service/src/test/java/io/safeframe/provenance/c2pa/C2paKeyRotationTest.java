@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.safeframe.keyring.KeyRing;
+import io.safeframe.provenance.manifest.C2paEmbedder;
+import io.safeframe.provenance.manifest.C2paReader;
 
 /** `./safeframe rotate-key c2pa` (C2paKeys.rotate): the new version signs, manifests from the old one still validate. */
 class C2paKeyRotationTest {

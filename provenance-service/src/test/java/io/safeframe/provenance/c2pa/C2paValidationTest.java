@@ -16,6 +16,11 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.safeframe.provenance.manifest.C2paEmbedder;
+import io.safeframe.provenance.manifest.C2paReader;
+import io.safeframe.provenance.manifest.MediaBytes;
+import io.safeframe.provenance.manifest.SignerTrust;
+
 /**
  * Our manifests read by the C2PA reference implementation (c2pa-rs as npm @contentauth/c2pa-wasm 0.13.3 in Node):
  * JPEG, PNG and MP4 are Valid, with only "signingCredential.untrusted" (the dev root is on no trust list); one
@@ -25,6 +30,7 @@ class C2paValidationTest {
 
     private static final Path DIR = Path.of("target", "c2pa-validation");
     private static final Path MODULES = Path.of("target", "c2pa-check").toAbsolutePath();
+    private static final Path KEYS = Path.of("target", "c2pa-test-keys");
     private static C2paEmbedder embedder;
 
     @BeforeAll
@@ -37,7 +43,7 @@ class C2paValidationTest {
                 "-t", "2", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-movflags", "+faststart",
                 DIR.resolve("in.mp4").toString());
         run(Path.of("tools", "c2pa-check", "install").toAbsolutePath().toString(), MODULES.toString());
-        embedder = new C2paEmbedder(SigningIdentity.load(Path.of("target", "c2pa-test-keys"), true));
+        embedder = new C2paEmbedder(SigningIdentity.load(KEYS, true));
     }
 
     private static String run(String... command) throws Exception {
@@ -119,7 +125,13 @@ class C2paValidationTest {
 
             // our reader agrees
             C2paReader.Result ours = C2paReader.read(Files.readAllBytes(DIR.resolve("signed." + t.getKey())), t.getValue());
-            assertTrue(ours.present() && ours.valid(), ours.toString());
+            assertTrue(ours.present() && ours.valid() && ours.signatureValid(), ours.toString());
+            assertFalse(ours.trusted(), "no trust anchors given: nothing is trusted");
+            // with the dev root as the anchor (as verify-service has it locally) the dev signer is trusted: its
+            // certificate fits the C2PA signer profile our trust check demands
+            C2paReader.Result anchored = C2paReader.read(MediaBytes.of(Files.readAllBytes(DIR.resolve("signed." + t.getKey()))), t.getValue(),
+                    SignerTrust.fromPem(Files.readString(KEYS.resolve("c2pa-chain.pem"))));
+            assertTrue(anchored.trusted(), anchored.toString());
             C2paReader.Result oursBad = C2paReader.read(Files.readAllBytes(DIR.resolve("tampered." + t.getKey())), t.getValue());
             assertFalse(oursBad.valid());
             assertEquals(List.of(mismatch), oursBad.problems());

@@ -1,4 +1,4 @@
-package io.safeframe.provenance.c2pa;
+package io.safeframe.provenance.manifest;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

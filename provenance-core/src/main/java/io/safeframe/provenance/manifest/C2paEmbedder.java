@@ -1,4 +1,4 @@
-package io.safeframe.provenance.c2pa;
+package io.safeframe.provenance.manifest;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -15,9 +15,9 @@ public final class C2paEmbedder {
 
     private static final int JPEG_SEGMENT_DATA = 64_000;
 
-    private final SigningIdentity signer;
+    private final ClaimSigner signer;
 
-    public C2paEmbedder(SigningIdentity signer) {
+    public C2paEmbedder(ClaimSigner signer) {
         this.signer = signer;
     }
 
@@ -52,8 +52,7 @@ public final class C2paEmbedder {
         throw new IllegalStateException("manifest size did not settle");
     }
 
-    /** The C2PA extended type of the uuid box that carries the manifest store in ISO BMFF (d8fec3d6-1b0e-483c-9297-5828877ec481). */
-    static final byte[] C2PA_BOX_UUID = java.util.HexFormat.of().parseHex("d8fec3d61b0e483c92975828877ec481");
+    static final byte[] C2PA_BOX_UUID = Bmff.C2PA_BOX_UUID;
 
     /**
      * MP4: the store goes into a top-level {@code uuid} box appended after the last box, so no chunk offset in moov
@@ -61,7 +60,7 @@ public final class C2paEmbedder {
      * hash of the file as it was.
      */
     private static Signed signMp4(byte[] mp4, C2paManifest manifest) {
-        byte[] store = manifest.bmffStore(C2paReader.bmffV2Hash(mp4));
+        byte[] store = manifest.bmffStore(Bmff.v2Hash(mp4));
         byte[] purpose = "manifest".getBytes(StandardCharsets.US_ASCII);
         int size = 8 + 16 + 4 + purpose.length + 1 + 8 + store.length;
         ByteBuffer box = ByteBuffer.allocate(size);
@@ -71,37 +70,6 @@ public final class C2paEmbedder {
         byte[] out = java.util.Arrays.copyOf(mp4, mp4.length + size);
         System.arraycopy(box.array(), 0, out, mp4.length, size);
         return new Signed(out, manifest.label(), C2paManifest.sha256(store));
-    }
-
-    /** Whether the top-level box at {@code offset} is a C2PA manifest box (uuid with the C2PA extended type). */
-    static boolean isC2paBox(byte[] mp4, int offset, int size) {
-        return size >= 24 && new String(mp4, offset + 4, 4, StandardCharsets.US_ASCII).equals("uuid")
-                && java.util.Arrays.equals(mp4, offset + 8, offset + 24, C2PA_BOX_UUID, 0, 16);
-    }
-
-    /** (offset, size) of each top-level box; 64-bit sizes and "to the end" (0) handled, anything else refused. */
-    static java.util.List<long[]> topLevelBoxes(byte[] mp4) {
-        java.util.List<long[]> boxes = new java.util.ArrayList<>();
-        ByteBuffer b = ByteBuffer.wrap(mp4);
-        long offset = 0;
-        while (offset + 8 <= mp4.length) {
-            long size = Integer.toUnsignedLong(b.getInt((int) offset));
-            if (size == 1) {
-                size = b.getLong((int) offset + 8);
-            } else if (size == 0) {
-                size = mp4.length - offset;
-            }
-            if (size < 8 || offset + size > mp4.length) {
-                throw new IllegalArgumentException("not an ISO BMFF file (box at " + offset + " runs past the end)");
-            }
-            boxes.add(new long[] { offset, size });
-            offset += size;
-        }
-        if (offset != mp4.length || boxes.isEmpty()
-                || !new String(mp4, 4, 4, StandardCharsets.US_ASCII).equals("ftyp")) {
-            throw new IllegalArgumentException("not an MP4 (no ftyp box first, or trailing bytes)");
-        }
-        return boxes;
     }
 
     /** After SOI and any APP0 (JFIF wants APP0 first), as the reference implementation does. */

@@ -1,4 +1,4 @@
-package io.safeframe.provenance.c2pa;
+package io.safeframe.provenance.manifest;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,18 +13,18 @@ import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
  * Deterministic CBOR for manifests and COSE through Jackson's CBOR generator: definite lengths, map keys that are
  * text or (COSE header labels) integers, byte strings, tags. Maps keep insertion order.
  */
-final class Cbor {
+public final class Cbor {
 
     private static final CBORFactory FACTORY = new CBORFactory();
 
     /** A CBOR tag around a value (COSE_Sign1 is tag 18). */
-    record Tagged(int tag, Object value) {
+    public record Tagged(int tag, Object value) {
     }
 
     private Cbor() {
     }
 
-    static byte[] encode(Object value) {
+    public static byte[] encode(Object value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (CBORGenerator g = FACTORY.createGenerator(out)) {
             write(g, value);

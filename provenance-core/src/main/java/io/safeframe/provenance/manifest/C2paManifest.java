@@ -1,4 +1,4 @@
-package io.safeframe.provenance.c2pa;
+package io.safeframe.provenance.manifest;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -29,9 +29,9 @@ final class C2paManifest {
     private final String label = "urn:c2pa:" + UUID.randomUUID();
     private final String instanceId = "xmp:iid:" + UUID.randomUUID();
     private final Facts facts;
-    private final SigningIdentity signer;
+    private final ClaimSigner signer;
 
-    C2paManifest(Facts facts, SigningIdentity signer) {
+    C2paManifest(Facts facts, ClaimSigner signer) {
         this.facts = facts;
         this.signer = signer;
     }

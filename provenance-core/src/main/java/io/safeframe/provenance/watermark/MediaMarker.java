@@ -3,21 +3,27 @@ package io.safeframe.provenance.watermark;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.safeframe.media.FfmpegCommand;
+import io.safeframe.media.MediaRefused;
+import io.safeframe.media.MediaSniffer;
+import io.safeframe.media.ProcessLimits;
+import io.safeframe.media.SafeFfmpeg;
 
 /**
  * Marks and reads whole files through the Debian ffmpeg binary over pipes. Video: decoded to raw YUV 4:2:0,
  * the Y plane of every frame marked (every frame, so any clip cut from the video still carries the mark),
  * re-encoded with libx264 CRF 18 at the source frame rate, audio copied untouched. Stills: PNG in → PNG out,
- * JPEG in → JPEG (q95) out. Detection reads up to 64 evenly spread frames and adds their readings.
+ * JPEG in → JPEG (q95) out. Detection reads up to 64 evenly spread frames and adds their readings. Every child
+ * runs through the shared hardened runner ({@link SafeFfmpeg}): the container is forced from the file's magic
+ * bytes, only the file protocol, an empty environment (this service's keys stay out of reach), prlimit limits.
  */
 public final class MediaMarker {
 
@@ -25,6 +31,8 @@ public final class MediaMarker {
     private static final int DETECT_FRAMES = 64;
 
     private final Watermarker marker;
+    private final SafeFfmpeg decode = new SafeFfmpeg(ProcessLimits.DECODE);
+    private final SafeFfmpeg encode = new SafeFfmpeg(ProcessLimits.ENCODE);
 
     public MediaMarker(Watermarker marker) {
         this.marker = marker;
@@ -44,8 +52,9 @@ public final class MediaMarker {
     }
 
     Info probe(Path file) throws MediaError {
-        byte[] out = run(List.of("ffprobe", "-v", "error", "-show_entries",
-                "stream=codec_type,codec_name,width,height,r_frame_rate,nb_frames:format=format_name", "-of", "json", file.toString()), null, 30);
+        byte[] out = run(decode, FfmpegCommand.ffprobe().args("-v", "error", "-show_entries",
+                "stream=codec_type,codec_name,width,height,r_frame_rate,nb_frames:format=format_name", "-of", "json").input(file, sniff(file)),
+                null);
         try {
             JsonNode root = JSON.readTree(out);
             JsonNode video = null;
@@ -84,8 +93,8 @@ public final class MediaMarker {
             marker.embed(marked, info.width(), info.height(), codeword);
             RgbLuma.applyLuma(rgb, luma, marked);
             boolean jpeg = info.codec().equals("mjpeg");
-            run(List.of("ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", info.width() + "x" + info.height(), "-i", "pipe:0",
-                    "-frames:v", "1", jpeg ? "-q:v" : "-pix_fmt", jpeg ? "2" : "rgb24", "-f", "image2", "-update", "1", out.toString()), rgb, 60);
+            run(encode, FfmpegCommand.ffmpeg().args("-v", "error", "-y").rawInput("rgb24", info.width(), info.height(), null)
+                    .args("-frames:v", "1", jpeg ? "-q:v" : "-pix_fmt", jpeg ? "2" : "rgb24", "-f", "image2", "-update", "1").output(out), rgb);
             return 1;
         }
         return markVideo(in, out, info, codeword);
@@ -94,18 +103,18 @@ public final class MediaMarker {
     private int markVideo(Path in, Path out, Info info, boolean[] codeword) throws MediaError {
         int ySize = info.width() * info.height();
         int frameSize = ySize * 3 / 2;
-        Process decoder = start(List.of("ffmpeg", "-v", "error", "-nostdin", "-i", in.toString(), "-map", "0:v:0", "-f", "rawvideo",
-                "-pix_fmt", "yuv420p", "pipe:1"));
-        List<String> encode = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s",
-                info.width() + "x" + info.height(), "-r", info.frameRate(), "-i", "pipe:0", "-i", in.toString(), "-map", "0:v:0"));
+        MediaSniffer.Kind kind = sniff(in);
+        Process decoder = start(this.encode, FfmpegCommand.ffmpeg().args("-v", "error").input(in, kind).args("-map", "0:v:0", "-f", "rawvideo",
+                "-pix_fmt", "yuv420p").toStdout(), false);
+        FfmpegCommand encode = FfmpegCommand.ffmpeg().args("-v", "error", "-y").rawInput("yuv420p", info.width(), info.height(), info.frameRate())
+                .input(in, kind).args("-map", "0:v:0");
         if (info.audio()) {
-            encode.addAll(List.of("-map", "1:a?", "-c:a", "copy"));
+            encode.args("-map", "1:a?", "-c:a", "copy");
         }
-        encode.addAll(List.of("-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
-                "-f", "mp4", out.toString()));
-        Process encoder = start(encode);
-        CompletableFuture<byte[]> decodeErr = CompletableFuture.supplyAsync(() -> drain(decoder.getErrorStream()));
-        CompletableFuture<byte[]> encodeErr = CompletableFuture.supplyAsync(() -> drain(encoder.getErrorStream()));
+        encode.args("-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4").output(out);
+        Process encoder = start(this.encode, encode, true);
+        CompletableFuture<String> decodeErr = SafeFfmpeg.tail(decoder);
+        CompletableFuture<String> encodeErr = SafeFfmpeg.tail(encoder);
         int frames = 0;
         try (InputStream src = decoder.getInputStream(); OutputStream dst = encoder.getOutputStream()) {
             byte[] frame = new byte[frameSize];
@@ -122,11 +131,11 @@ public final class MediaMarker {
             encoder.destroyForcibly();
             throw new MediaError("marking failed: " + e.getMessage());
         }
-        int d = waitFor(decoder, 600);
-        int e = waitFor(encoder, 600);
+        int d = finish(this.encode, decoder);
+        int e = finish(this.encode, encoder);
         if (d != 0 || e != 0 || frames == 0) {
             throw new MediaError("the video could not be decoded or re-encoded (" + frames + " frames; ffmpeg: "
-                    + last(decodeErr.join()) + " " + last(encodeErr.join()) + ")");
+                    + SafeFfmpeg.lastLine(decodeErr.join()) + " " + SafeFfmpeg.lastLine(encodeErr.join()) + ")");
         }
         return frames;
     }
@@ -141,10 +150,10 @@ public final class MediaMarker {
             return new Read(CropSearch.detect(marker, luma, info.width(), info.height(), key).detection(), List.of(0));
         }
         int step = info.frames() > DETECT_FRAMES ? (int) (info.frames() / DETECT_FRAMES) : 1;
-        Process decoder = start(List.of("ffmpeg", "-v", "error", "-nostdin", "-i", in.toString(), "-map", "0:v:0", "-vf",
+        Process decoder = start(decode, FfmpegCommand.ffmpeg().args("-v", "error").input(in, sniff(in)).args("-map", "0:v:0", "-vf",
                 "select='not(mod(n\\," + step + "))'", "-fps_mode", "passthrough", "-frames:v", Integer.toString(DETECT_FRAMES),
-                "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"));
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(decoder.getErrorStream()));
+                "-f", "rawvideo", "-pix_fmt", "gray").toStdout(), false);
+        CompletableFuture<String> err = SafeFfmpeg.tail(decoder);
         Watermarker.Reading sum = null;
         // the same frames read as a centred crop, at the crop the first frame suggests, when that frame alone shows
         // no mark (used only if the direct reading of all frames finds nothing either)
@@ -172,8 +181,8 @@ public final class MediaMarker {
             decoder.destroyForcibly();
             throw new MediaError("reading failed: " + e.getMessage());
         }
-        if (waitFor(decoder, 300) != 0 || sum == null) {
-            throw new MediaError("the video is truncated or corrupt (ffmpeg: " + last(err.join()) + ")");
+        if (finish(decode, decoder) != 0 || sum == null) {
+            throw new MediaError("the video is truncated or corrupt (ffmpeg: " + SafeFfmpeg.lastLine(err.join()) + ")");
         }
         Detection direct = Detection.of(sum, key);
         Detection cropped = direct.detected() || croppedSum == null ? direct : Detection.of(croppedSum, key, CropSearch.HYPOTHESES);
@@ -181,71 +190,56 @@ public final class MediaMarker {
     }
 
     private byte[] decodeRgb(Path in, Info info) throws MediaError {
-        byte[] rgb = run(List.of("ffmpeg", "-v", "error", "-nostdin", "-i", in.toString(), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt",
-                "rgb24", "pipe:1"), null, 60);
+        byte[] rgb = run(decode, FfmpegCommand.ffmpeg().args("-v", "error").input(in, sniff(in)).args("-frames:v", "1", "-f", "rawvideo", "-pix_fmt",
+                "rgb24").toStdout(), null);
         if (rgb.length < info.width() * info.height() * 3) {
             throw new MediaError("the image is truncated or corrupt");
         }
         return rgb;
     }
 
-    private static Process start(List<String> command) throws MediaError {
+    private static MediaSniffer.Kind sniff(Path file) throws MediaError {
         try {
-            return new ProcessBuilder(command).start();
-        } catch (IOException e) {
-            throw new MediaError("cannot start " + command.get(0) + " (is the Debian ffmpeg package installed?)");
+            return MediaSniffer.sniff(file);
+        } catch (MediaRefused e) {
+            throw new MediaError("not a readable image or video: " + e.getMessage());
         }
     }
 
-    private static byte[] run(List<String> command, byte[] stdin, int seconds) throws MediaError {
-        Process p = start(command);
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-        try (OutputStream in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin);
-            }
-        } catch (IOException e) {
-            // the process ended early; its exit code tells
+    private static Process start(SafeFfmpeg runner, FfmpegCommand command, boolean feedsStdin) throws MediaError {
+        try {
+            return runner.start(command, feedsStdin);
+        } catch (MediaRefused e) {
+            throw new MediaError(e.getMessage());
         }
-        if (waitFor(p, seconds) != 0) {
-            byte[] stderr = err.join();
-            throw new MediaError(new String(stderr, StandardCharsets.UTF_8).contains("moov atom not found")
+    }
+
+    private static int finish(SafeFfmpeg runner, Process p) throws MediaError {
+        try {
+            return runner.finish(p);
+        } catch (MediaRefused e) {
+            throw new MediaError("ffmpeg: " + e.getMessage());
+        }
+    }
+
+    /** Stills only (a decoded 4096×4096 RGB picture at most), so stdout is capped there. */
+    private static byte[] run(SafeFfmpeg runner, FfmpegCommand command, byte[] stdin) throws MediaError {
+        SafeFfmpeg.Result r;
+        try {
+            r = runner.run(command, stdin, 4096 * 4096 * 3 + (1 << 16));
+        } catch (MediaRefused e) {
+            throw new MediaError(e.getMessage());
+        }
+        if (r.exit() != 0) {
+            throw new MediaError(r.stderr().contains("moov atom not found")
                     ? "the video is truncated: its MP4 index (moov atom) is missing"
-                    : "not a readable image or video (ffmpeg: " + last(stderr) + ")");
+                    : "not a readable image or video (ffmpeg: " + r.lastLine() + ")");
         }
-        return out.join();
-    }
-
-    private static int waitFor(Process p, int seconds) throws MediaError {
-        try {
-            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new MediaError("ffmpeg took longer than " + seconds + " s");
-            }
-            return p.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MediaError("interrupted");
-        }
-    }
-
-    private static byte[] drain(InputStream in) {
-        try (in) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            return new byte[0];
-        }
+        return r.stdout();
     }
 
     /** A whole frame, or false at the end of the stream. */
     private static boolean readFully(InputStream in, byte[] buffer) throws IOException {
         return in.readNBytes(buffer, 0, buffer.length) == buffer.length;
-    }
-
-    private static String last(byte[] stderr) {
-        String[] lines = new String(stderr, StandardCharsets.UTF_8).strip().split("\n");
-        String line = lines.length == 0 ? "" : lines[lines.length - 1].strip();
-        return line.replaceAll("/tmp/[^ :]+", "input");
     }
 }
