@@ -19,6 +19,12 @@ public interface IdentityConfig {
     @WithDefault("${quarkus.application.name}")
     String serviceName();
 
+    /**
+     * Where this service's tls.crt, tls.key and ca.crt are (a cert-manager Secret's layout); the TLS settings of the
+     * HTTP server and the gRPC clients point into it.
+     */
+    Optional<String> dir();
+
     /** {@code false}: refusals are audited but the call goes on (a migration aid, never in prod). */
     @WithDefault("true")
     boolean enforce();
