@@ -122,6 +122,10 @@ final class ManifestValidator {
         for (JsonNode doc : docs) {
             String id = doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText();
             Class<?> model = MODELS.get(doc.path("apiVersion").asText() + "/" + doc.path("kind").asText());
+            if (ServiceIdentityPolicy.handles(doc.path("apiVersion").asText() + "/" + doc.path("kind").asText())) {
+                problems.addAll(ServiceIdentityPolicy.structure(doc));
+                continue;
+            }
             if (model == null) {
                 problems.add(id + ": unknown apiVersion/kind " + doc.path("apiVersion").asText() + " " + doc.path("kind").asText());
                 continue;
@@ -201,6 +205,7 @@ final class ManifestValidator {
                     && h.path("spec").path("scaleTargetRef").path("name").asText().equals(name))) {
                 problems.add(name + ": no HorizontalPodAutoscaler targets it");
             }
+            problems.addAll(ServiceIdentityPolicy.policy(docs, d));
             if (!covered(docs, "NetworkPolicy", labels, n -> n.path("spec").path("podSelector").path("matchLabels"))) {
                 problems.add(name + ": no NetworkPolicy of its own selects it (default-deny alone is not coverage)");
             }

@@ -54,7 +54,9 @@ class OverlayValidationTest {
             "missing-probe.yaml      | no readinessProbe",
             "root-container.yaml     | runs as root",
             "no-network-policy.yaml  | no NetworkPolicy of its own",
-            "unknown-kind.yaml       | unknown apiVersion/kind" })
+            "unknown-kind.yaml       | unknown apiVersion/kind",
+            "no-identity.yaml        | no service identity",
+            "client-only-identity.yaml | must allow client auth and server auth" })
     void brokenManifestIsRefused(String fixture, String expected) throws Exception {
         String yaml = Files.readString(Path.of("src/test/resources/fixtures", fixture));
         List<String> problems = ManifestValidator.validate(yaml);

@@ -284,7 +284,7 @@ class CaseLifecycleTest {
     }
 
     private AccountState standing(String account) {
-        StandingRequest request = StandingRequest.newBuilder().setContext(RequestContext.newBuilder().setActor("test")).setAccountId(account).build();
+        StandingRequest request = StandingRequest.newBuilder().setContext(RequestContext.newBuilder().setActor("report-service")).setAccountId(account).build();
         return policy.getStanding(request).getState();
     }
 
@@ -303,7 +303,7 @@ class CaseLifecycleTest {
     private List<String> auditTrail(String caseId, String decisionId) {
         awaitTrue(() -> count("select count(*) from outbox where delivered_at is null", null) == 0, Duration.ofSeconds(20));
         List<String> actions = new java.util.ArrayList<>();
-        policy.exportAudit(ExportAuditRequest.newBuilder().setContext(RequestContext.newBuilder().setActor("test")).build())
+        policy.exportAudit(ExportAuditRequest.newBuilder().setContext(RequestContext.newBuilder().setActor("report-service")).build())
                 .forEachRemaining(line -> {
                     JsonObject j = new JsonObject(line.getJson());
                     String text = line.getJson();

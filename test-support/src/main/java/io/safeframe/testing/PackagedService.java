@@ -32,6 +32,11 @@ public abstract class PackagedService implements QuarkusTestResourceLifecycleMan
 
     protected abstract int port();
 
+    /** The HTTPS port, where its gRPC is served over mutual TLS (service identity): the HTTP port + 400. */
+    public int tlsPort() {
+        return port() + 400;
+    }
+
     /** The calling service's gRPC client name for this service, e.g. "policy". */
     protected abstract String clientName();
 
@@ -54,7 +59,7 @@ public abstract class PackagedService implements QuarkusTestResourceLifecycleMan
         launch(false);
         RUNNING.put(getClass(), this);
         String client = "quarkus.grpc.clients." + clientName();
-        return Map.of(client + ".port", Integer.toString(port()), client + ".test-port", Integer.toString(port()));
+        return Map.of(client + ".port", Integer.toString(tlsPort()), client + ".test-port", Integer.toString(tlsPort()));
     }
 
     /** Kills the process (SIGKILL: no graceful shutdown, like a crashed pod). */
@@ -100,13 +105,14 @@ public abstract class PackagedService implements QuarkusTestResourceLifecycleMan
 
     /** {@code again}: keep the database as it is (the test profile otherwise cleans it at start). */
     private void launch(boolean again) {
+        TestIdentities.ensure();
         Path dir = Path.of("..", module()).toAbsolutePath().normalize();
         Path jar = dir.resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(module() + " is not packaged at " + jar + "; build the whole reactor (./mvnw verify)");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port()));
+                "-Xmx256m", "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port(), "-Dquarkus.http.ssl-port=" + tlsPort()));
         command.addAll(options());
         if (again) {
             command.add("-Dquarkus.flyway.clean-at-start=false");

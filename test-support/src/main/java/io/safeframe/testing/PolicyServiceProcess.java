@@ -4,6 +4,8 @@ package io.safeframe.testing;
 public class PolicyServiceProcess extends PackagedService {
 
     public static final int PORT = 9181;
+    /** Its gRPC over mutual TLS. */
+    public static final int TLS_PORT = PORT + 400;
 
     @Override
     protected String module() {

@@ -24,6 +24,6 @@ public class ReportServiceProcess extends PackagedService {
 
     @Override
     protected List<String> options() {
-        return List.of("-Dquarkus.grpc.clients.policy.port=" + PolicyServiceProcess.PORT);
+        return List.of("-Dquarkus.grpc.clients.policy.port=" + PolicyServiceProcess.TLS_PORT);
     }
 }
