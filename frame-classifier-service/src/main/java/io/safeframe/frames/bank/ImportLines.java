@@ -57,12 +57,34 @@ public final class ImportLines {
                     continue;
                 }
             }
-            rows.add(new Row(hash, quality, f.length > 2 ? f[2].strip() : ""));
+            String label = f.length > 2 ? f[2].strip() : "";
+            if (!storable(label)) {
+                // PostgreSQL text refuses U+0000 (the whole insert would fail with a database error, not this line's
+                // name) and UTF-8 has no unpaired surrogates (the label would be stored changed)
+                throw new BankError("line " + (n + 1) + ": the label contains U+0000 or invalid Unicode", false);
+            }
+            rows.add(new Row(hash, quality, label));
         }
         if (rows.size() > MAX_ROWS) {
             throw new BankError("at most 1,000,000 hashes per import", false);
         }
         return new Parsed(rows, lowQuality);
+    }
+
+    private static boolean storable(String label) {
+        for (int i = 0; i < label.length(); i++) {
+            char c = label.charAt(i);
+            if (c == '\0' || Character.isLowSurrogate(c)) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 == label.length() || !Character.isLowSurrogate(label.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return true;
     }
 
     /** The line an export writes for a stored row; importing it gives the same row back. */
