@@ -25,7 +25,8 @@ import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
  * COSE_Sign1 signature against its x5chain certificate, and the hard binding (c2pa.hash.data or
  * c2pa.hash.bmff.v2) against the bytes. Trust in the signer is a separate question (no trust list here): a
  * manifest can be valid and its signer unknown. The independent check is the C2PA reference implementation
- * (c2pa-wasm) in the tests.
+ * (c2pa-wasm) in the tests. Digests are compared with {@link MessageDigest#isEqual}: a hash field that is not a CBOR
+ * byte string reads as null, which that comparison simply finds unequal (C2paReaderFuzzTest feeds such fields).
  */
 public final class C2paReader {
 
@@ -90,7 +91,7 @@ public final class C2paReader {
                 Box a = byLabel.get(label);
                 if (a == null) {
                     problems.add("assertion.missing: " + label);
-                } else if (!Arrays.equals(ref.get("hash").binaryValue(), C2paManifest.sha256(a.payload))) {
+                } else if (!MessageDigest.isEqual(ref.get("hash").binaryValue(), C2paManifest.sha256(a.payload))) {
                     problems.add("assertion.hashedURI.mismatch: " + label);
                 }
             }
@@ -142,7 +143,7 @@ public final class C2paReader {
                 at = start + ex.get("length").asLong();
             }
             sha.update(media, (int) at, media.length - (int) at);
-            if (!Arrays.equals(sha.digest(), hash.get("hash").binaryValue())) {
+            if (!MessageDigest.isEqual(sha.digest(), hash.get("hash").binaryValue())) {
                 problems.add("assertion.dataHash.mismatch");
             }
         } else if (bmff != null) {
@@ -154,7 +155,7 @@ public final class C2paReader {
                     return;
                 }
             }
-            if (!Arrays.equals(bmffV2Hash(media), hash.get("hash").binaryValue())) {
+            if (!MessageDigest.isEqual(bmffV2Hash(media), hash.get("hash").binaryValue())) {
                 problems.add("assertion.bmffHash.mismatch");
             }
         } else {
