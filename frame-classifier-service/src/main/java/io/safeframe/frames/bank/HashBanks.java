@@ -31,7 +31,6 @@ public class HashBanks {
     public static final int DEFAULT_THRESHOLD = 31;
     public static final int MIN_QUALITY = 50;
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
 
     public record BankInfo(String name, String category, String decision, int threshold, String description, long size) {
     }
@@ -178,45 +177,11 @@ public class HashBanks {
     public record Imported(int added, int duplicates, int lowQuality, BankInfo bank) {
     }
 
-    /**
-     * Imports "HASH[,QUALITY[,LABEL]]" lines (pdq-photo-hasher's output; '#' comments and blank lines ignored).
-     * All or nothing: one malformed line refuses the whole import, naming the line.
-     */
+    /** Imports "HASH[,QUALITY[,LABEL]]" lines, all or nothing (see {@link ImportLines}). */
     public Uni<Imported> importLines(String bank, String text, String actor) {
-        List<Object[]> rows = new ArrayList<>();
-        int lowQuality = 0;
-        String[] lines = text == null ? new String[0] : text.split("\r?\n");
-        for (int n = 0; n < lines.length; n++) {
-            String line = lines[n].strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            String[] f = line.split(",", 3);
-            String hash = f[0].strip().toLowerCase(java.util.Locale.ROOT);
-            if (!HEX.matcher(hash).matches()) {
-                throw new BankError("line " + (n + 1) + ": '" + abbreviate(f[0]) + "' is not a 64-hex-digit PDQ hash", false);
-            }
-            Integer quality = null;
-            if (f.length > 1 && !f[1].isBlank()) {
-                try {
-                    quality = Integer.parseInt(f[1].strip());
-                } catch (NumberFormatException e) {
-                    throw new BankError("line " + (n + 1) + ": quality '" + abbreviate(f[1]) + "' is not a number", false);
-                }
-                if (quality < 0 || quality > 100) {
-                    throw new BankError("line " + (n + 1) + ": quality must be 0..100", false);
-                }
-                if (quality < MIN_QUALITY) {
-                    lowQuality++;
-                    continue;
-                }
-            }
-            rows.add(new Object[] { bank, hash, quality, f.length > 2 ? f[2].strip() : "", actor });
-        }
-        if (rows.size() > 1_000_000) {
-            throw new BankError("at most 1,000,000 hashes per import", false);
-        }
-        int skipped = lowQuality;
+        ImportLines.Parsed parsed = ImportLines.parse(text);
+        List<Object[]> rows = parsed.rows().stream().map(r -> new Object[] { bank, r.hash(), r.quality(), r.label(), actor }).toList();
+        int skipped = parsed.lowQuality();
         return requireBank(bank).chain(() -> pool.withTransaction(conn -> conn.preparedQuery("""
                 insert into bank_hash (bank, hash, quality, label, added_by) values ($1, $2, $3, $4, $5) on conflict (bank, hash) do nothing""")
                 .executeBatch(rows.stream().map(Tuple::from).toList())
@@ -236,8 +201,7 @@ public class HashBanks {
                 .execute(Tuple.of(bank)))
                 .map(rows -> {
                     List<String> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(r.getString("hash") + "," + (r.getInteger("quality") == null ? "" : r.getInteger("quality"))
-                            + "," + r.getString("label")));
+                    rows.forEach(r -> out.add(ImportLines.exportLine(r.getString("hash"), r.getInteger("quality"), r.getString("label"))));
                     return out;
                 });
     }
@@ -263,6 +227,6 @@ public class HashBanks {
     }
 
     private static String abbreviate(String s) {
-        return s == null ? "" : s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        return ImportLines.abbreviate(s);
     }
 }
