@@ -19,12 +19,12 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
-import io.quarkus.grpc.GrpcClient;
-import io.safeframe.api.v1.MutinyPolicyServiceGrpc.MutinyPolicyServiceStub;
+import io.safeframe.api.v1.PolicyServiceGrpc;
 import io.safeframe.api.v1.RequestContext;
 import io.safeframe.api.v1.SanctionKind;
 import io.safeframe.api.v1.SanctionRequest;
 import io.safeframe.testing.GuardServiceProcess;
+import io.safeframe.testing.IdentityChannels;
 import io.safeframe.testing.PolicyServiceProcess;
 import io.safeframe.testing.ReportServiceProcess;
 
@@ -39,9 +39,6 @@ import io.safeframe.testing.ReportServiceProcess;
 @QuarkusTestResource(value = GuardServiceProcess.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = ReportServiceProcess.class, restrictToAnnotatedClass = true)
 class ModerationFlowTest {
-
-    @GrpcClient("policy")
-    MutinyPolicyServiceStub policy;
 
     private static RequestSpecification as(String subject, String... roles) {
         return given().auth().oauth2(Tokens.valid(subject, roles)).contentType(ContentType.JSON);
@@ -208,9 +205,15 @@ class ModerationFlowTest {
     void aSanctionedStaffAccountHasNoStaffPowers() {
         String moderator = "flow-mod-suspended";
         as(moderator, "moderator").get("/v1/moderation/queues").then().statusCode(200);
-        policy.applySanction(SanctionRequest.newBuilder().setAccountId(moderator).setKind(SanctionKind.SUSPEND).setDurationSeconds(3600)
-                .setReason("leaked case material").setCaseId("case-staff").setContext(RequestContext.newBuilder().setActor("flow-lead"))
-                .build()).await().atMost(java.time.Duration.ofSeconds(20));
+        // sanctions reach policy-service from report-service only (service identity): the test calls as report-service would
+        io.grpc.ManagedChannel asReportService = IdentityChannels.as("report-service", PolicyServiceProcess.TLS_PORT);
+        try {
+            PolicyServiceGrpc.newBlockingStub(asReportService).applySanction(SanctionRequest.newBuilder().setAccountId(moderator)
+                    .setKind(SanctionKind.SUSPEND).setDurationSeconds(3600).setReason("leaked case material").setCaseId("case-staff")
+                    .setContext(RequestContext.newBuilder().setActor("flow-lead")).build());
+        } finally {
+            asReportService.shutdownNow();
+        }
         as(moderator, "moderator").get("/v1/moderation/queues").then().statusCode(403).body("type", containsString("staff-sanctioned"));
         as(moderator, "admin").body("{\"reason\":\"lifting my own\"}").post("/v1/admin/accounts/" + moderator + "/sanctions/lift").then()
                 .statusCode(403);
