@@ -23,7 +23,8 @@ import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 /**
  * Finds and checks the active C2PA manifest of a JPEG, PNG or MP4: every created assertion's hash, the claim's
  * COSE_Sign1 signature against its x5chain certificate, and the hard binding (c2pa.hash.data or
- * c2pa.hash.bmff.v2) against the bytes; then, separately, whether the signer is trusted ({@link SignerTrust}).
+ * c2pa.hash.bmff.v2) against the bytes (digests compared with MessageDigest.isEqual: a hash field that is not a CBOR
+ * byte string reads as null, which it finds unequal — and Jazzer 0.24's hook for Arrays.equals crashes the JVM on null); then, separately, whether the signer is trusted ({@link SignerTrust}).
  *
  * <p>Memory: the media is read through {@link MediaBytes} (a file, not a heap copy), hashed through a 64 KiB
  * buffer; only the manifest store itself (at most {@link #MAX_STORE} bytes) is held, once, and every JUMBF box is a
@@ -123,7 +124,7 @@ public final class C2paReader {
                 Box a = byLabel.get(label);
                 if (a == null) {
                     problems.add("assertion.missing: " + label);
-                } else if (!Arrays.equals(ref.get("hash").binaryValue(), Hashing.sha256(store, a.start, a.length()))) {
+                } else if (!java.security.MessageDigest.isEqual(ref.get("hash").binaryValue(), Hashing.sha256(store, a.start, a.length()))) {
                     problems.add("assertion.hashedURI.mismatch: " + label);
                 }
             }
@@ -209,7 +210,7 @@ public final class C2paReader {
                 at = start + length;
             }
             media.digest(sha, at, media.size() - at);
-            if (!Arrays.equals(sha.digest(), hash.get("hash").binaryValue())) {
+            if (!java.security.MessageDigest.isEqual(sha.digest(), hash.get("hash").binaryValue())) {
                 problems.add("assertion.dataHash.mismatch");
             }
         } else if (bmff != null) {
@@ -222,7 +223,7 @@ public final class C2paReader {
                     return;
                 }
             }
-            if (!Arrays.equals(Bmff.v2Hash(media), hash.get("hash").binaryValue())) {
+            if (!java.security.MessageDigest.isEqual(Bmff.v2Hash(media), hash.get("hash").binaryValue())) {
                 problems.add("assertion.bmffHash.mismatch");
             }
         } else {
