@@ -91,7 +91,7 @@ public final class C2paReader {
                 default -> mp4Store(media);
             };
         } catch (IOException | RuntimeException e) {
-            return Result.unreadable(false, "the file could not be parsed: " + e.getMessage());
+            return Result.unreadable(false, "the file could not be parsed: " + describe(e));
         }
         if (store == null) {
             return Result.absent();
@@ -145,9 +145,22 @@ public final class C2paReader {
                     signer.certificate == null ? null : signer.certificate.getSubjectX500Principal().getName(),
                     signer.certificate == null ? null : keyIdOf(signer.certificate));
         } catch (IOException | RuntimeException e) {
-            problems.add("the manifest could not be read: " + e.getMessage());
+            problems.add("the manifest could not be read: " + describe(e));
             return new Result(true, false, false, false, List.copyOf(problems), null, null, null);
         }
+    }
+
+    /**
+     * A stable description of why reading failed: the same bytes must give the same answer, but the JVM's implicit
+     * exceptions (a null field, a bad index or cast) carry detailed messages only until the code is compiled
+     * (found by C2paReaderFuzzTest), so those are named by their type.
+     */
+    private static String describe(Exception e) {
+        if (e instanceof NullPointerException || e instanceof IndexOutOfBoundsException || e instanceof ClassCastException
+                || e instanceof ArithmeticException || e instanceof NegativeArraySizeException || e.getMessage() == null) {
+            return "malformed (" + e.getClass().getSimpleName() + ")";
+        }
+        return e.getMessage();
     }
 
     private record Signer(X509Certificate certificate, List<X509Certificate> chain, boolean signatureValid) {
