@@ -15,7 +15,7 @@ import io.safeframe.frames.media.MediaLimits;
 /**
  * The Java executor against the real TF.js: expected probabilities come from @tensorflow/tfjs 4.22.0 (pure-JS
  * CPU backend, Node 20) running the same converted model, by tools/nsfw-model/tfjs-reference.js; the first two
- * also match the values recorded in ../shared/FACTS.md. Tolerance 1e-3 per class, as the issue asks.
+ * also match the independently recorded values in docs/classifier-reference.md. Tolerance 1e-3 per class.
  */
 class ClassifierParityTest {
 
