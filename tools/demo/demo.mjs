@@ -85,6 +85,12 @@ async function publishedAndChecked(who, id) {
   show('reference', `c2pa-rs (c2pa-wasm): ${reference?.state} ${JSON.stringify(reference?.codes)} actions ${JSON.stringify(reference?.actions)}` +
     dim('  (untrusted: the local dev root is on no trust list)'));
   if (!ours?.valid) fail('the published clip has no valid manifest');
+  // what anyone can do without logging in: the public verify endpoint (verify-service, which holds no signing key)
+  const pub = await fetch(API + '/v1/verify', { method: 'POST', headers: { 'Content-Type': 'video/mp4' }, body: clip.data });
+  const answer = await pub.json();
+  show('public verify', `${pub.status} watermark=${answer.watermark?.detected} asset=${answer.asset?.assetId || '-'}` +
+    ` manifest valid=${answer.manifest?.valid} trusted=${answer.manifest?.trusted}` + dim('  (trusted: chains to the local dev root)'));
+  if (pub.status !== 200 || !answer.madeBySafeframe) fail(`public verify: ${pub.status} ${JSON.stringify(answer)}`);
   return job;
 }
 

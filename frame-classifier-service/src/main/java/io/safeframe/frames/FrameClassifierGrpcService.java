@@ -55,12 +55,7 @@ public class FrameClassifierGrpcService implements FrameClassifier {
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "safeframe.media.queued-analyses", defaultValue = "32") int queued) {
         this.classifier = classifier;
         this.banks = banks;
-        this.mediaWorkers = new java.util.concurrent.ThreadPoolExecutor(concurrent, concurrent, 0, java.util.concurrent.TimeUnit.SECONDS,
-                new java.util.concurrent.ArrayBlockingQueue<>(queued), r -> {
-                    Thread t = new Thread(r, "media-analysis");
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.mediaWorkers = io.safeframe.media.MediaWorkers.bounded("media-analysis", concurrent, queued);
     }
 
     @jakarta.annotation.PreDestroy

@@ -43,6 +43,7 @@ import io.safeframe.testing.PackagedService;
 import io.safeframe.testing.PolicyServiceProcess;
 import io.safeframe.testing.ProvenanceServiceProcess;
 import io.safeframe.testing.ReportServiceProcess;
+import io.safeframe.testing.VerifyServiceProcess;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -61,6 +62,7 @@ import jakarta.inject.Inject;
 @QuarkusTestResource(value = FramesServiceProcess.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = ProvenanceServiceProcess.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = GeneratorServiceProcess.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = VerifyServiceProcess.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GenerationFlowTest {
 
@@ -134,7 +136,9 @@ class GenerationFlowTest {
         given().contentType("video/mp4").body(mp4).post("/v1/verify").then().statusCode(200)
                 .body("watermark.detected", equalTo(true)).body("madeBySafeframe", equalTo(true))
                 .body("asset.assetId", equalTo(job.getString("provenance.assetId"))).body("asset.model", equalTo("safeframe-synthetic"))
-                .body("manifest.present", equalTo(true)).body("manifest.valid", equalTo(true));
+                .body("manifest.present", equalTo(true)).body("manifest.valid", equalTo(true))
+                // verify-service trusts the dev root provenance-service signs under (locally; prod: the trust list)
+                .body("manifest.signatureValid", equalTo(true)).body("manifest.trusted", equalTo(true));
         assertEquals(64, job.getString("provenance.manifestSha256").length());
         // ... an unmarked clip is not claimed, and what is not a video is refused with a reason
         byte[] unmarked = generator.generate(GenerateRequest.newBuilder().setPrompt("an unmarked clip").setDurationSeconds(1).setAspect("1:1").build())
@@ -153,6 +157,55 @@ class GenerationFlowTest {
         List<String> mine = as("gen-alice", "user").get("/v1/me/decisions").then().statusCode(200).extract().jsonPath()
                 .getList("findAll { it.correlationId == '" + correlation + "' }.action");
         assertTrue(mine.containsAll(List.of("prompt.screened", "video.generated", "video.classified", "video.published")), mine.toString());
+    }
+
+    /**
+     * Five 60 MB uploads at once: each is spooled to disk by the gateway and streamed to verify-service in chunks
+     * (that process runs with a 256 MB heap: holding the uploads whole would not fit), every one is answered, a
+     * generation submitted meanwhile is still published, and no spool file is left behind.
+     */
+    @Test
+    void fiveConcurrentLargeUploadsAreVerifiedWhilePublishingGoesOn() throws Exception {
+        String id = submit("gen-ursula", "a paper boat on a pond", "flow-" + UUID.randomUUID());
+        String published = await("gen-ursula", id, "PUBLISHED", FLOW).getString("provenance.watermarkPayload");
+        byte[] clip = as("gen-ursula", "user").get("/v1/generations/" + id + "/video").then().statusCode(200).extract().asByteArray();
+        // the published clip followed by a 60 MB 'free' box: still a valid MP4, the mark still in its frames
+        int padding = 60 << 20;
+        byte[] large = java.util.Arrays.copyOf(clip, clip.length + padding);
+        java.nio.ByteBuffer.wrap(large, clip.length, 8).putInt(padding).put("free".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        long spoolsBefore = spoolFiles();
+        String during = submit("gen-ursula", "a kite over a beach", "flow-" + UUID.randomUUID());
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(5);
+        try {
+            List<java.util.concurrent.Future<JsonPath>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                // plain java.net.http: RestAssured's request logging would render a 60 MB body as text
+                answers.add(clients.submit(() -> {
+                    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                            .newBuilder(java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + "/v1/verify"))
+                            .header("Content-Type", "video/mp4").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(large)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, r.statusCode(), r.body());
+                    return JsonPath.from(r.body());
+                }));
+            }
+            for (java.util.concurrent.Future<JsonPath> answer : answers) {
+                JsonPath r = answer.get(5, java.util.concurrent.TimeUnit.MINUTES);
+                assertTrue(r.getBoolean("watermark.detected"), r.prettify());
+                assertEquals(published, r.getString("watermark.payload"));
+                assertTrue(r.getBoolean("manifest.present"), r.prettify());
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        await("gen-ursula", during, "PUBLISHED", FLOW);
+        assertEquals(spoolsBefore, spoolFiles(), "the gateway deletes every spooled upload");
+    }
+
+    private static long spoolFiles() throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("safeframe-upload-")).count();
+        }
     }
 
     @Test

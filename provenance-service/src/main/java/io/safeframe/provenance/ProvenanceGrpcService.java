@@ -18,6 +18,8 @@ import com.google.protobuf.ByteString;
 
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
+import io.safeframe.api.v1.AssetLookup;
+import io.safeframe.api.v1.AssetLookupResult;
 import io.safeframe.api.v1.DetectRequest;
 import io.safeframe.api.v1.DetectResponse;
 import io.safeframe.api.v1.MarkRequest;
@@ -181,6 +183,16 @@ public class ProvenanceGrpcService implements Provenance {
                     }
                     return registry.byPayload(watermark.getPayload(), watermark.getKeyId()).map(asset -> asset == null ? out.build() : out.setAsset(asset).build());
                 });
+    }
+
+    /** verify-service's read-only view of the registry: the asset a detected payload leads to, nothing else. */
+    @Override
+    public Uni<AssetLookupResult> lookupAsset(AssetLookup request) {
+        if (!request.getPayload().matches("[0-9a-f]{16}") || request.getKeyId().isBlank() || request.getKeyId().length() > 64) {
+            throw Status.INVALID_ARGUMENT.withDescription("payload must be 16 lowercase hex digits and key_id is required").asRuntimeException();
+        }
+        return registry.byPayload(request.getPayload(), request.getKeyId())
+                .map(asset -> asset == null ? AssetLookupResult.getDefaultInstance() : AssetLookupResult.newBuilder().setFound(true).setAsset(asset).build());
     }
 
     private static String type(String mediaType) {

@@ -15,7 +15,7 @@ import io.safeframe.identity.ca.LocalCa;
 public final class TestIdentities {
 
     public static final List<String> SERVICES = List.of("policy-service", "prompt-guard-service", "frame-classifier-service",
-            "provenance-service", "report-service", "generator-service", "gateway-service");
+            "provenance-service", "report-service", "generator-service", "verify-service", "gateway-service");
 
     private TestIdentities() {
     }

@@ -9,13 +9,10 @@ import io.quarkus.grpc.GrpcClient;
 import io.safeframe.api.v1.MarkRequest;
 import io.safeframe.api.v1.MarkResponse;
 import io.safeframe.api.v1.MutinyProvenanceGrpc.MutinyProvenanceStub;
-import io.safeframe.api.v1.VerifyRequest;
-import io.safeframe.api.v1.VerifyResponse;
-import io.safeframe.api.v1.RequestContext;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** provenance-service: watermark and register every published clip; verify any clip for the public. */
+/** provenance-service: watermark and register every published clip (public verification goes to verify-service). */
 @ApplicationScoped
 public class ProvenanceClient {
 
@@ -28,10 +25,5 @@ public class ProvenanceClient {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
     public Uni<MarkResponse> mark(MarkRequest request) {
         return SafetyCall.failClosed(SafetyCall.withCorrelation(provenance, request.getContext()).mark(request), SERVICE);
-    }
-
-    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
-    public Uni<VerifyResponse> verify(RequestContext ctx, VerifyRequest request) {
-        return SafetyCall.answer(SafetyCall.withCorrelation(provenance, ctx).verify(request), SERVICE);
     }
 }

@@ -1,6 +1,6 @@
 package io.safeframe.gateway.verify;
 
-import java.time.temporal.ChronoUnit;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -9,14 +9,10 @@ import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.google.protobuf.ByteString;
-
-import io.safeframe.api.v1.RequestContext;
-import io.safeframe.api.v1.VerifyRequest;
 import io.safeframe.api.v1.VerifyResponse;
 import io.safeframe.gateway.internal.CorrelationId;
-import io.safeframe.gateway.internal.ProvenanceClient;
-import io.safeframe.gateway.problem.ApiException;
+import io.safeframe.gateway.internal.VerifierClient;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
@@ -28,8 +24,11 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * Public verification, no login: anyone (a journalist with a clip found elsewhere) uploads an image or a video and
- * learns whether it carries our watermark, what the registry says about it, and whether a manifest is attached.
- * The watermark survives re-encoding and manifest stripping, so this works on copies too.
+ * learns whether it carries our watermark, what the registry says about it, and whether a manifest is attached and
+ * who signed it. The watermark survives re-encoding and manifest stripping, so this works on copies too.
+ * <p>
+ * The body is streamed to a spool file (never held whole) and from there to verify-service, a process that holds no
+ * signing key: the public path never reaches the service that signs published videos.
  */
 @Path(io.safeframe.gateway.internal.BodyLimit.UPLOAD_PATH)
 @Tag(name = "verify")
@@ -38,27 +37,27 @@ public class VerifyResource {
 
     private static final Set<String> TYPES = Set.of("video/mp4", "image/png", "image/jpeg");
 
-    private final ProvenanceClient provenance;
+    private final UploadSpooler spooler;
+    private final VerifierClient verifier;
 
-    public VerifyResource(ProvenanceClient provenance) {
-        this.provenance = provenance;
+    public VerifyResource(UploadSpooler spooler, VerifierClient verifier) {
+        this.spooler = spooler;
+        this.verifier = verifier;
     }
 
     @POST
+    @Blocking
     @Consumes({ "video/mp4", "image/png", "image/jpeg", MediaType.APPLICATION_OCTET_STREAM })
     @Produces(MediaType.APPLICATION_JSON)
-    @Bulkhead(value = 2, waitingTaskQueue = 8)
-    @Operation(summary = "Check any image or video for Safeframe's watermark and registry record (no login; body up to the upload limit)")
-    public Uni<Map<String, Object>> verify(byte[] media, @HeaderParam("Content-Type") String contentType,
+    @Bulkhead(value = 4, waitingTaskQueue = 8)
+    @Operation(summary = "Check any image or video for Safeframe's watermark, its C2PA manifest and registry record (no login; body up to the upload limit)")
+    public Uni<Map<String, Object>> verify(InputStream media, @HeaderParam("Content-Type") String contentType,
             @HeaderParam(CorrelationId.HEADER) String correlationId) {
-        if (media == null || media.length == 0) {
-            throw ApiException.badRequest("send the image or video as the request body");
-        }
         String type = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
-        VerifyRequest request = VerifyRequest.newBuilder().setMedia(ByteString.copyFrom(media))
-                .setMediaType(TYPES.contains(type) ? type : "").build();
-        RequestContext ctx = RequestContext.newBuilder().setActor("public").setCorrelationId(correlationId == null ? "" : correlationId).build();
-        return provenance.verify(ctx, request).map(VerifyResource::view);
+        java.nio.file.Path upload = spooler.spool(media);
+        return verifier.verify(upload, TYPES.contains(type) ? type : "", correlationId == null ? "" : correlationId)
+                .map(VerifyResource::view)
+                .onTermination().invoke(() -> UploadSpooler.discard(upload));
     }
 
     private static Map<String, Object> view(VerifyResponse r) {
@@ -69,7 +68,15 @@ public class VerifyResource {
         watermark.put("payload", r.getWatermark().getPayload().isEmpty() ? null : r.getWatermark().getPayload());
         watermark.put("framesUsed", r.getWatermark().getFramesUsedCount());
         out.put("watermark", watermark);
-        out.put("manifest", Map.of("present", r.getManifestPresent(), "valid", r.getManifestValid(), "problems", r.getManifestProblemsList()));
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("present", r.getManifestPresent());
+        // intact (hashes, signature, binding) says nothing about who signed; only "trusted" does
+        manifest.put("valid", r.getManifestValid());
+        manifest.put("signatureValid", r.getManifestSignatureValid());
+        manifest.put("trusted", r.getManifestTrusted());
+        manifest.put("signer", r.getManifestSigner().isEmpty() ? null : r.getManifestSigner());
+        manifest.put("problems", r.getManifestProblemsList());
+        out.put("manifest", manifest);
         if (r.hasAsset()) {
             out.put("asset", Map.of("assetId", r.getAsset().getAssetId(), "model", r.getAsset().getModel(),
                     "modelVersion", r.getAsset().getModelVersion(), "createdAt", r.getAsset().getCreatedAt(), "keyId", r.getAsset().getKeyId()));

@@ -1,0 +1,25 @@
+package io.safeframe.media;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pool media analyses run on. Each analysis holds decoded frames in the heap and an ffmpeg child beside it, so
+ * the number running at once is what bounds a service's memory; work beyond the queue is rejected
+ * ({@link java.util.concurrent.RejectedExecutionException}), which services answer as a transient overload.
+ */
+public final class MediaWorkers {
+
+    private MediaWorkers() {
+    }
+
+    public static ExecutorService bounded(String name, int running, int queued) {
+        return new ThreadPoolExecutor(running, running, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queued), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+}
