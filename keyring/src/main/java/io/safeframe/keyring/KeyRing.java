@@ -83,6 +83,24 @@ public final class KeyRing<K> {
         return new KeyRing<>(versions.stream().map(v -> new Version<>(v.version(), v.id(), derive.apply(v.key()))).toList());
     }
 
+    /**
+     * A ring from a secret list "oldest,…,newest" (how a ring of plain secrets travels in one environment variable or
+     * Secret key; blanks around entries ignored, empty entries skipped): version = position, id = a fingerprint of
+     * the secret ({@code idHexChars} hex), so a record names the secret that made it without revealing it.
+     */
+    public static KeyRing<byte[]> ofSecretList(String secrets, int idHexChars) {
+        List<Version<byte[]>> versions = new ArrayList<>();
+        String[] parts = secrets.split(",");
+        for (int i = 0; i < parts.length; i++) {
+            String secret = parts[i].trim();
+            if (!secret.isEmpty()) {
+                byte[] key = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                versions.add(new Version<>(i, fingerprint(key, idHexChars), key));
+            }
+        }
+        return of(versions);
+    }
+
     /** The first {@code hexChars} hex digits of SHA-256 over the material: the usual key id. */
     public static String fingerprint(byte[] material, int hexChars) {
         try {

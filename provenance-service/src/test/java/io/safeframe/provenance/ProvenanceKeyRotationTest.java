@@ -42,11 +42,14 @@ class ProvenanceKeyRotationTest {
     static final String OLD = "test-only-watermark-key-0001";
     static final String NEW = "test-only-watermark-key-0002-rotated";
     static final Path DIR = Path.of("target/provenance-rotation");
+    static final String OLD_ACCOUNT_KEY = "test-only-account-hmac-key";
+    static final String NEW_ACCOUNT_KEY = "test-only-account-hmac-key-0002-rotated";
 
     public static class Rotated implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("safeframe.provenance.watermark-key", OLD + "," + NEW);
+            return Map.of("safeframe.provenance.watermark-key", OLD + "," + NEW,
+                    "safeframe.provenance.account-hmac-key", OLD_ACCOUNT_KEY + "," + NEW_ACCOUNT_KEY);
         }
     }
 
@@ -55,6 +58,9 @@ class ProvenanceKeyRotationTest {
 
     @Inject
     AssetRegistry registry;
+
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
 
     private VerifyResponse verify(byte[] media) {
         return provenance.verify(VerifyRequest.newBuilder().setMedia(ByteString.copyFrom(media)).setMediaType("image/png").build());
@@ -92,5 +98,27 @@ class ProvenanceKeyRotationTest {
 
         // the registry lookup is keyed: a payload read under one key version never leads to a record of another
         assertNull(registry.byPayload("1b2c3d4e5f607182", newId).await().indefinitely());
+    }
+
+    @Test
+    void accountRecordsUnderTheOldHmacKeyAreStillFoundAndNewOnesNameTheNewKey() {
+        String account = "acct-hmac-" + UUID.randomUUID();
+        // registered before the rotation, by a registry that had only the old account key
+        AssetRegistry before = new AssetRegistry(pool, OLD_ACCOUNT_KEY);
+        assertTrue(before.register(new AssetRegistry.NewAsset(UUID.randomUUID(), account, "synthetic", "1", null, "image/png",
+                "2c3d4e5f60718293", "k", "0".repeat(64), null, null, null)).await().indefinitely());
+        assertTrue(registry.register(new AssetRegistry.NewAsset(UUID.randomUUID(), account, "synthetic", "1", null, "image/png",
+                "3d4e5f6071829304", "k", "0".repeat(64), null, null, null)).await().indefinitely());
+        assertEquals(2L, registry.countByAccount(account).await().indefinitely(), "both key versions' records are the account's");
+        assertEquals(0L, before.countByAccount(account + "-other").await().indefinitely());
+
+        java.util.List<String> stored = new java.util.ArrayList<>();
+        pool.preparedQuery("select account_hmac from asset where watermark_payload in ('2c3d4e5f60718293', '3d4e5f6071829304') order by watermark_payload")
+                .execute().await().indefinitely().forEach(r -> stored.add(r.getString(0)));
+        String oldId = io.safeframe.keyring.KeyRing.fingerprint(OLD_ACCOUNT_KEY.getBytes(StandardCharsets.UTF_8), 16);
+        String newId = io.safeframe.keyring.KeyRing.fingerprint(NEW_ACCOUNT_KEY.getBytes(StandardCharsets.UTF_8), 16);
+        assertTrue(stored.get(0).startsWith(oldId + ":"), stored.toString());
+        assertTrue(stored.get(1).startsWith(newId + ":"), "the newest key makes new records: " + stored);
+        assertTrue(stored.stream().noneMatch(v -> v.contains(account)), "the account id itself is never stored");
     }
 }

@@ -68,7 +68,7 @@ class ProvenanceServiceTest {
         assertFalse(marked.getMarkedMedia().isEmpty());
         var row = pool.preparedQuery("select account_hmac, model, prompt_verdict_id from asset where asset_id = $1::uuid")
                 .execute(Tuple.of(marked.getAssetId())).await().indefinitely().iterator().next();
-        assertEquals(64, row.getString("account_hmac").length());
+        assertTrue(row.getString("account_hmac").matches("[0-9a-f]{16}:[0-9a-f]{64}"), "KEYID:HMAC " + row.getString("account_hmac"));
         assertFalse(row.getString("account_hmac").contains("alice"), "the account is stored only as an HMAC");
         assertEquals("v-123", row.getString("prompt_verdict_id"));
         assertEquals(64, marked.getManifestSha256().length());

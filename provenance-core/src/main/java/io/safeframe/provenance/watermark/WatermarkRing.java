@@ -1,10 +1,7 @@
 package io.safeframe.provenance.watermark;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.safeframe.keyring.KeyRing;
@@ -33,17 +30,8 @@ public final class WatermarkRing {
 
     /** "oldest,…,newest" (surrounding blanks ignored). */
     public static WatermarkRing parse(String secrets) {
-        List<KeyRing.Version<WatermarkKey>> versions = new ArrayList<>();
-        String[] parts = secrets.split(",");
-        for (int i = 0; i < parts.length; i++) {
-            String secret = parts[i].trim();
-            if (secret.isEmpty()) {
-                continue;
-            }
-            WatermarkKey key = new WatermarkKey(secret.getBytes(StandardCharsets.UTF_8));
-            versions.add(new KeyRing.Version<>(i, key.keyId(), key));
-        }
-        return new WatermarkRing(KeyRing.of(versions));
+        // ids: 8 hex of the secret's SHA-256, the id WatermarkKey computes itself (and the registry records)
+        return new WatermarkRing(KeyRing.ofSecretList(secrets, 8).map(WatermarkKey::new));
     }
 
     public KeyRing<WatermarkKey> keys() {

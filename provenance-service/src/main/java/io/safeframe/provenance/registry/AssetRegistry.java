@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 
 import javax.crypto.Mac;
@@ -12,22 +13,27 @@ import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.safeframe.api.v1.AssetRecord;
+import io.safeframe.keyring.KeyRing;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** The asset registry in PostgreSQL; accounts appear only as HMAC-SHA256 under a registry key. */
+/**
+ * The asset registry in PostgreSQL; accounts appear only as HMAC-SHA256 under the registry's account key, recorded
+ * as {@code KEYID:HMAC}. The key is a ring ("oldest,…,newest" in {@code safeframe.provenance.account-hmac-key}): the
+ * newest makes new records, and an account's records under older versions are still found ({@link #accountHmacs}).
+ */
 @ApplicationScoped
 public class AssetRegistry {
 
     private final Pool pool;
-    private final byte[] accountKey;
+    private final KeyRing<byte[]> accountKeys;
 
-    public AssetRegistry(Pool pool, @ConfigProperty(name = "safeframe.provenance.account-hmac-key") String accountKey) {
+    public AssetRegistry(Pool pool, @ConfigProperty(name = "safeframe.provenance.account-hmac-key") String accountKeys) {
         this.pool = pool;
-        this.accountKey = accountKey.getBytes(StandardCharsets.UTF_8);
+        this.accountKeys = KeyRing.ofSecretList(accountKeys, 16);
     }
 
     public record NewAsset(UUID assetId, String account, String model, String modelVersion, String promptVerdictId, String mediaType,
@@ -77,10 +83,36 @@ public class AssetRegistry {
                 .setKeyId(r.getString("key_id")).build();
     }
 
+    /** The value a new record stores: the newest key's id and its HMAC. */
     String hmac(String account) {
+        KeyRing.Version<byte[]> newest = accountKeys.newest();
+        return newest.id() + ":" + hmac(newest.key(), account);
+    }
+
+    /**
+     * Every value the account's records can carry (to find them all: export, erasure): {@code KEYID:HMAC} under each
+     * version, and the bare HMAC that rows written before key ids were recorded carry.
+     */
+    List<String> accountHmacs(String account) {
+        List<String> values = new java.util.ArrayList<>();
+        for (KeyRing.Version<byte[]> v : accountKeys.newestFirst()) {
+            String mac = hmac(v.key(), account);
+            values.add(v.id() + ":" + mac);
+            values.add(mac);
+        }
+        return values;
+    }
+
+    /** How many assets the account has, whichever key version recorded them. */
+    public Uni<Long> countByAccount(String account) {
+        return pool.preparedQuery("select count(*) from asset where account_hmac = any($1)")
+                .execute(Tuple.of(accountHmacs(account).toArray(new String[0]))).map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    private static String hmac(byte[] key, String account) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(accountKey, "HmacSHA256"));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return HexFormat.of().formatHex(mac.doFinal(account.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
