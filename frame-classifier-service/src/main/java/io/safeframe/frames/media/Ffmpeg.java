@@ -21,7 +21,7 @@ import io.safeframe.media.ProcessLimits;
 import io.safeframe.media.SafeFfmpeg;
 
 /**
- * Decoding through the Debian ffmpeg/ffprobe binaries over pipes (exact, 200–360 fps here; see FACTS.md).
+ * Decoding through the Debian ffmpeg/ffprobe binaries over pipes (exact, 200–360 fps on the 2-core build machine).
  * No JNI: a crash on hostile input kills only the child. Every child is started by the shared hardened runner
  * ({@link SafeFfmpeg}: format forced from the magic bytes, file protocol only, empty environment, prlimit
  * memory/CPU limits, wall-clock timeout).

@@ -14,7 +14,7 @@ import io.safeframe.frames.media.MediaLimits;
 
 /**
  * ThreatExchange's published JPEG vectors, decoded by ffmpeg here and by Pillow there. Tolerance: at most 12
- * bits for images of quality >= 50 (the spread FACTS.md measured between the reference ports themselves);
+ * bits for images of quality >= 50 (the spread between the reference ports themselves: the published expected hashes of the C++, Python and SQL ports for the same JPEGs differ by up to ~12 bits, because each uses another JPEG decoder);
  * images under quality 50 are near-flat, which is exactly why PDQ discards them, and are only reported.
  */
 class PdqJpegVectorsTest {

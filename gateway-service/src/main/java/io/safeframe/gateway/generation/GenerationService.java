@@ -32,7 +32,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The first half of the generation flow (DESIGN.md steps 1–3): authorise and reserve quota, screen the
+ * The first half of the generation flow (docs/architecture.md, steps 1–3): authorise and reserve quota, screen the
  * prompt, and record the job with every verdict. Fail closed at each step.
  */
 @ApplicationScoped

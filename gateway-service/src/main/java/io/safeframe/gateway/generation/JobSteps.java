@@ -30,7 +30,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * One step of the generation flow after screening (DESIGN.md steps 4–7): generate → classify → mark → publish,
+ * One step of the generation flow after screening (docs/architecture.md, steps 4–7): generate → classify → mark → publish,
  * and the wait for a moderator. Each step ends by moving the job on or postponing it; nothing reaches PUBLISHED
  * without a classifier verdict and a watermark. A safety service that does not answer postpones the step with
  * back-off (fail closed) until it returns or the job gives up, refunding the quota.
