@@ -39,6 +39,10 @@ class RateLimitTest {
         String retryAfter = given().contentType("image/png").body(new byte[] { 1, 2, 3 }).post("/v1/verify").then().statusCode(429)
                 .contentType("application/problem+json").body("status", equalTo(429)).extract().header("Retry-After");
         assertTrue(Integer.parseInt(retryAfter) >= 1 && Integer.parseInt(retryAfter) <= 20, retryAfter);
+        // and the refusal is counted for the dashboards
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("safeframe_rate_limited_total{bucket=\"upload\"") && !l.endsWith(" 0.0")), metrics.lines()
+                .filter(l -> l.contains("rate_limited")).toList().toString());
     }
 
     @Test

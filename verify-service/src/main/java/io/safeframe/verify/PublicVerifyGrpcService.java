@@ -125,6 +125,7 @@ public class PublicVerifyGrpcService extends PublicVerifyGrpc.PublicVerifyImplBa
         }
 
         private void refuse(Status status) {
+            verification.refused(status.getCode());
             end();
             response.onError(status.asRuntimeException());
         }

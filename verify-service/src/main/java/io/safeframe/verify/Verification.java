@@ -36,13 +36,15 @@ public class Verification {
     private final TrustList trust;
     private final RegistryLookup registry;
     private final ExecutorService workers;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
 
-    public Verification(RegistryLookup registry, @ConfigProperty(name = "safeframe.provenance.watermark-key") String watermarkKey,
+    public Verification(RegistryLookup registry, io.micrometer.core.instrument.MeterRegistry meters, @ConfigProperty(name = "safeframe.provenance.watermark-key") String watermarkKey,
             @ConfigProperty(name = "safeframe.c2pa.trust-anchors-pem") Optional<String> trustPem,
             @ConfigProperty(name = "safeframe.c2pa.trust-anchor-files") Optional<List<Path>> trustFiles,
             @ConfigProperty(name = "safeframe.media.concurrent-analyses") int running,
             @ConfigProperty(name = "safeframe.media.queued-analyses") int queued) {
         this.registry = registry;
+        this.meters = meters;
         this.watermarks = WatermarkRing.parse(watermarkKey);
         this.trust = new TrustList(trustPem, trustFiles);
         this.workers = MediaWorkers.bounded("verify-analysis", running, queued);
@@ -58,7 +60,24 @@ public class Verification {
         return Uni.createFrom().item(() -> analyse(upload)).runSubscriptionOn(workers)
                 .onFailure(RejectedExecutionException.class)
                 .transform(f -> Status.UNAVAILABLE.withDescription("too many verifications queued; retry shortly").asRuntimeException())
-                .chain(this::withAsset);
+                .chain(this::withAsset)
+                .invoke(this::count)
+                .onFailure(io.grpc.StatusRuntimeException.class).invoke(f -> refused(((io.grpc.StatusRuntimeException) f).getStatus().getCode()));
+    }
+
+    /** Counts an upload refused (here, or at the edge before it was complete: too large, empty, a chunk too big). */
+    void refused(Status.Code code) {
+        meters.counter("safeframe.verify.refused", "code", code.name()).increment();
+    }
+
+    /**
+     * One count per answer, by what it found: how much of what the public checks is ours, how much carries a mark
+     * but no manifest (re-posted copies), how often a manifest is present but not trusted (forgeries, other signers).
+     */
+    private void count(VerifyResponse r) {
+        String manifest = !r.getManifestPresent() ? "absent" : r.getManifestTrusted() ? "trusted" : r.getManifestValid() ? "untrusted" : "invalid";
+        meters.counter("safeframe.verify.answers", "watermark", r.getWatermark().getDetected() ? "detected" : "absent",
+                "manifest", manifest, "asset", r.hasAsset() ? "found" : "none").increment();
     }
 
     private VerifyResponse analyse(Path upload) {

@@ -37,8 +37,9 @@ public class RateLimits {
     private final TokenBuckets uploadsPerAddress;
     private final TokenBuckets perAccount;
     private final CurrentIdentityAssociation identities;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
 
-    public RateLimits(CurrentIdentityAssociation identities,
+    public RateLimits(CurrentIdentityAssociation identities, io.micrometer.core.instrument.MeterRegistry meters,
             @ConfigProperty(name = "safeframe.rate-limit.address.per-second") double addressRate,
             @ConfigProperty(name = "safeframe.rate-limit.address.burst") int addressBurst,
             @ConfigProperty(name = "safeframe.rate-limit.upload.per-second") double uploadRate,
@@ -47,6 +48,7 @@ public class RateLimits {
             @ConfigProperty(name = "safeframe.rate-limit.account.burst") int accountBurst,
             @ConfigProperty(name = "safeframe.rate-limit.max-keys") int maxKeys) {
         this.identities = identities;
+        this.meters = meters;
         this.perAddress = new TokenBuckets(addressRate, addressBurst, maxKeys, System::nanoTime);
         this.uploadsPerAddress = new TokenBuckets(uploadRate, uploadBurst, maxKeys, System::nanoTime);
         this.perAccount = new TokenBuckets(accountRate, accountBurst, maxKeys, System::nanoTime);
@@ -65,13 +67,16 @@ public class RateLimits {
         }
         String address = rc.request().remoteAddress() == null ? "unknown" : rc.request().remoteAddress().host();
         TokenBuckets.Decision decision = perAddress.take(address);
+        String bucket = "address";
         if (decision.allowed() && rc.request().method() == HttpMethod.POST && BodyLimit.UPLOAD_PATH.equals(path)) {
             decision = uploadsPerAddress.take(address);
+            bucket = "upload";
         }
         if (decision.allowed()) {
             rc.next();
             return;
         }
+        meters.counter("safeframe.rate.limited", "bucket", bucket).increment();
         JsonObject problem = new JsonObject().put("type", "https://safeframe.dev/problems/rate-limited").put("title", "Too many requests")
                 .put("status", 429).put("detail", "too many requests from this address; retry in " + decision.retryAfterSeconds() + " s")
                 .put("correlationId", CorrelationId.of(rc.request()));
@@ -94,6 +99,7 @@ public class RateLimits {
             if (decision.allowed()) {
                 return null;
             }
+            meters.counter("safeframe.rate.limited", "bucket", "account").increment();
             return Response.fromResponse(Problem.response(429, "rate-limited", "Too many requests",
                     "too many requests from this account; retry in " + decision.retryAfterSeconds() + " s", ctx.getHeaderString(CorrelationId.HEADER)))
                     .header("Retry-After", decision.retryAfterSeconds()).build();
