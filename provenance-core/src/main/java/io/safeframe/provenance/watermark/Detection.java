@@ -24,7 +24,7 @@ public record Detection(boolean detected, double confidence, double pValue, int 
         int agree = reading.pilotAgreement(key);
         double p = Math.min(1.0, upperTail(WatermarkLayout.PILOT_BITS, agree) * hypotheses);
         boolean detected = p <= FALSE_POSITIVE_BOUND;
-        byte[] payload = detected ? Payload.decode(reading.codedBits()) : null;
+        byte[] payload = detected ? Payload.decodeSoft(reading.coded()) : null;
         return new Detection(detected, 1 - p, p, agree, payload == null ? null : HexFormat.of().formatHex(payload), reading.frames());
     }
 

@@ -147,7 +147,7 @@ public final class MediaMarker {
         Info info = probe(in);
         if (info.image()) {
             byte[] luma = RgbLuma.luma(decodeRgb(in, info));
-            return new Read(CropSearch.detect(marker, luma, info.width(), info.height(), key).detection(), List.of(0));
+            return new Read(Resync.detect(marker, luma, info.width(), info.height(), key).detection(), List.of(0));
         }
         int step = info.frames() > DETECT_FRAMES ? (int) (info.frames() / DETECT_FRAMES) : 1;
         Process decoder = start(decode, FfmpegCommand.ffmpeg().args("-v", "error").input(in, sniff(in)).args("-map", "0:v:0", "-vf",
