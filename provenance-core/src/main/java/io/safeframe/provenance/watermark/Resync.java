@@ -51,7 +51,39 @@ public final class Resync {
     }
 
     /** What was read, under which hypothesis, and the verdict. */
-    public record Result(Detection detection, String hypothesis, double[] coded) {
+    public record Result(Detection detection, String hypothesis, double[] coded, Sync sync) {
+    }
+
+    /**
+     * A hypothesis chosen on one frame, to read further frames of the same shot at (video: synchronise once, then
+     * vote over frames). {@code multiplier} is the Bonferroni factor of the search that chose it.
+     */
+    public record Sync(double l, double t, double r, double b, Geometry geometry, long multiplier) {
+
+        /** Soft pilot values (NaN where the pilot is outside the picture) and coded sums of one frame. */
+        public Soft read(byte[] luma, int width, int height, WatermarkKey key) {
+            return new Frame(Plane.full(luma, width, height), l, t, r, b).read(geometry, key);
+        }
+    }
+
+    /** A verdict on soft readings summed over frames read at one {@link Sync}. */
+    public static Detection verdict(Soft sum, WatermarkKey key, long multiplier, int frames) {
+        int agree = 0;
+        int n = 0;
+        for (int i = 0; i < sum.pilot().length; i++) {
+            double v = sum.pilot()[i];
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            n++;
+            if ((v < 0) == key.pilot[i]) {
+                agree++;
+            }
+        }
+        double p = n < MIN_PILOTS ? 1 : Math.min(1, tail(n, agree) * multiplier);
+        boolean detected = p <= Detection.FALSE_POSITIVE_BOUND;
+        byte[] payload = detected ? Payload.decodeSoft(sum.coded()) : null;
+        return new Detection(detected, 1 - p, p, agree, payload == null ? null : HexFormat.of().formatHex(payload), frames);
     }
 
     private static double[] range(double from, double to, double step) {
@@ -134,7 +166,7 @@ public final class Resync {
      * rectangle [x0, x1) × [y0, y1), taken in the mirrored picture if {@code mirror}, rotated by {@code degrees}
      * about the picture's centre.
      */
-    record Geometry(double x0, double y0, double x1, double y1, boolean mirror, double degrees) {
+    public record Geometry(double x0, double y0, double x1, double y1, boolean mirror, double degrees) {
 
         Geometry with(int which, double delta) {
             return new Geometry(x0 + (which == 0 ? delta : 0), y0 + (which == 1 ? delta : 0), x1 + (which == 2 ? delta : 0),
@@ -240,6 +272,7 @@ public final class Resync {
         int n;
         double[] coded;
         Geometry geometry;
+        long multiplier = 1;
         String hypothesis = "none";
 
         boolean detected() {
@@ -255,20 +288,22 @@ public final class Resync {
             byte[] payload = null;
             String how = hypothesis;
             double[] codedUsed = coded;
+            Geometry usedGeometry = geometry;
             if (detected()) {
                 payload = Payload.decodeSoft(coded);
                 if (payload == null && geometry != null) {
-                    Soft refined = refine(f, geometry, key);
-                    byte[] r = Payload.decodeSoft(refined.coded());
+                    Refined refined = refine(f, geometry, key);
+                    byte[] r = Payload.decodeSoft(refined.soft().coded());
                     if (r != null) {
                         payload = r;
-                        codedUsed = refined.coded();
+                        usedGeometry = refined.geometry();
+                        codedUsed = refined.soft().coded();
                         how = hypothesis + ", refined";
                     }
                 }
             }
             Detection d = new Detection(detected(), 1 - Math.min(1, p), Math.min(1, p), agree, payload == null ? null : HexFormat.of().formatHex(payload), 1);
-            return new Result(d, how, codedUsed);
+            return new Result(d, how, codedUsed, geometry == null ? null : new Sync(f.l(), f.t(), f.r(), f.b(), usedGeometry, multiplier));
         }
     }
 
@@ -281,7 +316,10 @@ public final class Resync {
     }
 
     /** Coordinate descent on the rectangle's edges (and the angle) in shrinking steps, scored by pilot correlation. */
-    static Soft refine(Frame f, Geometry g, WatermarkKey key) {
+    record Refined(Soft soft, Geometry geometry) {
+    }
+
+    static Refined refine(Frame f, Geometry g, WatermarkKey key) {
         Soft bestSoft = f.read(g, key);
         double bestScore = bestSoft.score();
         double cell = Math.abs(g.x1() - g.x0()) / WatermarkLayout.GRID;
@@ -306,11 +344,24 @@ public final class Resync {
                 }
             }
         }
-        return bestSoft;
+        return new Refined(bestSoft, g);
     }
 
     /** Soft readings of one canonical grid (cells marked invalid are erasures). */
-    record Soft(int agree, int n, double corr, double[] coded) {
+    public record Soft(int agree, int n, double corr, double[] pilot, double[] coded) {
+
+        /** Frame-by-frame sum (pilots outside the picture stay NaN). */
+        public Soft plus(Soft o) {
+            double[] p = pilot.clone();
+            double[] c = coded.clone();
+            for (int i = 0; i < p.length; i++) {
+                p[i] += o.pilot[i];
+            }
+            for (int i = 0; i < c.length; i++) {
+                c[i] += o.coded[i];
+            }
+            return new Soft(agree + o.agree, n, corr + o.corr, p, c);
+        }
 
         /** The pilots' soft correlation, normalised like a z-score. */
         double score() {
@@ -330,6 +381,7 @@ public final class Resync {
             best.coded = s.coded;
             best.hypothesis = name;
             best.geometry = g;
+            best.multiplier = multiplier;
         }
     }
 
@@ -338,6 +390,8 @@ public final class Resync {
         int n = 0;
         double corr = 0;
         double[] coded = new double[WatermarkLayout.CODED_BITS];
+        double[] pilot = new double[WatermarkLayout.PILOT_BITS];
+        java.util.Arrays.fill(pilot, Double.NaN);
         int blocks = WatermarkLayout.BLOCKS_PER_SIDE;
         for (int i = 0; i < WatermarkLayout.CARRIERS; i++) {
             int block = key.permutation[i];
@@ -357,6 +411,7 @@ public final class Resync {
             double soft = Math.cos(2 * Math.PI * (c / Watermarker.STEP - key.dither[i]));
             if (i < WatermarkLayout.PILOT_BITS) {
                 n++;
+                pilot[i] = soft;
                 corr += key.pilot[i] ? -soft : soft;
                 if ((soft < 0) == key.pilot[i]) {
                     agree++;
@@ -365,7 +420,7 @@ public final class Resync {
                 coded[(i - WatermarkLayout.PILOT_BITS) % WatermarkLayout.CODED_BITS] += soft;
             }
         }
-        return new Soft(agree, n, corr, coded);
+        return new Soft(agree, n, corr, pilot, coded);
     }
 
     /**
