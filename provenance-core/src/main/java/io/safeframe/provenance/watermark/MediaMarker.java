@@ -168,7 +168,7 @@ public final class MediaMarker {
                 Watermarker.Reading r = marker.read(y, info.width(), info.height());
                 sum = sum == null ? r : sum.plus(r);
                 if (n == 0 && !Detection.of(r, key, 2).detected()) {
-                    sync = Resync.detect(marker, y, info.width(), info.height(), key).sync();
+                    sync = Resync.detect(y, info.width(), info.height(), key, true).sync();
                 }
                 if (sync != null) {
                     Resync.Soft s = sync.read(y, info.width(), info.height(), key);

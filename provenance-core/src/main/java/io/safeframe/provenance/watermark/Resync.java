@@ -176,6 +176,15 @@ public final class Resync {
 
     /** Reads one luma plane: direct, then the search. */
     public static Result detect(Watermarker marker, byte[] luma, int width, int height, WatermarkKey key) {
+        return detect(luma, width, height, key, false);
+    }
+
+    /**
+     * With {@code forSync}, the geometry handed back in {@link Result#sync()} is the refined one whenever this frame
+     * shows the mark (a clip is read at it over many frames, so the sub-cell fit matters even when this frame's
+     * payload decodes); on a frame without a detection the refinement would only fit noise, so it is skipped.
+     */
+    public static Result detect(byte[] luma, int width, int height, WatermarkKey key, boolean forSync) {
         Plane full = Plane.full(luma, width, height);
         Plane work = full.working();
         int[] trim = work.trim();
@@ -188,7 +197,7 @@ public final class Resync {
         Best best = new Best();
         consider(best, f.read(whole, key), 2, whole, "direct");
         if (best.detected()) {
-            return best.result(key, f);
+            return best.result(key, f, forSync);
         }
         Best search = new Best();
         long h = 2L * HYPOTHESES;
@@ -203,9 +212,9 @@ public final class Resync {
             bands(search, p, f, key, h);
         }
         if (search.detected() || search.p < best.p) {
-            return search.result(key, f);
+            return search.result(key, f, forSync);
         }
-        return best.result(key, f);
+        return best.result(key, f, forSync);
     }
 
     /** The attacked picture at full resolution and the rectangle left after removing flat bars. */
@@ -284,22 +293,22 @@ public final class Resync {
          * geometry: a local sub-cell search around the winning hypothesis that maximises the pilots' soft
          * correlation. The refinement does not change the verdict or its p-value, only where the payload is read.
          */
-        Result result(WatermarkKey key, Frame f) {
+        Result result(WatermarkKey key, Frame f, boolean forSync) {
             byte[] payload = null;
             String how = hypothesis;
             double[] codedUsed = coded;
             Geometry usedGeometry = geometry;
             if (detected()) {
                 payload = Payload.decodeSoft(coded);
-                if (payload == null && geometry != null) {
-                    Refined refined = refine(f, geometry, key);
-                    byte[] r = Payload.decodeSoft(refined.soft().coded());
-                    if (r != null) {
-                        payload = r;
-                        usedGeometry = refined.geometry();
-                        codedUsed = refined.soft().coded();
-                        how = hypothesis + ", refined";
-                    }
+            }
+            if (geometry != null && detected() && (forSync || payload == null)) {
+                Refined refined = refine(f, geometry, key);
+                usedGeometry = refined.geometry();
+                byte[] r = detected() ? Payload.decodeSoft(refined.soft().coded()) : null;
+                if (r != null) {
+                    payload = r;
+                    codedUsed = refined.soft().coded();
+                    how = hypothesis + ", refined";
                 }
             }
             Detection d = new Detection(detected(), 1 - Math.min(1, p), Math.min(1, p), agree, payload == null ? null : HexFormat.of().formatHex(payload), 1);
