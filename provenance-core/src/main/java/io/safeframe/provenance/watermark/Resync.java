@@ -13,7 +13,8 @@ import java.util.List;
  * <ol>
  * <li>removes uniform bars and borders (rows/columns of one flat value at the edges): a deterministic step that
  * does not look at the key, so it costs no hypothesis;</li>
- * <li>reads the remaining picture as is — the direct hypothesis, held to half the false-positive bound;</li>
+ * <li>reads the remaining picture as is — the direct hypothesis, held to half the false-positive bound (a quarter
+ * each for the trimmed and the untrimmed picture when bars were removed);</li>
  * <li>otherwise searches a fixed, finite set of geometries, each scored by how many of the visible keyed pilot
  * bits agree: (a) the picture is the {@code k × k} part (k = 0.70 … 1.00 per side) of the original at any integer
  * canonical offset, mirrored or not; (b) the original was rotated by ±0.5° … ±10° about the centre; (c) the
@@ -195,9 +196,21 @@ public final class Resync {
         Plane p = work.crop(trim);
         Geometry whole = new Geometry(f.l, f.t, f.r, f.b, false, 0);
         Best best = new Best();
-        consider(best, f.read(whole, key), 2, whole, "direct");
+        boolean trimmed = trim[0] != 0 || trim[1] != 0 || trim[2] != work.w || trim[3] != work.h;
+        // when bars were removed, the untrimmed picture is a second direct hypothesis (a marked picture may have flat
+        // edges of its own): the direct half of the bound is then split between the two
+        consider(best, f.read(whole, key), trimmed ? 4 : 2, whole, "direct");
         if (best.detected()) {
             return best.result(key, f, forSync);
+        }
+        if (trimmed) {
+            Frame untrimmed = new Frame(full, 0, 0, width, height);
+            Geometry all = new Geometry(0, 0, width, height, false, 0);
+            Best plain = new Best();
+            consider(plain, untrimmed.read(all, key), 4, all, "direct, bars kept");
+            if (plain.detected()) {
+                return plain.result(key, untrimmed, forSync);
+            }
         }
         Best search = new Best();
         long h = 2L * HYPOTHESES;
