@@ -20,11 +20,11 @@ public record Detection(boolean detected, double confidence, double pValue, int 
      * The best of {@code hypotheses} readings (a resynchronisation search): its p-value is multiplied by their
      * number, so the search keeps the same false-positive bound.
      */
-    static Detection of(Watermarker.Reading reading, WatermarkKey key, int hypotheses) {
+    public static Detection of(Watermarker.Reading reading, WatermarkKey key, int hypotheses) {
         int agree = reading.pilotAgreement(key);
         double p = Math.min(1.0, upperTail(WatermarkLayout.PILOT_BITS, agree) * hypotheses);
         boolean detected = p <= FALSE_POSITIVE_BOUND;
-        byte[] payload = detected ? Payload.decode(reading.codedBits()) : null;
+        byte[] payload = detected ? Payload.decodeSoft(reading.coded()) : null;
         return new Detection(detected, 1 - p, p, agree, payload == null ? null : HexFormat.of().formatHex(payload), reading.frames());
     }
 

@@ -147,7 +147,7 @@ public final class MediaMarker {
         Info info = probe(in);
         if (info.image()) {
             byte[] luma = RgbLuma.luma(decodeRgb(in, info));
-            return new Read(CropSearch.detect(marker, luma, info.width(), info.height(), key).detection(), List.of(0));
+            return new Read(Resync.detect(marker, luma, info.width(), info.height(), key).detection(), List.of(0));
         }
         int step = info.frames() > DETECT_FRAMES ? (int) (info.frames() / DETECT_FRAMES) : 1;
         Process decoder = start(decode, FfmpegCommand.ffmpeg().args("-v", "error").input(in, sniff(in)).args("-map", "0:v:0", "-vf",
@@ -155,10 +155,11 @@ public final class MediaMarker {
                 "-f", "rawvideo", "-pix_fmt", "gray").toStdout(), false);
         CompletableFuture<String> err = SafeFfmpeg.tail(decoder);
         Watermarker.Reading sum = null;
-        // the same frames read as a centred crop, at the crop the first frame suggests, when that frame alone shows
-        // no mark (used only if the direct reading of all frames finds nothing either)
-        Watermarker.Reading croppedSum = null;
-        double keep = 1;
+        // when the first frame alone shows no mark, the geometric search (Resync) runs on it once; every frame
+        // is then also read at the geometry it chose and the readings are summed (one synchronisation per clip,
+        // temporal voting); that sum is used only if the direct sum finds nothing
+        Resync.Sync sync = null;
+        Resync.Soft syncedSum = null;
         List<Integer> used = new ArrayList<>();
         try (InputStream src = decoder.getInputStream()) {
             byte[] y = new byte[info.width() * info.height()];
@@ -166,13 +167,12 @@ public final class MediaMarker {
             while (readFully(src, y)) {
                 Watermarker.Reading r = marker.read(y, info.width(), info.height());
                 sum = sum == null ? r : sum.plus(r);
-                if (n == 0 && !Detection.of(r, key).detected()) {
-                    // the first frame alone shows no mark: also read every frame as a centred crop
-                    keep = CropSearch.bestKeep(marker, y, info.width(), info.height(), key);
+                if (n == 0 && !Detection.of(r, key, 2).detected()) {
+                    sync = Resync.detect(y, info.width(), info.height(), key, true).sync();
                 }
-                if (keep < 1) {
-                    Watermarker.Reading c = CropSearch.readAs(marker, y, info.width(), info.height(), keep);
-                    croppedSum = croppedSum == null ? c : croppedSum.plus(c);
+                if (sync != null) {
+                    Resync.Soft s = sync.read(y, info.width(), info.height(), key);
+                    syncedSum = syncedSum == null ? s : syncedSum.plus(s);
                 }
                 used.add(n * step);
                 n++;
@@ -184,9 +184,14 @@ public final class MediaMarker {
         if (finish(decode, decoder) != 0 || sum == null) {
             throw new MediaError("the video is truncated or corrupt (ffmpeg: " + SafeFfmpeg.lastLine(err.join()) + ")");
         }
-        Detection direct = Detection.of(sum, key);
-        Detection cropped = direct.detected() || croppedSum == null ? direct : Detection.of(croppedSum, key, CropSearch.HYPOTHESES);
-        return new Read(cropped.detected() ? cropped : direct, used);
+        // the direct sum is held to half the bound, the synchronised sum to the other half split over the search's
+        // hypotheses and the direct one (docs/watermark.md)
+        Detection direct = Detection.of(sum, key, 2);
+        if (direct.detected() || syncedSum == null) {
+            return new Read(direct, used);
+        }
+        Detection synced = Resync.verdict(syncedSum, key, 2L * (Resync.HYPOTHESES + 1), used.size());
+        return new Read(synced.detected() ? synced : direct, used);
     }
 
     private byte[] decodeRgb(Path in, Info info) throws MediaError {
