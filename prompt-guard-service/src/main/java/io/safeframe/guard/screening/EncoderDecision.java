@@ -1,0 +1,126 @@
+package io.safeframe.guard.screening;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.safeframe.guard.encoder.GuardHeads;
+import io.safeframe.guard.encoder.GuardModel;
+import io.safeframe.guard.policy.CompiledPolicy;
+import io.safeframe.guard.policy.PromptPolicy.Category;
+
+/**
+ * The v2 decision: every view of the prompt (the normalised text and each decoded payload) is embedded, and per
+ * category a head combines the embedding, the rules' scores in that view and the context cues into P(category). The
+ * highest view counts. BLOCK at or above the category's calibrated block point, REVIEW at or above its review point.
+ * Rules alone decide only a certain BLOCK (two or more distinct lexicon matches of one category, no framing cue).
+ */
+final class EncoderDecision {
+
+    private static final String JAILBREAK = "jailbreak";
+
+    private final GuardModel model;
+
+    EncoderDecision(Screener screener, GuardModel model) {
+        this.model = model;
+    }
+
+    /** P(category) per view, in view order. */
+    List<Map<String, Double>> scoreViews(Screener.Analysis a) {
+        GuardHeads heads = model.heads();
+        List<String> texts = a.views().stream().map(Screener.View::text).toList();
+        float[][] emb = texts.size() == 1 ? new float[][] { model.encoder().embed(texts.get(0)) } : model.encoder().embedAll(texts);
+        List<Map<String, Double>> out = new ArrayList<>();
+        for (int i = 0; i < emb.length; i++) {
+            Screener.View v = a.views().get(i);
+            out.add(heads.score(GuardHeads.features(emb[i], heads.ruleCategories(), v.ruleScores(), v.context())));
+        }
+        return out;
+    }
+
+    static boolean certainBlock(Screener.Analysis a) {
+        Screening r = a.byRules();
+        if (!r.decision().equals("BLOCK") || !a.views().get(0).context().names().stream().allMatch(n -> n.equals("operational ask"))) {
+            return false;
+        }
+        Map<String, Set<String>> distinct = new LinkedHashMap<>();
+        for (Screening.Hit h : r.hits()) {
+            if (!h.category().equals(JAILBREAK) && h.view().equals("normalised")) {
+                distinct.computeIfAbsent(h.category(), k -> new HashSet<>()).add(h.matched());
+            }
+        }
+        return distinct.values().stream().anyMatch(s -> s.size() >= 2);
+    }
+
+    Screening decide(Screener.Analysis a, CompiledPolicy policy) {
+        if (certainBlock(a)) {
+            return a.byRules();
+        }
+        return decide(a, scoreViews(a), policy);
+    }
+
+    Screening decide(Screener.Analysis a, List<Map<String, Double>> perView, CompiledPolicy policy) {
+        GuardHeads heads = model.heads();
+        Map<String, Double> best = new LinkedHashMap<>();
+        Map<String, Integer> bestView = new LinkedHashMap<>();
+        for (int i = 0; i < perView.size(); i++) {
+            for (Map.Entry<String, Double> e : perView.get(i).entrySet()) {
+                if (e.getValue() > best.getOrDefault(e.getKey(), -1.0)) {
+                    best.put(e.getKey(), e.getValue());
+                    bestView.put(e.getKey(), i);
+                }
+            }
+        }
+        String decision = "ALLOW";
+        GuardHeads.Head decisive = null;
+        double pAny = best.getOrDefault(GuardHeads.ANY, 0.0);
+        String top = GuardHeads.argmaxCategory(best);
+        GuardHeads.Head h = top == null ? null : heads.head(top);
+        if (h != null) {
+            decision = pAny >= h.block() ? "BLOCK" : pAny >= h.review() ? "REVIEW" : "ALLOW";
+            decisive = decision.equals("ALLOW") ? null : h;
+        }
+        GuardHeads.Head jb = heads.head(JAILBREAK);
+        boolean jailbreakToo = decisive != null && !decisive.category().equals(JAILBREAK) && jb != null
+                && best.getOrDefault(JAILBREAK, 0.0) >= jb.review();
+        Map<String, Double> scores = new LinkedHashMap<>();
+        best.forEach((k, v) -> scores.put(k, Math.round(v * 1000) / 1000.0));
+        Screening r = a.byRules();
+        String ruleId = "none";
+        String reason = "No policy rule matched and the encoder rates every category below its review point.";
+        String publicReason = "No policy rule matched.";
+        if (decisive != null) {
+            Category c = policy.categoriesByCode.get(decisive.category());
+            String name = c == null ? decisive.category() : c.name();
+            int view = bestView.get(GuardHeads.ANY);
+            Screener.View v = a.views().get(view);
+            boolean ruleToo = v.ruleScores().getOrDefault(decisive.category(), 0.0) > 0;
+            ruleId = (ruleToo ? "rules+encoder:" : "encoder:") + decisive.category();
+            double p = pAny;
+            reason = String.format(Locale.ROOT, "%s: %s (encoder P(unsafe) = %.2f, category by the %s head; review at %.2f, block at %.2f%s%s%s).",
+                    Screener.word(decision), name, p, decisive.category(), decisive.review(), decisive.block(),
+                    ruleToo ? "; a rule matched too" : "", view > 0 ? "; in the " + v.label() + "-decoded text" : "",
+                    v.context().names().isEmpty() ? "" : "; context: " + String.join(", ", v.context().names()));
+            publicReason = Screener.word(decision) + ": the prompt falls under our rules on " + name + ".";
+            if (jailbreakToo && !decision.equals("BLOCK")) {
+                decision = "BLOCK";
+                ruleId = "jailbreak+" + ruleId;
+                reason = reason.replaceFirst("^Held for review", "Blocked") + " Wrapped in an attempt to override the safety rules.";
+                publicReason = publicReason.replaceFirst("^Held for review", "Blocked")
+                        + " It is wrapped in an attempt to override the safety rules.";
+            }
+        } else if (a.undecodableBlob() != null) {
+            decision = "REVIEW";
+            ruleId = "undecodable-payload";
+            reason = "Held for review: the prompt carries a long high-entropy run that decodes to no readable text ("
+                    + a.undecodableBlob().length() + " characters); nothing else in it is unsafe.";
+            publicReason = "Held for review: the prompt contains encoded data we cannot read; a moderator will look at it.";
+        }
+        return new Screening(decision, scores, r.hits(), r.steps(), r.normalisedText(), ruleId, reason, r.policyVersion(),
+                publicReason);
+    }
+}
