@@ -11,6 +11,7 @@ import base64, hashlib, json, os, random, sys
 sys.path.insert(0, os.path.dirname(__file__))
 from cores_unsafe import UNSAFE, WRAPPERS_JAILBREAK, PUBLIC, GROUPS, PLACES
 from cores_safe import HARD, PLAIN
+from cores_extra import UNSAFE_EXTRA, HARD_EXTRA
 
 SEED = 20261201
 R = random.Random(SEED)
@@ -158,6 +159,29 @@ def main(out_dir):
         v = R.choice(VARIANTS)
         add(sp[i], text=obfuscate(texts[0], v), label="safe", category="none", kind="plain", variant=v, domain="plain",
             core=cid)
+    # Train-only cores written after the test split was frozen: drawn after everything above, so the test and dev
+    # files stay byte-identical.
+    for cat, cores in sorted(UNSAFE_EXTRA.items()):
+        for i, core in enumerate(cores):
+            cid = f"{cat}-x{i:02d}"
+            texts = [render(core, s) for s in R.sample(range(7), 4)]
+            for t in texts:
+                add("train", text=t, label="unsafe", category=cat, kind="clear", variant="clear", domain=cat, core=cid)
+            if cat != "jailbreak":
+                add("train", text=R.choice(WRAPPERS_JAILBREAK).format(x=texts[0]), label="unsafe", category=cat,
+                    kind="jailbreak-wrapped", variant="clear", domain=cat, core=cid)
+            for v in R.sample(VARIANTS, 2):
+                add("train", text=obfuscate(R.choice(texts), v), label="unsafe", category=cat, kind="obfuscated",
+                    variant=v, domain=cat, core=cid)
+    for dom, cores in sorted(HARD_EXTRA.items()):
+        for i, core in enumerate(cores):
+            cid = f"hard-{dom}-x{i:02d}"
+            texts = [render(core, s) for s in R.sample(range(7), 5)]
+            for t in texts:
+                add("train", text=t, label="safe", category="none", kind="hard-negative", variant="clear", domain=dom, core=cid)
+            for v in R.sample(VARIANTS, 2):
+                add("train", text=obfuscate(R.choice(texts), v), label="safe", category="none", kind="hard-negative",
+                    variant=v, domain=dom, core=cid)
     os.makedirs(out_dir, exist_ok=True)
     for split in ("test", "dev", "train"):  # the test split is written (and hashed) first
         path = os.path.join(out_dir, f"{split}.jsonl")

@@ -22,7 +22,16 @@ public final class GuardHeads {
     /** How far (in logit) one framing cue may lower a score: framing lowers, it never erases. */
     public static final double FRAMING_CAP = 1.5;
 
-    public record Head(String category, float[] weights, float bias, double review, double block) {
+    /** The category a rules verdict's rule id names ("jailbreak+term:weapons" → weapons). */
+    public static String ruleCategory(String ruleId) {
+        String rule = ruleId.replaceFirst("^jailbreak\\+", "");
+        int colon = rule.indexOf(':');
+        String cat = colon < 0 ? rule : rule.substring(colon + 1);
+        int hash = cat.indexOf('#');
+        return hash < 0 ? cat : cat.substring(0, hash);
+    }
+
+    public record Head(String category, float[] weights, float bias, double review, double block, boolean ruleFloor) {
         public double score(float[] x) {
             double z = bias;
             for (int i = 0; i < x.length; i++) {
@@ -95,7 +104,7 @@ public final class GuardHeads {
                 weights[i] = (float) w.get(i).asDouble();
             }
             heads.add(new Head(h.path("category").asText(), weights, (float) h.path("bias").asDouble(),
-                    h.path("review").asDouble(), h.path("block").asDouble()));
+                    h.path("review").asDouble(), h.path("block").asDouble(), h.path("ruleFloor").asBoolean(false)));
         }
         return new GuardHeads(root.path("encoder").path("id").asText(), root.path("encoder").path("sha256").asText(),
                 root.path("policyVersion").asText(), cats, heads, root.path("provenance"));

@@ -39,6 +39,8 @@ public final class TrainHeads {
     /** The same for the BLOCK point: a hard block of a safe prompt costs far more. */
     static final double BLOCK_FP_COST = 80;
     static final double MIN_REVIEW = 0.5;
+    /** Share of the dev split's safe lines the REVIEW points may flag in total (the goal is FPR <= .03 on unseen data). */
+    static final double REVIEW_FPR_BUDGET = Double.parseDouble(System.getProperty("guard.fprBudget", "0.015"));
     static final double MIN_BLOCK = 0.85;
 
     /** The categories the heads cover: the eleven (copyrighted characters stay with the rules). */
@@ -137,7 +139,7 @@ public final class TrainHeads {
         for (int j = 0; j < dim; j++) {
             fw[j] = (float) w[j];
         }
-        return new GuardHeads.Head(category, fw, (float) b, 0.5, 0.9);
+        return new GuardHeads.Head(category, fw, (float) b, 0.5, 0.9, false);
     }
 
     /** The threshold t minimising misses(t) + fpCost * falsePositives(t), at least min. */
@@ -238,8 +240,79 @@ public final class TrainHeads {
         prov.put("dev", Path.of(args[1]).getFileName().toString()).put("devSha256", sha(args[1])).put("devLines", dev.size());
         prov.put("decision", "P(unsafe) from the any_unsafe head, compared with the operating points of the category the category"
                 + " heads rank first");
-        prov.put("thresholds", "per category on dev (positives: that category's unsafe lines; negatives: safe lines attributed to it): REVIEW minimises misses + " + REVIEW_FP_COST + " x false positives (>= "
-                + MIN_REVIEW + "), BLOCK minimises misses + " + BLOCK_FP_COST + " x false positives (>= " + MIN_BLOCK + ")");
+        prov.put("thresholds", "per category on dev (positives: that category's unsafe lines; negatives: safe lines attributed to it): "
+                + "REVIEW starts just above the highest safe line, then a budget of " + REVIEW_FPR_BUDGET + " x dev safe lines of false "
+                + "positives is spent greedily where each buys the most recall (>= " + MIN_REVIEW + "); ruleFloor when the category's rules "
+                + "flagged no safe dev line and at least 3 unsafe ones; BLOCK minimises misses + " + BLOCK_FP_COST + " x false positives (>= " + MIN_BLOCK + ")");
+        // rule floors: a category whose rules were (nearly) never wrong on dev keeps the rules' flag as a floor
+        Map<String, int[]> ruleStats = new HashMap<>(); // [unsafe flagged, safe flagged]
+        for (int i = 0; i < dev.size(); i++) {
+            Screener.Analysis a = devA.get(i);
+            if (!a.byRules().decision().equals("ALLOW")) {
+                String ruleCat = GuardHeads.ruleCategory(a.byRules().ruleId());
+                ruleStats.computeIfAbsent(ruleCat, k -> new int[2])[dev.get(i).unsafe() ? 0 : 1]++;
+            }
+        }
+        // review points: start where no safe dev line is flagged, then spend a small budget of dev false positives
+        // where each one buys the most recall
+        Map<String, double[]> posBy = new HashMap<>();
+        Map<String, double[]> negBy = new HashMap<>();
+        for (String c : CATEGORIES) {
+            List<Double> pos = new ArrayList<>();
+            List<Double> neg = new ArrayList<>();
+            for (int i = 0; i < dev.size(); i++) {
+                GuardEvaluation.Line l = dev.get(i);
+                Map<String, Double> sc = devScores.get(i);
+                if (!l.unsafe() && GuardHeads.argmaxCategory(sc).equals(c)) {
+                    neg.add(sc.get(ANY));
+                } else if (l.unsafe() && l.category().equals(c)) {
+                    pos.add(sc.get(ANY));
+                }
+            }
+            posBy.put(c, pos.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+            negBy.put(c, neg.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+        }
+        Map<String, Double> reviewAt = new HashMap<>();
+        long safeDev = dev.stream().filter(l -> !l.unsafe()).count();
+        int budget = (int) Math.floor(REVIEW_FPR_BUDGET * safeDev);
+        for (String c : CATEGORIES) {
+            double[] ns = negBy.get(c);
+            double top = ns.length == 0 ? 0 : ns[ns.length - 1];
+            reviewAt.put(c, Math.max(MIN_REVIEW, Math.nextUp(top)));
+        }
+        for (int spent = 0; spent < budget; spent++) {
+            String bestC = null;
+            double bestT = 0;
+            double bestGain = 0;
+            for (String c : CATEGORIES) {
+                double[] ns = negBy.get(c);
+                double[] ps = posBy.get(c);
+                double t = reviewAt.get(c);
+                // the next safe line below the current point: lowering the point to just above the one after it
+                int above = 0;
+                for (double n : ns) {
+                    above += n >= t ? 1 : 0;
+                }
+                int idx = ns.length - 1 - above; // highest safe score still below t
+                if (idx < 0) {
+                    continue;
+                }
+                double next = Math.max(MIN_REVIEW, idx == 0 ? MIN_REVIEW : Math.nextUp(ns[idx - 1]));
+                double gain = 0;
+                for (double p : ps) {
+                    gain += (p >= next && p < t) ? 1.0 / ps.length : 0;
+                }
+                if (gain > bestGain) {
+                    bestGain = gain;
+                    bestC = c;
+                    bestT = next;
+                }
+            }
+            if (bestC == null) {
+                break;
+            }
+            reviewAt.put(bestC, bestT);
+        }
         ArrayNode out = root.putArray("heads");
         for (GuardHeads.Head h : heads) {
             List<Double> pos = new ArrayList<>();
@@ -265,8 +338,13 @@ public final class TrainHeads {
             if (!h.category().equals(ANY)) {
                 double[] ps = pos.stream().mapToDouble(Double::doubleValue).toArray();
                 double[] ns = neg.stream().mapToDouble(Double::doubleValue).toArray();
-                review = choose(ps, ns, REVIEW_FP_COST, MIN_REVIEW);
+                review = reviewAt.get(h.category());
                 block = Math.max(review, choose(ps, ns, BLOCK_FP_COST, MIN_BLOCK));
+                int[] rs = ruleStats.getOrDefault(h.category(), new int[2]);
+                boolean floor = rs[1] == 0 && rs[0] >= 3;
+                n.put("ruleFloor", floor);
+                System.out.printf(Locale.ROOT, "%-24s rules on dev: %d unsafe / %d safe flagged -> rule floor %s%n", h.category(),
+                        rs[0], rs[1], floor);
                 final double r = review;
                 final double b = block;
                 long rHit = pos.stream().filter(p -> p >= r).count();

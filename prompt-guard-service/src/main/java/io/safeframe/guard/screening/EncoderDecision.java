@@ -84,6 +84,22 @@ final class EncoderDecision {
             decision = pAny >= h.block() ? "BLOCK" : pAny >= h.review() ? "REVIEW" : "ALLOW";
             decisive = decision.equals("ALLOW") ? null : h;
         }
+        // a category whose rules were never wrong on dev keeps the rules' flag as a floor (REVIEW at least)
+        Screening rules = a.byRules();
+        GuardHeads.Head floorHead = rules.decision().equals("ALLOW") ? null : heads.head(GuardHeads.ruleCategory(rules.ruleId()));
+        boolean floored = false;
+        if (decision.equals("ALLOW") && floorHead != null && floorHead.ruleFloor()) {
+            decision = "REVIEW";
+            decisive = floorHead;
+            floored = true;
+        }
+        // two independent signals agreeing is high confidence: the rules BLOCK a category and the encoder flags the same one
+        boolean agreed = false;
+        if (decision.equals("REVIEW") && !floored && rules.decision().equals("BLOCK")
+                && GuardHeads.ruleCategory(rules.ruleId()).equals(decisive.category())) {
+            decision = "BLOCK";
+            agreed = true;
+        }
         GuardHeads.Head jb = heads.head(JAILBREAK);
         boolean jailbreakToo = decisive != null && !decisive.category().equals(JAILBREAK) && jb != null
                 && best.getOrDefault(JAILBREAK, 0.0) >= jb.review();
@@ -106,6 +122,15 @@ final class EncoderDecision {
                     ruleToo ? "; a rule matched too" : "", view > 0 ? "; in the " + v.label() + "-decoded text" : "",
                     v.context().names().isEmpty() ? "" : "; context: " + String.join(", ", v.context().names()));
             publicReason = Screener.word(decision) + ": the prompt falls under our rules on " + name + ".";
+            if (agreed) {
+                ruleId = "rules+encoder-agree:" + decisive.category();
+                reason = reason.replaceFirst("^Held for review", "Blocked") + " The rules block it and the encoder flags the same category.";
+            }
+            if (floored) {
+                ruleId = "rules-floor:" + rules.ruleId();
+                reason = "Held for review: " + name + " (a rule matched: " + rules.reason().replaceFirst("^[A-Za-z ]+: ", "")
+                        + " The encoder alone would allow it, P(unsafe) = " + String.format(Locale.ROOT, "%.2f", p) + ".)";
+            }
             if (jailbreakToo && !decision.equals("BLOCK")) {
                 decision = "BLOCK";
                 ruleId = "jailbreak+" + ruleId;
