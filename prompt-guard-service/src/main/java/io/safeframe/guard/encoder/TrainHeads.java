@@ -59,6 +59,9 @@ public final class TrainHeads {
         boolean wrapped = l.kind().equals("jailbreak-wrapped");
         for (int i = 0; i < a.views().size(); i++) {
             Screener.View v = a.views().get(i);
+            if (v.text().equals(Screener.ENCODED_ONLY)) {
+                continue;
+            }
             boolean mainOfEncoded = i == 0 && a.encodedOnly();
             out.add(new Example(v.text(), v, l.category(), l.unsafe() && !mainOfEncoded, wrapped && !mainOfEncoded));
         }
@@ -208,13 +211,16 @@ public final class TrainHeads {
         for (GuardEvaluation.Line l : dev) {
             Screener.Analysis a = rules.analyse(l.text(), policy);
             devA.add(a);
-            a.views().forEach(v -> devTexts.add(v.text()));
+            a.views().stream().filter(v -> !v.text().equals(Screener.ENCODED_ONLY)).forEach(v -> devTexts.add(v.text()));
         }
         Map<String, float[]> devCache = embed(encoder, devTexts);
         List<Map<String, Double>> devScores = new ArrayList<>();
         for (Screener.Analysis a : devA) {
             Map<String, Double> best = new HashMap<>();
             for (Screener.View v : a.views()) {
+                if (v.text().equals(Screener.ENCODED_ONLY)) {
+                    continue;
+                }
                 draft.score(GuardHeads.features(devCache.get(v.text()), ruleCats, v.ruleScores(), v.context()))
                         .forEach((k, p) -> best.merge(k, p, Math::max));
             }

@@ -32,12 +32,16 @@ final class EncoderDecision {
     /** P(category) per view, in view order. */
     List<Map<String, Double>> scoreViews(Screener.Analysis a) {
         GuardHeads heads = model.heads();
-        List<String> texts = a.views().stream().map(Screener.View::text).toList();
+        List<String> texts = a.views().stream().map(Screener.View::text).filter(t -> !t.equals(Screener.ENCODED_ONLY)).toList();
         float[][] emb = texts.size() == 1 ? new float[][] { model.encoder().embed(texts.get(0)) } : model.encoder().embedAll(texts);
         List<Map<String, Double>> out = new ArrayList<>();
-        for (int i = 0; i < emb.length; i++) {
-            Screener.View v = a.views().get(i);
-            out.add(heads.score(GuardHeads.features(emb[i], heads.ruleCategories(), v.ruleScores(), v.context())));
+        int k = 0;
+        for (Screener.View v : a.views()) {
+            if (v.text().equals(Screener.ENCODED_ONLY)) {
+                out.add(Map.of()); // an encoded run is no evidence either way; its decoded text is scored as its own view
+            } else {
+                out.add(heads.score(GuardHeads.features(emb[k++], heads.ruleCategories(), v.ruleScores(), v.context())));
+            }
         }
         return out;
     }
@@ -54,6 +58,12 @@ final class EncoderDecision {
             }
         }
         return distinct.values().stream().anyMatch(s -> s.size() >= 2);
+    }
+
+    /** A negation, protective or depicted-text cue, and no operational ask (which switches framing off). */
+    static boolean framed(Screener.View v) {
+        float[] c = v.context().vector();
+        return c[0] + c[1] + c[2] > 0;
     }
 
     Screening decide(Screener.Analysis a, CompiledPolicy policy) {
@@ -95,14 +105,19 @@ final class EncoderDecision {
         }
         // two independent signals agreeing is high confidence: the rules BLOCK a category and the encoder flags the same one
         boolean agreed = false;
+        String decisiveCategory = decisive == null ? "" : decisive.category();
         if (decision.equals("REVIEW") && !floored && rules.decision().equals("BLOCK")
-                && GuardHeads.ruleCategory(rules.ruleId()).equals(decisive.category())) {
+                && GuardHeads.ruleCategory(rules.ruleId()).equals(decisiveCategory)
+                && a.views().stream().anyMatch(v -> v.ruleScores().containsKey(decisiveCategory)) // not only in depicted text
+                && !framed(a.views().get(0))) { // framing lowers: a framed prompt the rules block is held for review
             decision = "BLOCK";
             agreed = true;
         }
         GuardHeads.Head jb = heads.head(JAILBREAK);
+        // escalation needs the jailbreak said, not shown: a rule must find it outside text depicted on screen
         boolean jailbreakToo = decisive != null && !decisive.category().equals(JAILBREAK) && jb != null
-                && best.getOrDefault(JAILBREAK, 0.0) >= jb.review();
+                && best.getOrDefault(JAILBREAK, 0.0) >= jb.review()
+                && a.views().stream().anyMatch(v -> v.ruleScores().containsKey(JAILBREAK));
         Map<String, Double> scores = new LinkedHashMap<>();
         best.forEach((k, v) -> scores.put(k, Math.round(v * 1000) / 1000.0));
         Screening r = a.byRules();
@@ -112,7 +127,7 @@ final class EncoderDecision {
         if (decisive != null) {
             Category c = policy.categoriesByCode.get(decisive.category());
             String name = c == null ? decisive.category() : c.name();
-            int view = bestView.get(GuardHeads.ANY);
+            int view = bestView.getOrDefault(GuardHeads.ANY, 0);
             Screener.View v = a.views().get(view);
             boolean ruleToo = v.ruleScores().getOrDefault(decisive.category(), 0.0) > 0;
             ruleId = (ruleToo ? "rules+encoder:" : "encoder:") + decisive.category();

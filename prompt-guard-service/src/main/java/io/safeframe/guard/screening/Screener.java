@@ -121,6 +121,12 @@ public final class Screener {
         List<int[]> depicted = ContextFeatures.depictedSpans(original);
         List<View> views = new ArrayList<>();
         String mainText = main.text().text();
+        if (!payloadViews.isEmpty()) {
+            // what the encoder reads of the prompt itself is its words, not the encoded runs (their decoded text is a
+            // view of its own): an encoding is no evidence either way
+            String words = ENCODED_RUN.matcher(mainText).replaceAll(" ").replaceAll("\\s+", " ").strip();
+            mainText = words.split(" ").length < 4 ? ENCODED_ONLY : words;
+        }
         views.add(new View("normalised", mainText, maxByCategory(mainViewHits, depicted), ContextFeatures.of(mainText)));
         views.addAll(payloadViews);
         boolean encodedOnly = !payloadViews.isEmpty() && encodedChars >= 0.5 * original.strip().length();
@@ -139,6 +145,9 @@ public final class Screener {
     }
 
     private static final java.util.regex.Pattern BLOB = java.util.regex.Pattern.compile("[A-Za-z0-9+/=_-]{24,}");
+    /** The main view's text when the prompt is an encoded run with at most a few words around it: not embedded. */
+    public static final String ENCODED_ONLY = "(encoded text)";
+    private static final java.util.regex.Pattern ENCODED_RUN = java.util.regex.Pattern.compile("[A-Za-z0-9+/=_%-]{16,}");
 
     /** A long high-entropy run that decodes to nothing readable (encrypted, compressed or random): returned, else null. */
     static String undecodableBlob(String original) {
