@@ -77,6 +77,19 @@ public final class GuardHeads {
         return x;
     }
 
+    /** The built-in heads, or the file named by the system property guard.heads (side-by-side measurements only). */
+    public static GuardHeads configured() {
+        String file = System.getProperty("guard.heads");
+        if (file == null) {
+            return builtIn();
+        }
+        try (InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file))) {
+            return read(in);
+        } catch (IOException e) {
+            throw new IllegalStateException(file + " unreadable: " + e.getMessage(), e);
+        }
+    }
+
     public static GuardHeads builtIn() {
         try (InputStream in = GuardHeads.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             return in == null ? null : read(in);

@@ -29,8 +29,9 @@ public final class GuardModel {
 
     private static final class Holder {
         static final GuardModel SHARED = new GuardModel(
-                SentenceEncoder.load(SentenceEncoder.BGE_SMALL_Q, Math.max(1, Runtime.getRuntime().availableProcessors())),
-                GuardHeads.builtIn());
+                SentenceEncoder.load(SentenceEncoder.configured(),
+                        Integer.getInteger("guard.encoder.threads", Math.max(1, Runtime.getRuntime().availableProcessors()))),
+                GuardHeads.configured());
     }
 
     public static GuardModel shared() {

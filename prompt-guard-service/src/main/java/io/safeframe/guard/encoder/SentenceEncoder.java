@@ -47,6 +47,11 @@ public final class SentenceEncoder implements AutoCloseable {
             "afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1", "all-minilm-l6-v2-q-tokenizer.json",
             "da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0", Pooling.MEAN);
 
+    /** bge-small unless the system property guard.encoder says "minilm" (for side-by-side measurements only). */
+    public static Spec configured() {
+        return "minilm".equals(System.getProperty("guard.encoder")) ? MINILM_L6_Q : BGE_SMALL_Q;
+    }
+
     /** Token budget per text: 500 characters of English are ~110–130 tokens, so 256 covers long cinematic prompts. */
     public static final int MAX_TOKENS = 256;
     public static final int DIMENSIONS = 384;

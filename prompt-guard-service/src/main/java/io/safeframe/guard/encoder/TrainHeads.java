@@ -33,7 +33,7 @@ public final class TrainHeads {
     static final int EPOCHS = Integer.getInteger("guard.epochs", 60);
     static final int BATCH = 64;
     static final double RATE = 0.01;
-    static final double L2 = Double.parseDouble(System.getProperty("guard.l2", "1e-4"));
+    static final double L2 = Double.parseDouble(System.getProperty("guard.l2", "1e-3"));
     /** Cost of one false positive relative to one miss when choosing the REVIEW point on dev. */
     static final double REVIEW_FP_COST = Double.parseDouble(System.getProperty("guard.reviewCost", "12"));
     /** The same for the BLOCK point: a hard block of a safe prompt costs far more. */
@@ -180,7 +180,7 @@ public final class TrainHeads {
         long t0 = System.nanoTime();
         CompiledPolicy policy = PolicyHolder.builtIn();
         Screener rules = new Screener(null);
-        SentenceEncoder encoder = SentenceEncoder.load(SentenceEncoder.BGE_SMALL_Q, Runtime.getRuntime().availableProcessors());
+        SentenceEncoder encoder = SentenceEncoder.load(SentenceEncoder.configured(), Runtime.getRuntime().availableProcessors());
         List<String> ruleCats = policy.categoriesByCode.keySet().stream().sorted().toList();
 
         List<GuardEvaluation.Line> train = GuardEvaluation.read(Path.of(args[0]));
