@@ -165,6 +165,12 @@ public final class GuardEvaluation {
             Rate r = recallOf(c);
             out.append(String.format(Locale.ROOT, "  recall %-24s %.3f (%d/%d)%n", c, r.value(), r.hits(), r.total()));
         }
+        java.util.TreeSet<String> kinds = new java.util.TreeSet<>();
+        outcomes.stream().filter(o -> o.line().unsafe()).forEach(o -> kinds.add(o.line().kind()));
+        for (String k : kinds) {
+            Rate r = recall(k);
+            out.append(String.format(Locale.ROOT, "  recall of kind %-16s %.3f (%d/%d)%n", k, r.value(), r.hits(), r.total()));
+        }
         for (String v : variants) {
             Rate[] r = byVariant(v);
             out.append(String.format(Locale.ROOT, "  variant %-11s recall %.3f (%d/%d)  FPR %.3f (%d/%d)%n", v, r[0].value(),

@@ -66,6 +66,28 @@ final class EncoderDecision {
         return c[0] + c[1] + c[2] > 0;
     }
 
+    private static final java.util.Set<String> ENGLISH = java.util.Set.of("the", "a", "an", "of", "in", "on", "and", "with", "to",
+            "is", "are", "for", "at", "by", "from", "as", "his", "her", "their", "my", "your", "this", "that", "it", "be", "who",
+            "how", "what", "while", "into", "over", "show", "make", "video", "clip", "i", "you", "me", "he", "she", "they",
+            "we", "not", "no", "so", "or", "but", "all", "up", "out", "like", "about", "after", "before", "then", "there");
+
+    /**
+     * The encoder (bge-small-en) reads English only: on a prompt of four or more words with almost no English function
+     * words its low score means "cannot tell", so the v1 verdict (rules + n-gram scorer) stands if it is stricter.
+     */
+    static boolean probablyNotEnglish(String normalised) {
+        String[] words = normalised.toLowerCase(Locale.ROOT).split("[^\\p{L}']+");
+        int n = 0;
+        int english = 0;
+        for (String w : words) {
+            if (!w.isEmpty()) {
+                n++;
+                english += ENGLISH.contains(w) ? 1 : 0;
+            }
+        }
+        return n >= 4 && english * 10 < n;
+    }
+
     Screening decide(Screener.Analysis a, CompiledPolicy policy) {
         if (certainBlock(a)) {
             return a.byRules();

@@ -175,18 +175,29 @@ public final class Screener {
     public Screening screen(String original, CompiledPolicy policy) {
         Analysis a = analyse(original, policy);
         if (model != null && model.heads() != null) {
-            return decider.decide(a, policy);
+            Screening s = decider.decide(a, policy);
+            if (EncoderDecision.probablyNotEnglish(a.views().get(0).text()) && BUILT_IN_SCORER != null) {
+                Screening v1 = v1(a, BUILT_IN_SCORER);
+                if (rank(v1.decision()) > rank(s.decision())) {
+                    return new Screening(v1.decision(), v1.categoryScores(), v1.hits(), v1.steps(), v1.normalisedText(),
+                            "non-english:" + v1.ruleId(), v1.reason() + " (The sentence encoder reads English only; for this"
+                                    + " prompt the rules and the n-gram scorer decide.)", v1.policyVersion(), v1.publicReason());
+                }
+            }
+            return s;
         }
-        if (scorer == null) {
-            return a.byRules();
-        }
+        return scorer == null ? a.byRules() : v1(a, scorer);
+    }
+
+    /** The v1 verdict: the rules, and the n-gram scorer's second opinion on what they let through. */
+    private static Screening v1(Analysis a, PromptScorer scorer) {
         // the n-gram scorer reads what the payloads say, not their encoding: it was trained on clear text, and an
         // encoded run is no evidence either way (it once learned "base64 means unsafe")
         double p = 0;
         for (View v : a.views()) {
             if (v.label().equals("normalised")) {
                 String stripped = BLOB.matcher(v.text()).replaceAll(" ").strip();
-                if (!stripped.isEmpty() && !(a.encodedOnly())) {
+                if (!stripped.isEmpty() && !a.encodedOnly() && !v.text().equals(ENCODED_ONLY)) {
                     p = Math.max(p, scorer.score(stripped));
                 }
             } else {
