@@ -11,6 +11,7 @@ import io.safeframe.guard.encoder.ContextFeatures;
 import io.safeframe.guard.encoder.GuardModel;
 import io.safeframe.guard.normalise.EmbeddedPayloads;
 import io.safeframe.guard.normalise.Normaliser;
+import io.safeframe.guard.normalise.Transliteration;
 import io.safeframe.guard.normalise.TracedText;
 import io.safeframe.guard.policy.CompiledPolicy;
 import io.safeframe.guard.policy.PromptPolicy.Category;
@@ -115,6 +116,16 @@ public final class Screener {
         List<Screening.Hit> rotHits = match(rotated, original, policy, label, new int[] { 0, original.length() },
                 label.equals("rot13-hinted"));
         addDecoded(hits, steps, label, rotated.text(), rotHits);
+        // a prompt written in another alphabet is also read by sound ("бомб" → "bomb"), as a view of its own
+        String latin = Transliteration.latinReading(original);
+        View transliterated = null;
+        if (latin != null) {
+            Normaliser.Result tr = normaliser.normalise(latin);
+            List<Screening.Hit> found = match(tr.text(), latin, policy, "transliterated", new int[] { 0, original.length() }, true);
+            addDecoded(hits, steps, "transliterated", latin, found);
+            String text = tr.text().text();
+            transliterated = new View("transliterated", text, maxByCategory(found, List.of()), ContextFeatures.of(text));
+        }
         Screening byRules = verdict(hits, steps, main.text().text(), policy);
         List<Screening.Hit> mainViewHits = new ArrayList<>(mainHits);
         mainViewHits.addAll(rotHits);
@@ -129,6 +140,9 @@ public final class Screener {
         }
         views.add(new View("normalised", mainText, maxByCategory(mainViewHits, depicted), ContextFeatures.of(mainText)));
         views.addAll(payloadViews);
+        if (transliterated != null) {
+            views.add(transliterated);
+        }
         boolean encodedOnly = !payloadViews.isEmpty() && encodedChars >= 0.5 * original.strip().length();
         return new Analysis(byRules, views, encodedOnly, payloadViews.isEmpty() ? undecodableBlob(original) : null);
     }
