@@ -92,7 +92,15 @@ final class EncoderDecision {
         if (certainBlock(a)) {
             return a.byRules();
         }
-        return decide(a, scoreViews(a), policy);
+        Screening s = decide(a, scoreViews(a), policy);
+        // a category the heads do not cover (copyrighted characters) is the rules' alone: their verdict stands
+        Screening rules = a.byRules();
+        if (Screener.rank(rules.decision()) > Screener.rank(s.decision())
+                && model.heads().head(GuardHeads.ruleCategory(rules.ruleId())) == null) {
+            return new Screening(rules.decision(), s.categoryScores(), rules.hits(), rules.steps(), rules.normalisedText(),
+                    rules.ruleId(), rules.reason(), rules.policyVersion(), rules.publicReason());
+        }
+        return s;
     }
 
     Screening decide(Screener.Analysis a, List<Map<String, Double>> perView, CompiledPolicy policy) {
