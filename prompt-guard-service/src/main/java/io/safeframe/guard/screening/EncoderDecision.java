@@ -46,6 +46,15 @@ final class EncoderDecision {
         return out;
     }
 
+    /** P(unsafe): the any-unsafe head's highest score over the views (what the operating points compare). */
+    double unsafeProbability(Screener.Analysis a) {
+        double p = 0;
+        for (Map<String, Double> m : scoreViews(a)) {
+            p = Math.max(p, m.getOrDefault(GuardHeads.ANY, 0.0));
+        }
+        return p;
+    }
+
     static boolean certainBlock(Screener.Analysis a) {
         Screening r = a.byRules();
         if (!r.decision().equals("BLOCK") || !a.views().get(0).context().names().stream().allMatch(n -> n.equals("operational ask"))) {
@@ -97,8 +106,7 @@ final class EncoderDecision {
         Screening rules = a.byRules();
         if (Screener.rank(rules.decision()) > Screener.rank(s.decision())
                 && model.heads().head(GuardHeads.ruleCategory(rules.ruleId())) == null) {
-            return new Screening(rules.decision(), s.categoryScores(), rules.hits(), rules.steps(), rules.normalisedText(),
-                    rules.ruleId(), rules.reason(), rules.policyVersion(), rules.publicReason());
+            return rules;
         }
         return s;
     }
@@ -148,9 +156,18 @@ final class EncoderDecision {
         boolean jailbreakToo = decisive != null && !decisive.category().equals(JAILBREAK) && jb != null
                 && best.getOrDefault(JAILBREAK, 0.0) >= jb.review()
                 && a.views().stream().anyMatch(v -> v.ruleScores().containsKey(JAILBREAK));
-        Map<String, Double> scores = new LinkedHashMap<>();
-        best.forEach((k, v) -> scores.put(k, Math.round(v * 1000) / 1000.0));
         Screening r = a.byRules();
+        // the contract's category scores: the case queue downstream is the top category, so the decisive category comes
+        // first with P(unsafe) and the rules' other scores are capped below it; head scores are not per-category
+        // probabilities and stay internal
+        Map<String, Double> scores = new LinkedHashMap<>();
+        if (decisive != null) {
+            double topScore = Math.round(pAny * 1000) / 1000.0;
+            scores.put(decisive.category(), topScore);
+            r.categoryScores().forEach((k, v) -> scores.putIfAbsent(k, Math.min(v, topScore)));
+        } else {
+            scores.putAll(r.categoryScores());
+        }
         String ruleId = "none";
         String reason = "No policy rule matched and the encoder rates every category below its review point.";
         String publicReason = "No policy rule matched.";
@@ -172,6 +189,8 @@ final class EncoderDecision {
                 reason = reason.replaceFirst("^Held for review", "Blocked") + " The rules block it and the encoder flags the same category.";
             }
             if (floored) {
+                scores.clear();
+                scores.putAll(rules.categoryScores());
                 ruleId = "rules-floor:" + rules.ruleId();
                 reason = "Held for review: " + name + " (a rule matched: " + rules.reason().replaceFirst("^[A-Za-z ]+: ", "")
                         + " The encoder alone would allow it, P(unsafe) = " + String.format(Locale.ROOT, "%.2f", p) + ".)";

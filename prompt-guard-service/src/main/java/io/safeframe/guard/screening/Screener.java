@@ -64,6 +64,11 @@ public final class Screener {
         return new Screener(model);
     }
 
+    /** P(unsafe) from the encoder heads (package-private: tests and tools; 1 without an encoder). */
+    double unsafeProbability(String original, CompiledPolicy policy) {
+        return decider == null ? 1.0 : decider.unsafeProbability(analyse(original, policy));
+    }
+
     public GuardModel model() {
         return model;
     }
