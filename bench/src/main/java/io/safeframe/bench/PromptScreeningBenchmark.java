@@ -25,7 +25,8 @@ import io.safeframe.guard.screening.Screening;
 
 /**
  * Single-thread screening of prompts of a given length, built from a mix of safe and unsafe sample prompts
- * (throughput and sampled latency percentiles). Run: bench/run PromptScreeningBenchmark
+ * (throughput and sampled latency percentiles), with the sentence encoder (the service's path) and without it.
+ * Run: bench/run PromptScreeningBenchmark
  */
 @State(Scope.Thread)
 @Threads(1)
@@ -48,6 +49,10 @@ public class PromptScreeningBenchmark {
     @Param({ "60", "100", "500", "2000" })
     int length;
 
+    /** "encoder": rules + bge-small encoder + heads (the service's default); "rules": rules + n-gram scorer only. */
+    @Param({ "encoder", "rules" })
+    String guard;
+
     private final List<String> prompts = new ArrayList<>();
     private int next;
     private Screener screener;
@@ -55,7 +60,9 @@ public class PromptScreeningBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        screener = new Screener();
+        // one encoder worker: the figure is per core (the benchmark thread only waits while the worker encodes)
+        System.setProperty("guard.encoder.threads", "1");
+        screener = guard.equals("encoder") ? Screener.withEncoder(io.safeframe.guard.encoder.GuardModel.shared()) : new Screener();
         policy = PolicyHolder.builtIn();
         for (int start = 0; start < SAMPLES.length; start++) {
             StringBuilder p = new StringBuilder();

@@ -24,7 +24,14 @@ import io.safeframe.guard.screening.Screening;
  */
 public final class GuardEvaluation {
 
-    public record Line(String text, String label, String category, String kind) {
+    public record Line(String text, String label, String category, String kind, String variant, String domain) {
+        public Line(String text, String label, String category, String kind) {
+            this(text, label, category, kind, "clear", "unspecified");
+        }
+
+        public boolean unsafe() {
+            return label.equals("unsafe");
+        }
     }
 
     public record Outcome(Line line, Screening screening) {
@@ -54,13 +61,16 @@ public final class GuardEvaluation {
             }
             JsonNode n = json.readTree(raw);
             lines.add(new Line(n.path("text").asText(), n.path("label").asText(), n.path("category").asText("none"),
-                    n.path("kind").asText("unspecified")));
+                    n.path("kind").asText("unspecified"), n.path("variant").asText("clear"), n.path("domain").asText("unspecified")));
         }
         return lines;
     }
 
     public static GuardEvaluation run(List<Line> lines, CompiledPolicy policy) {
-        Screener screener = new Screener();
+        return run(lines, policy, new Screener());
+    }
+
+    public static GuardEvaluation run(List<Line> lines, CompiledPolicy policy, Screener screener) {
         GuardEvaluation eval = new GuardEvaluation();
         for (Line l : lines) {
             eval.outcomes.add(new Outcome(l, screener.screen(l.text(), policy)));
@@ -78,6 +88,99 @@ public final class GuardEvaluation {
             }
         }
         return new Rate(hit, total);
+    }
+
+    /** Recall on unsafe lines and FPR on safe lines of one obfuscation variant ("clear", "leet", "base64", …). */
+    public Rate[] byVariant(String variant) {
+        int tp = 0, pos = 0, fp = 0, neg = 0;
+        for (Outcome o : outcomes) {
+            if (!o.line().variant().equals(variant)) {
+                continue;
+            }
+            if (o.line().unsafe()) {
+                pos++;
+                tp += o.flagged() ? 1 : 0;
+            } else {
+                neg++;
+                fp += o.flagged() ? 1 : 0;
+            }
+        }
+        return new Rate[] { new Rate(tp, pos), new Rate(fp, neg) };
+    }
+
+    public Rate recallOf(String category) {
+        int hit = 0, total = 0;
+        for (Outcome o : outcomes) {
+            if (o.line().unsafe() && o.line().category().equals(category)) {
+                total++;
+                hit += o.flagged() ? 1 : 0;
+            }
+        }
+        return new Rate(hit, total);
+    }
+
+    /** Safe lines hard-BLOCKED. */
+    public Rate hardBlockRate() {
+        int fp = 0, total = 0;
+        for (Outcome o : outcomes) {
+            if (!o.line().unsafe()) {
+                total++;
+                fp += o.screening().decision().equals("BLOCK") ? 1 : 0;
+            }
+        }
+        return new Rate(fp, total);
+    }
+
+    /** FPR among safe lines of one domain (medical, cooking, homonyms, …). */
+    public Rate falsePositiveRateIn(String domain) {
+        int fp = 0, total = 0;
+        for (Outcome o : outcomes) {
+            if (!o.line().unsafe() && o.line().domain().equals(domain)) {
+                total++;
+                fp += o.flagged() ? 1 : 0;
+            }
+        }
+        return new Rate(fp, total);
+    }
+
+    /** The compact v2 summary: overall, per category, per variant, per hard-negative domain. */
+    public String summary() {
+        StringBuilder out = new StringBuilder();
+        Rate all = recall(null);
+        out.append(String.format(Locale.ROOT, "recall %.3f (%d/%d)   FPR %.3f (%d/%d)   hard-block FPR %.4f (%d/%d)%n", all.value(),
+                all.hits(), all.total(), falsePositiveRate().value(), falsePositiveRate().hits(), falsePositiveRate().total(),
+                hardBlockRate().value(), hardBlockRate().hits(), hardBlockRate().total()));
+        java.util.TreeSet<String> cats = new java.util.TreeSet<>();
+        java.util.TreeSet<String> variants = new java.util.TreeSet<>();
+        java.util.TreeSet<String> domains = new java.util.TreeSet<>();
+        for (Outcome o : outcomes) {
+            variants.add(o.line().variant());
+            if (o.line().unsafe()) {
+                cats.add(o.line().category());
+            } else {
+                domains.add(o.line().domain());
+            }
+        }
+        for (String c : cats) {
+            Rate r = recallOf(c);
+            out.append(String.format(Locale.ROOT, "  recall %-24s %.3f (%d/%d)%n", c, r.value(), r.hits(), r.total()));
+        }
+        java.util.TreeSet<String> kinds = new java.util.TreeSet<>();
+        outcomes.stream().filter(o -> o.line().unsafe()).forEach(o -> kinds.add(o.line().kind()));
+        for (String k : kinds) {
+            Rate r = recall(k);
+            out.append(String.format(Locale.ROOT, "  recall of kind %-16s %.3f (%d/%d)%n", k, r.value(), r.hits(), r.total()));
+        }
+        for (String v : variants) {
+            Rate[] r = byVariant(v);
+            out.append(String.format(Locale.ROOT, "  variant %-11s recall %.3f (%d/%d)  FPR %.3f (%d/%d)%n", v, r[0].value(),
+                    r[0].hits(), r[0].total(), r[1].value(), r[1].hits(), r[1].total()));
+        }
+        for (String d : domains) {
+            Rate r = falsePositiveRateIn(d);
+            out.append(String.format(Locale.ROOT, "  FPR in %-18s %.3f (%d/%d)%n", d, r.value(), r.hits(), r.total()));
+        }
+        return out.toString();
     }
 
     public Rate falsePositiveRate() {
@@ -153,12 +256,31 @@ public final class GuardEvaluation {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: guard-eval FILE.jsonl [--bench]");
+            System.err.println("usage: guard-eval FILE.jsonl [--bench|--encoder|--compare]");
             System.exit(2);
         }
         List<Line> lines = read(Path.of(args[0]));
         if (args.length == 2 && args[1].equals("--bench")) {
             bench(lines);
+            return;
+        }
+        if (args.length == 2 && (args[1].equals("--encoder") || args[1].equals("--compare"))) {
+            CompiledPolicy policy = PolicyHolder.builtIn();
+            if (args[1].equals("--compare")) {
+                System.out.println("== without the encoder (rules + n-gram scorer)");
+                System.out.print(run(lines, policy).summary());
+            }
+            System.out.println("== with the encoder (" + io.safeframe.guard.encoder.GuardModel.shared().encoder().spec().id() + ")");
+            GuardEvaluation e = run(lines, policy, Screener.withEncoder(io.safeframe.guard.encoder.GuardModel.shared()));
+            System.out.print(e.summary());
+            if (System.getProperty("guard.eval.misses") != null) {
+                for (Outcome o : e.outcomes) {
+                    if (!o.correct()) {
+                        System.out.printf(Locale.ROOT, "  [%s/%s/%s → %s %s] %s%n", o.line().label(), o.line().category(),
+                                o.line().variant(), o.screening().decision(), o.screening().ruleId(), o.line().text());
+                    }
+                }
+            }
             return;
         }
         System.out.print(run(lines, PolicyHolder.builtIn()).report());

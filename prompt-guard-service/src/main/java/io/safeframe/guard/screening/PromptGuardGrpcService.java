@@ -32,14 +32,16 @@ public class PromptGuardGrpcService implements PromptGuard {
     static final int MAX_BATCH = 256;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Screener screener = new Screener();
+    private final Screener screener;
     private final PolicyHolder policy;
 
-    public PromptGuardGrpcService(PolicyHolder policy) {
+    public PromptGuardGrpcService(PolicyHolder policy, Screener screener) {
         this.policy = policy;
+        this.screener = screener;
     }
 
     @Override
+    @Blocking // the encoder waits for its worker thread: never on the event loop
     public Uni<ScreenResponse> screen(ScreenRequest request) {
         return Uni.createFrom().item(() -> toProto(screenOrReject(request.getText())));
     }

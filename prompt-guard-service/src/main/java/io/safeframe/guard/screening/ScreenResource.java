@@ -18,14 +18,16 @@ public class ScreenResource {
     public record ScreenBody(String text) {
     }
 
-    private final Screener screener = new Screener();
+    private final Screener screener;
     private final PolicyHolder policy;
 
-    public ScreenResource(PolicyHolder policy) {
+    public ScreenResource(PolicyHolder policy, Screener screener) {
         this.policy = policy;
+        this.screener = screener;
     }
 
     @POST
+    @io.smallrye.common.annotation.Blocking
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response screen(ScreenBody body) {

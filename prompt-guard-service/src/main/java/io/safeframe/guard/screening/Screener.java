@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 
+import io.safeframe.guard.encoder.ContextFeatures;
+import io.safeframe.guard.encoder.GuardModel;
 import io.safeframe.guard.normalise.EmbeddedPayloads;
 import io.safeframe.guard.normalise.Normaliser;
+import io.safeframe.guard.normalise.Transliteration;
 import io.safeframe.guard.normalise.TracedText;
 import io.safeframe.guard.policy.CompiledPolicy;
 import io.safeframe.guard.policy.PromptPolicy.Category;
@@ -35,7 +38,10 @@ public final class Screener {
 
     private final Normaliser normaliser = new Normaliser();
     private final PromptScorer scorer;
+    private final GuardModel model;
+    private final EncoderDecision decider;
 
+    /** Rules and the n-gram scorer, no encoder (the "without encoder" configuration). */
     public Screener() {
         this(BUILT_IN_SCORER);
     }
@@ -43,6 +49,28 @@ public final class Screener {
     /** @param scorer the learned scorer, or null for rules only */
     public Screener(PromptScorer scorer) {
         this.scorer = scorer;
+        this.model = null;
+        this.decider = null;
+    }
+
+    private Screener(GuardModel model) {
+        this.scorer = null;
+        this.model = model;
+        this.decider = new EncoderDecision(this, model);
+    }
+
+    /** Rules + sentence encoder + context, decided by the model's calibrated per-category heads. */
+    public static Screener withEncoder(GuardModel model) {
+        return new Screener(model);
+    }
+
+    /** P(unsafe) from the encoder heads (package-private: tests and tools; 1 without an encoder). */
+    double unsafeProbability(String original, CompiledPolicy policy) {
+        return decider == null ? 1.0 : decider.unsafeProbability(analyse(original, policy));
+    }
+
+    public GuardModel model() {
+        return model;
     }
 
     public static final class InputRejected extends RuntimeException {
@@ -55,7 +83,15 @@ public final class Screener {
         return normaliser;
     }
 
-    public Screening screen(String original, CompiledPolicy policy) {
+    /** One text the guard reads: the normalised prompt, or a payload decoded from it, with the rules' scores in it. */
+    public record View(String label, String text, Map<String, Double> ruleScores, ContextFeatures context) {
+    }
+
+    /** Everything the rules see in a prompt, before any model runs. */
+    public record Analysis(Screening byRules, List<View> views, boolean encodedOnly, String undecodableBlob) {
+    }
+
+    public Analysis analyse(String original, CompiledPolicy policy) {
         if (original == null || original.isBlank()) {
             throw new InputRejected("text must not be empty");
         }
@@ -63,22 +99,131 @@ public final class Screener {
             throw new InputRejected("text has " + original.length() + " characters; the limit is " + MAX_CHARS);
         }
         Normaliser.Result main = normaliser.normalise(original);
-        List<Screening.Hit> hits = new ArrayList<>(match(main.text(), original, policy, "normalised", null, true));
+        List<Screening.Hit> mainHits = match(main.text(), original, policy, "normalised", null, true);
+        List<Screening.Hit> hits = new ArrayList<>(mainHits);
         List<Normaliser.Step> steps = new ArrayList<>(main.steps());
+        List<View> payloadViews = new ArrayList<>();
+        int encodedChars = 0;
         for (EmbeddedPayloads.Payload p : EmbeddedPayloads.findEncoded(original)) {
             Normaliser.Result decoded = normaliser.normalise(p.decoded());
-            addDecoded(hits, steps, p.encoding(), p.decoded(),
-                    match(decoded.text(), p.decoded(), policy, p.encoding(), new int[] { p.start(), p.end() }, true));
+            List<Screening.Hit> found = match(decoded.text(), p.decoded(), policy, p.encoding(), new int[] { p.start(), p.end() },
+                    true);
+            addDecoded(hits, steps, p.encoding(), p.decoded(), found);
+            String text = decoded.text().text();
+            payloadViews.add(new View(p.encoding(), text, maxByCategory(found, List.of()), ContextFeatures.of(text)));
+            encodedChars += p.end() - p.start();
         }
         // ROT13 of ordinary English is gibberish to the lexicons, so the whole prompt is also read rotated. Rotating
         // the normalised text (letters map to letters, so every step commutes) saves normalising a second time.
         TracedText rotated = main.text().rot13();
         String label = EmbeddedPayloads.rot13Label(original);
         // a framing pattern ("hypothetically") means nothing in a rotation nobody asked for
-        addDecoded(hits, steps, label, rotated.text(),
-                match(rotated, original, policy, label, new int[] { 0, original.length() }, label.equals("rot13-hinted")));
+        List<Screening.Hit> rotHits = match(rotated, original, policy, label, new int[] { 0, original.length() },
+                label.equals("rot13-hinted"));
+        addDecoded(hits, steps, label, rotated.text(), rotHits);
+        // a prompt written in another alphabet is also read by sound ("бомб" → "bomb"), as a view of its own
+        String latin = Transliteration.latinReading(original);
+        View transliterated = null;
+        if (latin != null) {
+            Normaliser.Result tr = normaliser.normalise(latin);
+            List<Screening.Hit> found = match(tr.text(), latin, policy, "transliterated", new int[] { 0, original.length() }, true);
+            addDecoded(hits, steps, "transliterated", latin, found);
+            String text = tr.text().text();
+            transliterated = new View("transliterated", text, maxByCategory(found, List.of()), ContextFeatures.of(text));
+        }
         Screening byRules = verdict(hits, steps, main.text().text(), policy);
-        return scorer == null ? byRules : withModel(byRules, scorer.score(main.text().text()));
+        List<Screening.Hit> mainViewHits = new ArrayList<>(mainHits);
+        mainViewHits.addAll(rotHits);
+        List<int[]> depicted = ContextFeatures.depictedSpans(original);
+        List<View> views = new ArrayList<>();
+        String mainText = main.text().text();
+        if (!payloadViews.isEmpty()) {
+            // what the encoder reads of the prompt itself is its words, not the encoded runs (their decoded text is a
+            // view of its own): an encoding is no evidence either way
+            String words = ENCODED_RUN.matcher(mainText).replaceAll(" ").replaceAll("\\s+", " ").strip();
+            mainText = words.split(" ").length < 4 ? ENCODED_ONLY : words;
+        }
+        views.add(new View("normalised", mainText, maxByCategory(mainViewHits, depicted), ContextFeatures.of(mainText)));
+        views.addAll(payloadViews);
+        if (transliterated != null) {
+            views.add(transliterated);
+        }
+        boolean encodedOnly = !payloadViews.isEmpty() && encodedChars >= 0.5 * original.strip().length();
+        return new Analysis(byRules, views, encodedOnly, payloadViews.isEmpty() ? undecodableBlob(original) : null);
+    }
+
+    /** Per category, the strongest rule hit, leaving out hits inside text depicted on screen ("a sign that reads '…'"). */
+    private static Map<String, Double> maxByCategory(List<Screening.Hit> hits, List<int[]> depicted) {
+        Map<String, Double> out = new HashMap<>();
+        for (Screening.Hit h : hits) {
+            if (!h.view().equals("normalised") || !insideAny(depicted, h.start(), h.end())) {
+                out.merge(h.category(), h.score(), Math::max);
+            }
+        }
+        return out;
+    }
+
+    private static final java.util.regex.Pattern BLOB = java.util.regex.Pattern.compile("[A-Za-z0-9+/=_-]{24,}");
+    /** The main view's text when the prompt is an encoded run with at most a few words around it: not embedded. */
+    public static final String ENCODED_ONLY = "(encoded text)";
+    private static final java.util.regex.Pattern ENCODED_RUN = java.util.regex.Pattern.compile("[A-Za-z0-9+/=_%-]{16,}");
+
+    /** A long high-entropy run that decodes to nothing readable (encrypted, compressed or random): returned, else null. */
+    static String undecodableBlob(String original) {
+        Matcher m = BLOB.matcher(original);
+        while (m.find()) {
+            String run = m.group();
+            int[] counts = new int[128];
+            for (char c : run.toCharArray()) {
+                counts[c]++;
+            }
+            double h = 0;
+            for (int c : counts) {
+                if (c > 0) {
+                    double q = (double) c / run.length();
+                    h -= q * Math.log(q) / Math.log(2);
+                }
+            }
+            if (h >= 4.2) {
+                return run;
+            }
+        }
+        return null;
+    }
+
+    public Screening screen(String original, CompiledPolicy policy) {
+        Analysis a = analyse(original, policy);
+        if (model != null && model.heads() != null) {
+            Screening s = decider.decide(a, policy);
+            if (EncoderDecision.probablyNotEnglish(a.views().get(0).text()) && BUILT_IN_SCORER != null) {
+                Screening v1 = v1(a, BUILT_IN_SCORER);
+                if (rank(v1.decision()) > rank(s.decision())) {
+                    return new Screening(v1.decision(), v1.categoryScores(), v1.hits(), v1.steps(), v1.normalisedText(),
+                            "non-english:" + v1.ruleId(), v1.reason() + " (The sentence encoder reads English only; for this"
+                                    + " prompt the rules and the n-gram scorer decide.)", v1.policyVersion(), v1.publicReason());
+                }
+            }
+            return s;
+        }
+        return scorer == null ? a.byRules() : v1(a, scorer);
+    }
+
+    /** The v1 verdict: the rules, and the n-gram scorer's second opinion on what they let through. */
+    private static Screening v1(Analysis a, PromptScorer scorer) {
+        // the n-gram scorer reads what the payloads say, not their encoding: it was trained on clear text, and an
+        // encoded run is no evidence either way (it once learned "base64 means unsafe")
+        double p = 0;
+        for (View v : a.views()) {
+            if (v.label().equals("normalised")) {
+                String stripped = BLOB.matcher(v.text()).replaceAll(" ").strip();
+                if (!stripped.isEmpty() && !a.encodedOnly() && !v.text().equals(ENCODED_ONLY)) {
+                    p = Math.max(p, scorer.score(stripped));
+                }
+            } else {
+                p = Math.max(p, scorer.score(v.text()));
+            }
+        }
+        return withModel(a.byRules(), p);
     }
 
     /**
@@ -236,7 +381,7 @@ public final class Screener {
         return new Screening(decision, scores, hits, steps, normalised, ruleId, reason, policy.version(), publicReason);
     }
 
-    private static String word(String decision) {
+    static String word(String decision) {
         return switch (decision) {
             case "BLOCK" -> "Blocked";
             case "REVIEW" -> "Held for review";
@@ -244,7 +389,7 @@ public final class Screener {
         };
     }
 
-    private static int rank(String d) {
+    static int rank(String d) {
         return switch (d) {
             case "BLOCK" -> 2;
             case "REVIEW" -> 1;
