@@ -46,7 +46,6 @@ public final class Resync {
     static final int MIN_PILOTS = 48;
 
     private static final double[][] LOG_TAIL = logTails(WatermarkLayout.PILOT_BITS);
-    private static final float[][][] BASIS = basis();
 
     private Resync() {
     }
@@ -116,22 +115,6 @@ public final class Resync {
 
     private static int side(double k) {
         return (int) Math.round(WatermarkLayout.GRID * k);
-    }
-
-    private static float[][][] basis() {
-        float[][][] b = new float[WatermarkLayout.COEFFICIENTS.length][8][8];
-        for (int c = 0; c < b.length; c++) {
-            int u = WatermarkLayout.COEFFICIENTS[c][0];
-            int v = WatermarkLayout.COEFFICIENTS[c][1];
-            double au = u == 0 ? Math.sqrt(1.0 / 8) : Math.sqrt(2.0 / 8);
-            double av = v == 0 ? Math.sqrt(1.0 / 8) : Math.sqrt(2.0 / 8);
-            for (int y = 0; y < 8; y++) {
-                for (int x = 0; x < 8; x++) {
-                    b[c][y][x] = (float) (au * av * Math.cos((2 * x + 1) * u * Math.PI / 16) * Math.cos((2 * y + 1) * v * Math.PI / 16));
-                }
-            }
-        }
-        return b;
     }
 
     /** log P(X ≥ k) for X ~ Binomial(n, ½), every n ≤ max, exactly. */
@@ -422,7 +405,7 @@ public final class Resync {
             if (valid != null && !(valid[by * WatermarkLayout.GRID + bx] && valid[(by + 7) * WatermarkLayout.GRID + bx + 7])) {
                 continue;
             }
-            float[][] b = BASIS[key.coefficient[i]];
+            float[][] b = Watermarker.BASIS[key.coefficient[i]];
             double c = 0;
             for (int y = 0; y < 8; y++) {
                 int row = (by + y) * WatermarkLayout.GRID + bx;

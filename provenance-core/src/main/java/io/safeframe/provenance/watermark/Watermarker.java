@@ -10,7 +10,8 @@ public final class Watermarker {
     /** QIM step in canonical DCT units; ±step/4 is the worst-case error a carrier survives. */
     public static final double STEP = 56.0;
     private static final int PASSES = 2;
-    private static final float[][][] BASIS = basis();
+    /** The 8×8 DCT basis of each carrier coefficient (shared with {@link Resync}'s response maps). */
+    static final float[][][] BASIS = basis();
 
     private final WatermarkKey key;
 

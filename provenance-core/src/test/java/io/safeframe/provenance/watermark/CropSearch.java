@@ -1,7 +1,8 @@
 package io.safeframe.provenance.watermark;
 
 /**
- * Resynchronisation after a centred crop ("zoom"): the canonical grid is proportional to the whole frame, so a
+ * The v1 reader's resynchronisation, kept in the tests as the baseline WatermarkRobustnessTest measures (the
+ * product reads through {@link Resync}). Resynchronisation after a centred crop ("zoom"): the canonical grid is proportional to the whole frame, so a
  * crop shifts and rescales every carrier. Each hypothesis "the picture keeps {@code keep} of the original in both
  * directions, centred" rebuilds a plane of the original's proportions — the crop in the middle, the lost border
  * filled with the picture's mean — and reads it; the border carriers read as noise, the rest as the mark, and the
