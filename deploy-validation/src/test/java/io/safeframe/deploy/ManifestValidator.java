@@ -21,6 +21,7 @@ import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Ingress;
+import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
@@ -42,6 +43,7 @@ final class ManifestValidator {
     private static final Map<String, Class<?>> MODELS = Map.ofEntries(
             Map.entry("apps/v1/Deployment", V1Deployment.class),
             Map.entry("apps/v1/StatefulSet", V1StatefulSet.class),
+            Map.entry("batch/v1/Job", V1Job.class),
             Map.entry("v1/Service", V1Service.class),
             Map.entry("v1/ServiceAccount", V1ServiceAccount.class),
             Map.entry("v1/ConfigMap", V1ConfigMap.class),
@@ -126,6 +128,10 @@ final class ManifestValidator {
                 problems.addAll(ServiceIdentityPolicy.structure(doc));
                 continue;
             }
+            if (MonitoringPolicy.handles(doc.path("apiVersion").asText() + "/" + doc.path("kind").asText())) {
+                problems.addAll(MonitoringPolicy.structure(doc));
+                continue;
+            }
             if (model == null) {
                 problems.add(id + ": unknown apiVersion/kind " + doc.path("apiVersion").asText() + " " + doc.path("kind").asText());
                 continue;
@@ -153,7 +159,10 @@ final class ManifestValidator {
     private static List<String> policy(List<JsonNode> docs) {
         List<String> problems = new ArrayList<>();
         for (JsonNode d : docs) {
-            if (!d.path("kind").asText().equals("Deployment")
+            // Deployments and the migration Jobs are hardened alike; only long-running pods need probes, budgets,
+            // autoscalers and a service identity
+            boolean deployment = d.path("kind").asText().equals("Deployment");
+            if (!(deployment || d.path("kind").asText().equals("Job"))
                     || !"safeframe".equals(d.path("metadata").path("labels").path("app.kubernetes.io/part-of").asText())) {
                 continue;
             }
@@ -187,7 +196,7 @@ final class ManifestValidator {
                     problems.add(where + ": seccompProfile must be RuntimeDefault");
                 }
                 for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
-                    if (c.path(probe).isMissingNode()) {
+                    if (deployment && c.path(probe).isMissingNode()) {
                         problems.add(where + ": no " + probe);
                     }
                 }
@@ -198,6 +207,12 @@ final class ManifestValidator {
                 }
             }
             JsonNode labels = pod.path("metadata").path("labels");
+            if (!covered(docs, "NetworkPolicy", labels, n -> n.path("spec").path("podSelector").path("matchLabels"))) {
+                problems.add(name + ": no NetworkPolicy of its own selects it (default-deny alone is not coverage)");
+            }
+            if (!deployment) {
+                continue;
+            }
             if (!covered(docs, "PodDisruptionBudget", labels, n -> n.path("spec").path("selector").path("matchLabels"))) {
                 problems.add(name + ": no PodDisruptionBudget selects it");
             }
@@ -206,9 +221,6 @@ final class ManifestValidator {
                 problems.add(name + ": no HorizontalPodAutoscaler targets it");
             }
             problems.addAll(ServiceIdentityPolicy.policy(docs, d));
-            if (!covered(docs, "NetworkPolicy", labels, n -> n.path("spec").path("podSelector").path("matchLabels"))) {
-                problems.add(name + ": no NetworkPolicy of its own selects it (default-deny alone is not coverage)");
-            }
         }
         return problems;
     }

@@ -32,12 +32,17 @@ class NetworkPolicyEvaluatorTest {
     private static final NetworkPolicyEvaluator.Pod INGRESS_CONTROLLER = new NetworkPolicyEvaluator.Pod("ingress-nginx", "ingress-nginx",
             Map.of("app.kubernetes.io/name", "ingress-nginx"), Map.of("kubernetes.io/metadata.name", "ingress-nginx"), Map.of(), false);
 
+    /** kube-prometheus-stack's Prometheus, in the namespace the monitoring policy names. */
+    private static final NetworkPolicyEvaluator.Pod PROMETHEUS = new NetworkPolicyEvaluator.Pod("prometheus", "monitoring",
+            Map.of("app.kubernetes.io/name", "prometheus"), Map.of("kubernetes.io/metadata.name", "monitoring"), Map.of(), false);
+
     @ParameterizedTest
     @ValueSource(strings = { "deploy/overlays/prod", "deploy/overlays/local" })
     void theNetworkPoliciesAllowExactlyTheCallGraph(String overlay) throws Exception {
         List<JsonNode> docs = ManifestValidator.documents(OverlayValidationTest.kustomize(overlay));
         List<NetworkPolicyEvaluator.Pod> pods = new ArrayList<>(NetworkPolicyEvaluator.pods(docs));
         pods.add(INGRESS_CONTROLLER);
+        pods.add(PROMETHEUS);
         Set<String> expected = callGraph(docs, pods);
         Set<String> allowed = new NetworkPolicyEvaluator(docs).allowed(pods);
         Set<String> missing = new TreeSet<>(expected);
@@ -48,6 +53,11 @@ class NetworkPolicyEvaluatorTest {
         assertEquals(Set.of(), extra, overlay + ": connections the policies allow that nothing needs");
         assertTrue(expected.contains("gateway-service -> verify-service:8443") && expected.contains("verify-service -> provenance-service:8443"),
                 expected.toString());
+        if (overlay.endsWith("prod")) {
+            assertTrue(expected.contains("prometheus -> policy-service:9000"), "prod scrapes the management port: " + expected);
+            assertFalse(allowed.contains("prometheus -> policy-service:8443") || allowed.contains("prometheus -> gateway-service:8080"),
+                    "Prometheus reaches nothing but management ports");
+        }
         System.out.printf("%s: %d allowed connections, all in the call graph%n", overlay, allowed.size());
     }
 
@@ -94,6 +104,19 @@ class NetworkPolicyEvaluatorTest {
                 }
             }
         }
+        // Prometheus scrapes what a PodMonitor selects, on the named port
+        for (JsonNode monitor : docs.stream().filter(d -> d.path("kind").asText().equals("PodMonitor")).toList()) {
+            for (NetworkPolicyEvaluator.Pod pod : pods) {
+                if (pod.ours() && selects(monitor.path("spec").path("selector"), pod.labels())) {
+                    for (JsonNode endpoint : monitor.path("spec").path("podMetricsEndpoints")) {
+                        Integer port = pod.ports().get(endpoint.path("port").asText());
+                        if (port != null) {
+                            edges.add(PROMETHEUS.name() + " -> " + pod.name() + ":" + port);
+                        }
+                    }
+                }
+            }
+        }
         for (JsonNode ingress : docs.stream().filter(d -> d.path("kind").asText().equals("Ingress")).toList()) {
             for (JsonNode rule : ingress.path("spec").path("rules")) {
                 for (JsonNode path : rule.path("http").path("paths")) {
@@ -103,6 +126,26 @@ class NetworkPolicyEvaluatorTest {
             }
         }
         return edges;
+    }
+
+    /** matchLabels and the DoesNotExist/Exists expressions (all a PodMonitor here uses). */
+    private static boolean selects(JsonNode selector, Map<String, String> labels) {
+        var it = selector.path("matchLabels").fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (!e.getValue().asText().equals(labels.get(e.getKey()))) {
+                return false;
+            }
+        }
+        for (JsonNode expression : selector.path("matchExpressions")) {
+            boolean has = labels.containsKey(expression.path("key").asText());
+            switch (expression.path("operator").asText()) {
+                case "DoesNotExist" -> { if (has) return false; }
+                case "Exists" -> { if (!has) return false; }
+                default -> throw new AssertionError("operator not handled here: " + expression);
+            }
+        }
+        return true;
     }
 
     /** The container port an Ingress backend (service name + port name or number) reaches. */

@@ -40,7 +40,7 @@ class RateLimitTest {
                 .contentType("application/problem+json").body("status", equalTo(429)).extract().header("Retry-After");
         assertTrue(Integer.parseInt(retryAfter) >= 1 && Integer.parseInt(retryAfter) <= 20, retryAfter);
         // and the refusal is counted for the dashboards
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().port(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class)).get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("safeframe_rate_limited_total{bucket=\"upload\"") && !l.endsWith(" 0.0")), metrics.lines()
                 .filter(l -> l.contains("rate_limited")).toList().toString());
     }

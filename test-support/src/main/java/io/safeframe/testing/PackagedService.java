@@ -62,6 +62,11 @@ public abstract class PackagedService implements QuarkusTestResourceLifecycleMan
         return Map.of(client + ".port", Integer.toString(tlsPort()), client + ".test-port", Integer.toString(tlsPort()));
     }
 
+    /** Health and metrics (the management interface): HTTP port + 500 for test processes. */
+    public int managementPort() {
+        return port() + 500;
+    }
+
     /** Kills the process (SIGKILL: no graceful shutdown, like a crashed pod). */
     public void kill() {
         process.destroyForcibly();
@@ -112,7 +117,8 @@ public abstract class PackagedService implements QuarkusTestResourceLifecycleMan
             throw new IllegalStateException(module() + " is not packaged at " + jar + "; build the whole reactor (./mvnw verify)");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port(), "-Dquarkus.http.ssl-port=" + tlsPort()));
+                "-Xmx256m", "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port(), "-Dquarkus.http.ssl-port=" + tlsPort(),
+                "-Dquarkus.management.port=" + managementPort()));
         command.addAll(options());
         if (again) {
             command.add("-Dquarkus.flyway.clean-at-start=false");
@@ -136,7 +142,7 @@ public abstract class PackagedService implements QuarkusTestResourceLifecycleMan
                 throw new IllegalStateException(module() + " exited: " + Files.readString(log.toPath()));
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/q/health/ready"))
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort() + "/q/health/ready"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;

@@ -1,6 +1,8 @@
 package io.safeframe.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.List;
@@ -14,10 +16,20 @@ import io.safeframe.identity.ca.LocalCa;
  */
 public final class TestIdentities {
 
-    public static final List<String> SERVICES = List.of("policy-service", "prompt-guard-service", "frame-classifier-service",
-            "provenance-service", "report-service", "generator-service", "verify-service", "gateway-service");
+    /** Every service, from the one list in deploy/services (its first column). */
+    public static final List<String> SERVICES = servicesList();
 
     private TestIdentities() {
+    }
+
+    private static List<String> servicesList() {
+        Path list = Path.of("..", "deploy", "services");
+        try {
+            return Files.readAllLines(list).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .map(l -> l.split("\\s+")[0]).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the list of services " + list.toAbsolutePath() + " could not be read", e);
+        }
     }
 
     public static Path dir() {

@@ -135,7 +135,7 @@ class VerifyServiceTest {
         assertTrue(forged.getManifestSigner().contains("looks official"), forged.getManifestSigner());
 
         VerifyResponse plain = upload(asGateway, png, 1 << 20);
-        String metrics = io.restassured.RestAssured.given().port(9087).get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = io.restassured.RestAssured.given().port(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class)).get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("safeframe_verify_answers_total{asset=\"none\",manifest=\"untrusted\",watermark=\"absent\"}"),
                 metrics.lines().filter(l -> l.startsWith("safeframe_verify")).toList().toString());
         assertFalse(plain.getManifestPresent());
@@ -180,7 +180,7 @@ class VerifyServiceTest {
         try (Stream<Path> left = Files.list(Path.of("target/spool"))) {
             assertEquals(0, left.count(), "every spool file is deleted, whatever the outcome");
         }
-        String metrics = io.restassured.RestAssured.given().port(9087).get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = io.restassured.RestAssured.given().port(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class)).get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("safeframe_verify_refused_total{code=\"INVALID_ARGUMENT\"}"), "refusals are counted");
     }
 

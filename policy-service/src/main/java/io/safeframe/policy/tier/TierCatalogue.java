@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
@@ -43,9 +42,9 @@ public class TierCatalogue {
     private final UsagePolicies config;
     private volatile FileTime loadedAt;
 
-    public TierCatalogue(UsagePolicies config, @ConfigProperty(name = "safeframe.usage.tiers-file") Optional<String> file) {
+    public TierCatalogue(UsagePolicies config) {
         this.config = config;
-        this.file = file.filter(f -> !f.isBlank()).map(Path::of);
+        this.file = config.tiersFile().filter(f -> !f.isBlank()).map(Path::of);
         Map<String, UsageLimits> fromConfig = new HashMap<>();
         config.tiers().forEach((name, p) -> fromConfig.put(name,
                 new UsageLimits(p.generationsPerDay(), p.burstPerMinute(), p.maxVideoSeconds(), p.concurrentJobs())));

@@ -22,6 +22,13 @@ public interface UsagePolicies {
     @WithDefault("PT15M")
     java.time.Duration reservationTtl();
 
+    /**
+     * A file of tiers (the ConfigMap in Kubernetes) that overrides {@link #tiers()} and is re-read on change. Part of
+     * this mapping, not a loose property: a property under the prefix that the mapping does not declare fails
+     * configuration validation at start (it did, in the prod profile).
+     */
+    java.util.Optional<String> tiersFile();
+
     interface UsagePolicy {
         int generationsPerDay();
 

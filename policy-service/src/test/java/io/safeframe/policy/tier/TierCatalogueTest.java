@@ -19,7 +19,7 @@ class TierCatalogueTest {
     @TempDir
     Path dir;
 
-    private static UsagePolicies config() {
+    private static UsagePolicies config(Optional<String> tiersFile) {
         UsagePolicies.UsagePolicy free = new UsagePolicies.UsagePolicy() {
             public int generationsPerDay() { return 10; }
             public int burstPerMinute() { return 3; }
@@ -31,6 +31,7 @@ class TierCatalogueTest {
             public String defaultTier() { return "free"; }
             public String throttledTier() { return "throttled"; }
             public Duration reservationTtl() { return Duration.ofMinutes(15); }
+            public Optional<String> tiersFile() { return tiersFile; }
         };
     }
 
@@ -48,7 +49,7 @@ class TierCatalogueTest {
     void fileOverridesConfigAndReloadsWhenChanged() throws Exception {
         Path f = dir.resolve("tiers.properties");
         write(f, tiers(25), 1_000_000);
-        TierCatalogue catalogue = new TierCatalogue(config(), Optional.of(f.toString()));
+        TierCatalogue catalogue = new TierCatalogue(config(Optional.of(f.toString())));
         assertEquals(25, catalogue.policyFor("free").generationsPerDay());
         write(f, tiers(40), 2_000_000);
         assertEquals("reloaded", catalogue.reloadIfChanged());
@@ -60,7 +61,7 @@ class TierCatalogueTest {
     void badFilesAreRefusedAndTheTiersInForceStay() throws Exception {
         Path f = dir.resolve("tiers.properties");
         write(f, tiers(25), 1_000_000);
-        TierCatalogue catalogue = new TierCatalogue(config(), Optional.of(f.toString()));
+        TierCatalogue catalogue = new TierCatalogue(config(Optional.of(f.toString())));
         String[] bad = { tiers(25).replace("free.concurrent-jobs=2\n", ""), tiers(25).replace("=25", "=lots"),
                 tiers(25) + "free.colour=red\n", tiers(25).replace("=25", "=0"), tiers(25).replaceAll("throttled\\.[^\\n]*\\n", "") };
         long mtime = 2_000_000;
@@ -73,7 +74,7 @@ class TierCatalogueTest {
 
     @Test
     void withoutAFileTheConfiguredTiersApply() {
-        TierCatalogue catalogue = new TierCatalogue(config(), Optional.empty());
+        TierCatalogue catalogue = new TierCatalogue(config(Optional.empty()));
         assertEquals(10, catalogue.policyFor("free").generationsPerDay());
         assertThrows(IllegalStateException.class, () -> catalogue.policyFor("platinum"));
     }
