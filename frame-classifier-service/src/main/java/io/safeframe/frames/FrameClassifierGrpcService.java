@@ -49,12 +49,14 @@ public class FrameClassifierGrpcService implements FrameClassifier {
     private final VideoClassifier classifier;
     private final HashBanks banks;
     private final java.util.concurrent.ExecutorService mediaWorkers;
+    private final VerdictMetrics metrics;
 
-    public FrameClassifierGrpcService(VideoClassifier classifier, HashBanks banks,
+    public FrameClassifierGrpcService(VideoClassifier classifier, HashBanks banks, VerdictMetrics metrics,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "safeframe.media.concurrent-analyses", defaultValue = "2") int concurrent,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "safeframe.media.queued-analyses", defaultValue = "32") int queued) {
         this.classifier = classifier;
         this.banks = banks;
+        this.metrics = metrics;
         this.mediaWorkers = io.safeframe.media.MediaWorkers.bounded("media-analysis", concurrent, queued);
     }
 
@@ -83,13 +85,18 @@ public class FrameClassifierGrpcService implements FrameClassifier {
 
     @Override
     public Uni<ClassifyVideoResponse> classifyVideo(ClassifyVideoRequest request) {
-        return onWorker(() -> classifier.classifyVideo(request.getVideo().toByteArray()));
+        // from the request's arrival: the wait for a media worker is part of the caller's time to verdict
+        long start = System.nanoTime();
+        return onWorker(() -> classifier.classifyVideo(request.getVideo().toByteArray()))
+                .invoke(r -> metrics.classified(r.getVerdict(), r.getFramesList(), start));
     }
 
     @Override
     public Uni<ClassifyFramesResponse> classifyFrames(ClassifyFramesRequest request) {
+        long start = System.nanoTime();
         return onWorker(() -> classifier.classifyFrames(request.getFramesList().stream()
-                .map(f -> new VideoClassifier.TimedImage(f.getImage().toByteArray(), f.getTimestampMs())).toList()));
+                .map(f -> new VideoClassifier.TimedImage(f.getImage().toByteArray(), f.getTimestampMs())).toList()))
+                .invoke(r -> metrics.classified(r.getVerdict(), r.getFramesList(), start));
     }
 
     @Override

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -43,6 +44,7 @@ import io.safeframe.testing.PackagedService;
 import io.safeframe.testing.PolicyServiceProcess;
 import io.safeframe.testing.ProvenanceServiceProcess;
 import io.safeframe.testing.ReportServiceProcess;
+import io.safeframe.testing.Scrape;
 import io.safeframe.testing.VerifyServiceProcess;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -119,8 +121,22 @@ class GenerationFlowTest {
     @Test
     void safePromptIsPublishedWatermarkedAndAudited() {
         String correlation = "flow-" + UUID.randomUUID();
+        Scrape before = Scrape.self();
         String id = submit("gen-alice", "a lighthouse on a cliff at dusk", correlation);
         JsonPath job = await("gen-alice", id, "PUBLISHED", FLOW);
+        // every step timed and every state it went through counted (at least: other tests' jobs may move meanwhile)
+        Scrape after = Scrape.self();
+        for (String step : List.of("screen", "generate", "classify", "mark", "publish")) {
+            Map<String, String> label = Map.of("step", step);
+            assertTrue(after.count("safeframe_job_step_seconds_count", label) > before.count("safeframe_job_step_seconds_count", label),
+                    step + ": " + after.lines("safeframe_job_step_seconds_count"));
+        }
+        for (String state : List.of("SCREENING", "GENERATING", "CLASSIFYING", "MARKING", "PUBLISHED")) {
+            Map<String, String> label = Map.of("state", state);
+            assertTrue(after.count("safeframe_job_transitions_total", label) > before.count("safeframe_job_transitions_total", label),
+                    state + ": " + after.lines("safeframe_job_transitions_total"));
+        }
+        System.out.println("gateway-service domain series after one published job:\n" + after.lines("safeframe_"));
         List<String> sources = job.getList("verdicts.source");
         assertTrue(sources.containsAll(List.of("policy", "prompt-guard", "frame-classifier")), sources.toString());
         assertEquals("/v1/generations/" + id + "/video", job.getString("video"));

@@ -63,9 +63,11 @@ public class PolicyGrpcService implements PolicyService {
     private final UsagePolicies policies;
     private final TierCatalogue tiers;
     private final ObjectMapper json;
+    private final PolicyMetrics metrics;
 
     public PolicyGrpcService(QuotaLedger quota, StandingService standing, AuditLog audit, AuditVerifier verifier,
-            AuditKeys keys, UsageAnomalyDetector anomalies, UsagePolicies policies, TierCatalogue tiers, ObjectMapper json) {
+            AuditKeys keys, UsageAnomalyDetector anomalies, UsagePolicies policies, TierCatalogue tiers, ObjectMapper json,
+            PolicyMetrics metrics) {
         this.quota = quota;
         this.standing = standing;
         this.audit = audit;
@@ -75,6 +77,7 @@ public class PolicyGrpcService implements PolicyService {
         this.policies = policies;
         this.tiers = tiers;
         this.json = json;
+        this.metrics = metrics;
     }
 
     @Override
@@ -93,6 +96,11 @@ public class PolicyGrpcService implements PolicyService {
                                 reservation.reason(), ctx.getCorrelationId(), null,
                                 reservation.granted() ? Map.of("tier", reservation.tier())
                                         : Map.of("tier", reservation.tier(), "refusal", reservation.refusalCode()))))
+                        .invoke(e -> {
+                            if (!reservation.granted()) {
+                                metrics.refused(reservation.refusalCode());
+                            }
+                        })
                         .map(e -> toResponse(reservation)));
     }
 

@@ -45,14 +45,16 @@ public class GenerationService {
     private final ReportClient reports;
     private final ObjectMapper json;
     private final int retryAfterSeconds;
+    private final JobMetrics metrics;
 
-    public GenerationService(PolicyClient policy, GuardClient guard, ReportClient reports, ObjectMapper json,
+    public GenerationService(PolicyClient policy, GuardClient guard, ReportClient reports, ObjectMapper json, JobMetrics metrics,
             @ConfigProperty(name = "safeframe.fail-closed.retry-after-seconds", defaultValue = "5") int retryAfterSeconds) {
         this.policy = policy;
         this.guard = guard;
         this.reports = reports;
         this.json = json;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.metrics = metrics;
     }
 
     public record Submitted(GenerationJob job, boolean replay) {
@@ -111,6 +113,7 @@ public class GenerationService {
             job.createdAt = Instant.now();
             job.updatedAt = job.createdAt;
             return Panache.withTransaction(job::persist).replaceWith(job)
+                    .invoke(saved -> metrics.entered(JobState.SCREENING))
                     .chain(saved -> screen(ctx, saved));
         });
     }
@@ -130,7 +133,7 @@ public class GenerationService {
 
     private Uni<GenerationJob> screen(RequestContext ctx, GenerationJob job) {
         ScreenRequest request = ScreenRequest.newBuilder().setContext(ctx).setText(job.prompt).build();
-        return guard.screen(request)
+        return metrics.timed(JobMetrics.SCREEN, () -> guard.screen(request))
                 .onFailure(SafetyServiceUnavailable.class).call(f -> fail(ctx, job, (SafetyServiceUnavailable) f))
                 .chain(screened -> decide(ctx, job, screened));
     }
@@ -142,7 +145,7 @@ public class GenerationService {
             j.failure = why.getMessage();
             j.retryAfterSeconds = retryAfterSeconds;
             j.prompt = null;
-        }).chain(() -> policy.refund(ReservationRef.newBuilder().setContext(ctx).setReservationId(job.reservationId)
+        }).invoke(j -> metrics.entered(JobState.FAILED)).chain(() -> policy.refund(ReservationRef.newBuilder().setContext(ctx).setReservationId(job.reservationId)
                 .setReason("platform failure: " + why.service + " unavailable").build()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
@@ -179,7 +182,7 @@ public class GenerationService {
                     if (next == JobState.HELD_FOR_REVIEW) {
                         j.reviewStage = "PROMPT";
                     }
-                }));
+                }).invoke(j -> metrics.entered(next)));
     }
 
     /**

@@ -50,9 +50,10 @@ public class JobSteps {
     private final ReportClient reports;
     private final int maxAttempts;
     private final Duration reviewPoll;
+    private final JobMetrics metrics;
 
     public JobSteps(JobStore store, GeneratorClient generator, FramesClient frames, ProvenanceClient provenance, PolicyClient policy,
-            ReportClient reports, @ConfigProperty(name = "safeframe.generation.max-attempts") int maxAttempts,
+            ReportClient reports, JobMetrics metrics, @ConfigProperty(name = "safeframe.generation.max-attempts") int maxAttempts,
             @ConfigProperty(name = "safeframe.generation.review-poll") Duration reviewPoll) {
         this.store = store;
         this.generator = generator;
@@ -62,13 +63,14 @@ public class JobSteps {
         this.reports = reports;
         this.maxAttempts = maxAttempts;
         this.reviewPoll = reviewPoll;
+        this.metrics = metrics;
     }
 
     public Uni<Void> advance(Job job) {
         Uni<Void> step = switch (job.state()) {
             case SCREENING -> fail(job, "the request was interrupted while its prompt was screened; submit it again");
-            case GENERATING -> generate(job);
-            case CLASSIFYING -> classify(job);
+            case GENERATING -> metrics.timed(JobMetrics.GENERATE, () -> generate(job));
+            case CLASSIFYING -> metrics.timed(JobMetrics.CLASSIFY, () -> classify(job));
             case MARKING -> mark(job);
             case HELD_FOR_REVIEW -> checkReview(job);
             default -> Uni.createFrom().voidItem();
@@ -159,19 +161,20 @@ public class JobSteps {
                             .setPromptVerdictId(job.promptVerdictId() == null ? "" : job.promptVerdictId())
                             // a retry after a lost answer gets the same asset back instead of registering another
                             .setRequestId("generation:" + job.id()).build();
-                    return provenance.mark(request)
+                    // timed apart from publishing: marking is provenance-service's part, publishing the commit and audit
+                    return metrics.timed(JobMetrics.MARK, () -> provenance.mark(request)
                             // marked clip and its record first: a retry after a crash publishes it instead of marking twice
                             .call(marked -> store.saveVideo(job.id(), MARKED, marked.getMarkedMedia().toByteArray(), clip.model()))
-                            .call(marked -> store.recordMark(job.id(), marked.getAssetId(), marked.getWatermarkPayload(), marked.getManifestSha256()))
+                            .call(marked -> store.recordMark(job.id(), marked.getAssetId(), marked.getWatermarkPayload(), marked.getManifestSha256())))
                             .chain(marked -> publish(ctx, job, JobStore.sha256(marked.getMarkedMedia().toByteArray())));
                 }));
     }
 
     private Uni<Void> publish(RequestContext ctx, Job job, String sha256) {
-        return audit(ctx, job, "video.published", Decision.ALLOW, "watermarked and registered; sha256 " + sha256)
+        return metrics.timed(JobMetrics.PUBLISH, () -> audit(ctx, job, "video.published", Decision.ALLOW, "watermarked and registered; sha256 " + sha256)
                 .chain(() -> commit(ctx, job, "published"))
                 .chain(() -> store.move(job.id(), JobState.MARKING, JobState.PUBLISHED, null, null, null))
-                .chain(() -> store.dropVideo(job.id(), GENERATED));
+                .chain(() -> store.dropVideo(job.id(), GENERATED)));
     }
 
     /**

@@ -41,10 +41,12 @@ public class JobStore {
 
     private final Pool pool;
     private final ObjectMapper json;
+    private final JobMetrics metrics;
 
-    public JobStore(Pool pool, ObjectMapper json) {
+    public JobStore(Pool pool, ObjectMapper json, JobMetrics metrics) {
         this.pool = pool;
         this.json = json;
+        this.metrics = metrics;
     }
 
     /**
@@ -91,11 +93,17 @@ public class JobStore {
                     failure = $5, retry_after_s = $6, attempts = 0, next_attempt_at = now(), lease_owner = null, lease_until = null,
                     prompt = case when $7 then null else prompt end,
                     published_at = case when $3 = 'PUBLISHED' then now() else published_at end,
+                    pipeline_since = case when $2 = 'HELD_FOR_REVIEW' then now() else pipeline_since end,
                     updated_at = now(), version = version + 1
                 where job_id = $1 and state = $2""")
                 .execute(Tuple.from(new Object[] { id, from.name(), to.name(), verdict == null ? null : write(verdict), failure,
                         retryAfter, finished }))
-                .map(rows -> rows.rowCount() == 1);
+                .map(rows -> rows.rowCount() == 1)
+                .invoke(moved -> {
+                    if (moved) {
+                        metrics.entered(to);
+                    }
+                });
     }
 
     /** The step could not run now (a service is away): try again after {@code delay}, telling the user why. */
@@ -119,7 +127,12 @@ public class JobStore {
                     updated_at = now(), version = version + 1
                 where job_id = $1 and state = $2""")
                 .execute(Tuple.from(new Object[] { id, from.name(), stage, baseline, write(verdict) }))
-                .map(rows -> rows.rowCount() == 1);
+                .map(rows -> rows.rowCount() == 1)
+                .invoke(held -> {
+                    if (held) {
+                        metrics.entered(JobState.HELD_FOR_REVIEW);
+                    }
+                });
     }
 
     public Uni<Void> recordMark(UUID id, String assetId, String payload, String manifestSha256) {

@@ -22,10 +22,12 @@ public class UsageAnomalyDetector {
 
     private final Pool pool;
     private final AnomalyThresholds thresholds;
+    private final io.safeframe.policy.PolicyMetrics metrics;
 
-    public UsageAnomalyDetector(Pool pool, AnomalyThresholds thresholds) {
+    public UsageAnomalyDetector(Pool pool, AnomalyThresholds thresholds, io.safeframe.policy.PolicyMetrics metrics) {
         this.pool = pool;
         this.thresholds = thresholds;
+        this.metrics = metrics;
     }
 
     public record Flag(String flagId, String accountId, String signal, int observed, double expected, double zScore,
@@ -91,7 +93,13 @@ public class UsageAnomalyDetector {
                                     where account_id = $1""")
                                     .execute(Tuple.of(accountId, throttledUntil)))
                             .replaceWith(flag);
-                }));
+                }))
+                // counted once the flag and the throttle have committed
+                .invoke(flag -> {
+                    if (flag != null) {
+                        metrics.anomalyFlagged();
+                    }
+                });
     }
 
     private boolean exceeds(RateBaseline b, int minCount) {

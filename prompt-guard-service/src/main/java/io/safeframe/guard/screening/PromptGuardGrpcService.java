@@ -34,10 +34,12 @@ public class PromptGuardGrpcService implements PromptGuard {
 
     private final Screener screener;
     private final PolicyHolder policy;
+    private final VerdictMetrics metrics;
 
-    public PromptGuardGrpcService(PolicyHolder policy, Screener screener) {
+    public PromptGuardGrpcService(PolicyHolder policy, Screener screener, VerdictMetrics metrics) {
         this.policy = policy;
         this.screener = screener;
+        this.metrics = metrics;
     }
 
     @Override
@@ -75,9 +77,13 @@ public class PromptGuardGrpcService implements PromptGuard {
         });
     }
 
+    /** One prompt to its verdict, counted and timed (input refused as invalid has no verdict and is not counted). */
     private Screening screenOrReject(String text) {
+        long start = System.nanoTime();
         try {
-            return screener.screen(text, policy.current());
+            Screening s = screener.screen(text, policy.current());
+            metrics.screened(s, start);
+            return s;
         } catch (Screener.InputRejected e) {
             throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
         }

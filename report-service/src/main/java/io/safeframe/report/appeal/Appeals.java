@@ -43,15 +43,17 @@ public class Appeals {
     private final OutboxRelay relay;
     private final Notices notices;
     private final ConflictOfInterest conflicts;
+    private final io.safeframe.report.metrics.ModerationMetrics metrics;
 
     public Appeals(Pool pool, ReportSettings settings, Outbox outbox, OutboxRelay relay, Notices notices,
-            ConflictOfInterest conflicts) {
+            ConflictOfInterest conflicts, io.safeframe.report.metrics.ModerationMetrics metrics) {
         this.pool = pool;
         this.settings = settings;
         this.outbox = outbox;
         this.relay = relay;
         this.notices = notices;
         this.conflicts = conflicts;
+        this.metrics = metrics;
     }
 
     public Uni<AppealRecord> file(AppealRequest request) {
@@ -120,6 +122,8 @@ public class Appeals {
                                     ? conflicts.<AppealRecord>refuse(ctx, "resolve appeal " + appealId, appealId.toString(), stake)
                                     : settle(conn, ctx, request, d, appealId, moderator, reason));
                 }))
+                // counted once committed: a refused or rolled-back resolution is not one
+                .invoke(a -> metrics.appealResolved(request.getReverse()))
                 .call(relay::deliverSoon);
     }
 

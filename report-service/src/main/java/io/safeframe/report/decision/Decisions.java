@@ -44,15 +44,17 @@ public class Decisions {
     private final OutboxRelay relay;
     private final Notices notices;
     private final ConflictOfInterest conflicts;
+    private final io.safeframe.report.metrics.ModerationMetrics metrics;
 
     public Decisions(Pool pool, ReportSettings settings, Outbox outbox, OutboxRelay relay, Notices notices,
-            ConflictOfInterest conflicts) {
+            ConflictOfInterest conflicts, io.safeframe.report.metrics.ModerationMetrics metrics) {
         this.pool = pool;
         this.settings = settings;
         this.outbox = outbox;
         this.relay = relay;
         this.notices = notices;
         this.conflicts = conflicts;
+        this.metrics = metrics;
     }
 
     public Uni<DecisionRecord> decide(DecideRequest request) {
@@ -91,6 +93,8 @@ public class Decisions {
                         return record(conn, ctx, c, request, moderator);
                     });
                 }))
+                // counted once committed: a refused or rolled-back decision is not one
+                .invoke(d -> metrics.decided(action))
                 // a sanction should be in force when the moderator sees "decided"; other effects can follow within a second
                 .call(d -> action == Action.STRIKE || action == Action.SUSPEND_ACCOUNT || action == Action.BAN_ACCOUNT
                         ? relay.deliverSoon() : Uni.createFrom().voidItem());
