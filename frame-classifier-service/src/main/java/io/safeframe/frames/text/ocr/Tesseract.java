@@ -31,8 +31,10 @@ public final class Tesseract {
         try {
             pgm = Files.createTempFile("safeframe-ocr-", ".pgm");
             writePgm(frame, pgm);
-            // --psm 3: automatic page segmentation, which groups a wrapped caption into one paragraph
-            SafeTool.Result r = runner.run(List.of("tesseract", pgm.toString(), "stdout", "-l", "eng", "--psm", "3", "tsv"), null, 1 << 20);
+            // --psm 11, sparse text: scene text over a busy picture. The default page segmentation (3) looks for a
+            // document layout and returned nothing for a boxed caption over noise or moving shapes. Lines of one
+            // caption may come back as separate paragraphs; the screener also screens the whole text read.
+            SafeTool.Result r = runner.run(List.of("tesseract", pgm.toString(), "stdout", "-l", "eng", "--psm", "11", "tsv"), null, 1 << 20);
             if (r.exit() != 0) {
                 throw new MediaException("tesseract failed on the frame at " + frame.timestampMs() + " ms (exit " + r.exit() + ")");
             }
