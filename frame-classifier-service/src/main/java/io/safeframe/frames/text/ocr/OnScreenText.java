@@ -62,7 +62,7 @@ public final class OnScreenText {
         }
         reads++;
         long started = System.nanoTime();
-        List<TesseractTsv.Paragraph> read = tesseract.read(frame);
+        List<TesseractTsv.Paragraph> read = tesseract.read(frame, signature);
         ocrNanos += System.nanoTime() - started;
         for (TesseractTsv.Paragraph p : read) {
             Line line = match(p.text());

@@ -62,6 +62,32 @@ public final class TextSignature {
         return false;
     }
 
+    /**
+     * Horizontal bands (pixel rows [from, to)) that hold texty cells, one cell of margin each side, touching bands
+     * merged. OCR reads each band alone: on a whole 640×360 frame tesseract's layout analysis returned nothing for a
+     * clean caption that the same caption's band read perfectly (gradients and shapes around it misled it).
+     */
+    public java.util.List<int[]> bands(int height) {
+        java.util.List<int[]> out = new java.util.ArrayList<>();
+        for (int r = 0; r < ROWS; r++) {
+            boolean any = false;
+            for (int c = 0; c < COLUMNS; c++) {
+                any |= texty[r * COLUMNS + c];
+            }
+            if (!any) {
+                continue;
+            }
+            int from = Math.max(0, (r - 1) * height / ROWS);
+            int to = Math.min(height, (r + 2) * height / ROWS);
+            if (!out.isEmpty() && out.get(out.size() - 1)[1] >= from) {
+                out.get(out.size() - 1)[1] = to;
+            } else {
+                out.add(new int[] { from, to });
+            }
+        }
+        return out;
+    }
+
     /** Whether text appeared, went or changed since {@code before} (null: nothing seen yet). */
     public boolean differsFrom(TextSignature before) {
         if (before == null) {
