@@ -71,6 +71,7 @@ for i, t in enumerate(safe_caption): add("caption", "safe", t, i)
 for i, t in enumerate(unsafe_narration): add("narration", "unsafe", t, i)
 for i, t in enumerate(safe_narration): add("narration", "safe", t, i)
 for i in range(10): add("plain", "safe", "", i)
-with open("texts.jsonl", "w") as f:
+import os
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "texts.jsonl"), "w") as f:
     for r in rows: f.write(json.dumps(r) + "\n")
 print(len(rows), "clips")
