@@ -66,7 +66,7 @@ public class FrameClassifierGrpcService implements FrameClassifier {
     }
 
     private interface MediaWork<T> {
-        T run() throws MediaException, java.io.IOException;
+        T run() throws MediaException, java.io.IOException, io.safeframe.frames.text.TextScreener.Unavailable;
     }
 
     private <T> Uni<T> onWorker(MediaWork<T> work) {
@@ -77,6 +77,9 @@ public class FrameClassifierGrpcService implements FrameClassifier {
                 throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
             } catch (java.io.IOException e) {
                 throw Status.INTERNAL.withDescription("staging the media failed").asRuntimeException();
+            } catch (io.safeframe.frames.text.TextScreener.Unavailable e) {
+                // text read from the clip could not be screened: transient, never an ALLOW (callers retry with back-off)
+                throw Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();
             }
         }).runSubscriptionOn(mediaWorkers)
                 .onFailure(java.util.concurrent.RejectedExecutionException.class)
@@ -87,7 +90,8 @@ public class FrameClassifierGrpcService implements FrameClassifier {
     public Uni<ClassifyVideoResponse> classifyVideo(ClassifyVideoRequest request) {
         // from the request's arrival: the wait for a media worker is part of the caller's time to verdict
         long start = System.nanoTime();
-        return onWorker(() -> classifier.classifyVideo(request.getVideo().toByteArray()))
+        return onWorker(() -> classifier.classifyVideo(request.getVideo().toByteArray(),
+                request.getContext().getCorrelationId()))
                 .invoke(r -> metrics.classified(r.getVerdict(), r.getFramesList(), start));
     }
 

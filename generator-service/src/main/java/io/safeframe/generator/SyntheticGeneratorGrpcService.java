@@ -14,6 +14,7 @@ import io.safeframe.api.v1.GenerateRequest;
 import io.safeframe.api.v1.GenerateResponse;
 import io.safeframe.api.v1.VideoGenerator;
 import io.safeframe.generator.encode.H264Writer;
+import io.safeframe.generator.fixture.FixtureMedia;
 import io.safeframe.generator.render.SyntheticScene;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -47,6 +48,25 @@ public class SyntheticGeneratorGrpcService implements VideoGenerator {
         return Uni.createFrom().item(() -> render(request));
     }
 
+    /** The clip, with the fixture's caption and narration when the request asks for them (tests only). */
+    private byte[] encode(GenerateRequest request, int[] size, int frames, SyntheticScene scene) throws IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("safeframe-gen");
+        java.util.List<String> filter = java.util.List.of();
+        java.nio.file.Path narration = null;
+        try {
+            if (!request.getFixture().getCaption().isBlank()) {
+                filter = FixtureMedia.captionFilter(request.getFixture().getCaption(), size[0], size[1], dir);
+            }
+            if (!request.getFixture().getNarration().isBlank()) {
+                narration = FixtureMedia.speak(request.getFixture().getNarration(), dir);
+            }
+        } catch (IOException e) {
+            H264Writer.deleteAll(dir);
+            throw e;
+        }
+        return H264Writer.encode(size[0], size[1], fps, frames, scene::render, encodeTimeout, new H264Writer.Extras(filter, narration), dir);
+    }
+
     private GenerateResponse render(GenerateRequest request) {
         if (request.getPrompt().isBlank()) {
             throw Status.INVALID_ARGUMENT.withDescription("prompt is empty").asRuntimeException();
@@ -62,7 +82,7 @@ public class SyntheticGeneratorGrpcService implements VideoGenerator {
         int frames = request.getDurationSeconds() * fps;
         SyntheticScene scene = new SyntheticScene(request.getPrompt(), request.getSeed(), size[0], size[1]);
         try {
-            byte[] mp4 = H264Writer.encode(size[0], size[1], fps, frames, scene::render, encodeTimeout);
+            byte[] mp4 = encode(request, size, frames, scene);
             return GenerateResponse.newBuilder().setVideo(ByteString.copyFrom(mp4)).setMediaType("video/mp4").setModel(MODEL)
                     .setModelVersion(MODEL_VERSION).setWidth(size[0]).setHeight(size[1]).setFrames(frames).build();
         } catch (IOException e) {

@@ -61,6 +61,15 @@ public final class FfmpegCommand {
         return args("-protocol_whitelist", "pipe", "-i", "pipe:0");
     }
 
+    /**
+     * A WAV file we synthesised ourselves (the generator's fixture narration), never a user's upload: the wav demuxer
+     * is forced and only the file protocol allowed, as for sniffed input; MediaSniffer does not accept WAV, so no
+     * service reads an uploaded one.
+     */
+    public FfmpegCommand ownWavInput(Path file) {
+        return args("-f", "wav", "-protocol_whitelist", "file", "-i", "file:" + file.toAbsolutePath());
+    }
+
     public FfmpegCommand output(Path file) {
         return args("file:" + file.toAbsolutePath());
     }

@@ -15,8 +15,11 @@ import java.util.Map;
 public final class SafeProcess {
 
     static final Path PRLIMIT = Path.of("/usr/bin/prlimit");
-    /** The whole environment a child gets. */
-    static final Map<String, String> ENVIRONMENT = Map.of("PATH", "/usr/bin:/bin", "LC_ALL", "C");
+    /**
+     * The whole environment a child gets. OMP_THREAD_LIMIT=1: tesseract is built with OpenMP and would otherwise take
+     * every core for one frame; the service runs analyses side by side instead (MediaWorkers), so one thread each.
+     */
+    static final Map<String, String> ENVIRONMENT = Map.of("PATH", "/usr/bin:/bin", "LC_ALL", "C", "OMP_THREAD_LIMIT", "1");
 
     private SafeProcess() {
     }
@@ -45,7 +48,7 @@ public final class SafeProcess {
             }
             return p;
         } catch (IOException e) {
-            throw new MediaRefused("cannot start " + command.get(0) + " (is the Debian ffmpeg package installed?)");
+            throw new MediaRefused("cannot start " + command.get(0) + " (is its Debian package installed?)");
         }
     }
 
@@ -59,6 +62,6 @@ public final class SafeProcess {
                 return candidate.toString();
             }
         }
-        throw new MediaRefused(program + " is not installed (apt-get install ffmpeg)");
+        throw new MediaRefused(program + " is not installed (see the Debian packages in ./safeframe)");
     }
 }

@@ -22,11 +22,23 @@ import io.safeframe.frames.media.MediaException;
 import io.safeframe.frames.media.MediaInfo;
 import io.safeframe.frames.media.MediaLimits;
 import io.safeframe.frames.model.NsfwClassifier;
+import io.safeframe.frames.text.TextLine;
+import io.safeframe.frames.text.TextScreener;
+import io.safeframe.frames.text.ocr.OnScreenText;
+import io.safeframe.frames.text.ocr.Tesseract;
+import io.safeframe.frames.text.speech.Speech;
+import io.safeframe.media.MediaRefused;
+import io.safeframe.api.v1.Decision;
+import io.safeframe.api.v1.Region;
+import io.safeframe.api.v1.TextFinding;
+import io.safeframe.api.v1.Verdict;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Whole videos (and single images) end to end: decode with ffmpeg, sample frames (≈1 per second plus scene
- * cuts), analyse each as it arrives (nothing but the current frame is held), aggregate into a verdict.
+ * cuts), analyse each as it arrives (nothing but the current frame is held), aggregate into a verdict; read the
+ * text on screen (OCR where text appears or changes) and the speech of the audio track, screen both with
+ * prompt-guard, and join them into the verdict ({@link ModalityVerdict}; docs/video-moderation.md).
  * Results are cached by content SHA-256, policy version and bank generation — a bank change re-evaluates.
  */
 @ApplicationScoped
@@ -38,6 +50,9 @@ public class VideoClassifier {
     private final ClassifierPolicy policy = ClassifierPolicy.fromClasspath();
     private final NsfwClassifier model = NsfwClassifier.fromClasspath();
     private final HashBanks banks;
+    private final TextScreener screener;
+    private final Tesseract tesseract = new Tesseract();
+    private final Speech speech = new Speech();
     private final FrameAnalyzer analyzer;
     private final VerdictAggregator aggregator;
     private final Map<String, ClassifyVideoResponse> cache = new LinkedHashMap<>(64, 0.75f, true) {
@@ -47,8 +62,9 @@ public class VideoClassifier {
         }
     };
 
-    public VideoClassifier(HashBanks banks) {
+    public VideoClassifier(HashBanks banks, TextScreener screener) {
         this.banks = banks;
+        this.screener = screener;
         this.analyzer = new FrameAnalyzer(model, policy, banks::match);
         this.aggregator = new VerdictAggregator(policy, banks::entriesWithLabel);
     }
@@ -57,7 +73,22 @@ public class VideoClassifier {
         return policy;
     }
 
-    public ClassifyVideoResponse classifyVideo(byte[] media) throws MediaException {
+    /** Stage times of one classification (the evaluation's cost per clip-second). */
+    public record Costs(long totalNanos, long ocrNanos, int ocrFrames, long audioDecodeNanos, long asrNanos, long screenNanos) {
+    }
+
+    private volatile Costs lastCosts;
+
+    /** The stage times of the most recent uncached classification on any thread (for the on-demand evaluation only). */
+    public Costs lastCosts() {
+        return lastCosts;
+    }
+
+    public ClassifyVideoResponse classifyVideo(byte[] media) throws MediaException, TextScreener.Unavailable {
+        return classifyVideo(media, "");
+    }
+
+    public ClassifyVideoResponse classifyVideo(byte[] media, String correlationId) throws MediaException, TextScreener.Unavailable {
         if (media.length == 0) {
             throw new MediaException("no video bytes");
         }
@@ -69,22 +100,38 @@ public class VideoClassifier {
                 return cached;
             }
         }
+        long started = System.nanoTime();
         Path file = temp(media);
         try {
             MediaInfo info = ffmpeg.probe(file);
             List<FrameResult> results = new ArrayList<>();
+            OnScreenText onScreen = new OnScreenText(tesseract);
             double secondsPerSample;
             if (info.image()) {
-                results.add(analyzer.analyze(ffmpeg.decodeImage(file, info)));
+                Frame still = ffmpeg.decodeImage(file, info);
+                results.add(analyzer.analyze(still));
+                onScreen.accept(still);
                 secondsPerSample = 0; // a still has no duration
             } else {
                 Ffmpeg.Sampling sampling = Ffmpeg.Sampling.perSecond(info.framesPerSecond() > 0 ? info.framesPerSecond() : 25);
-                ffmpeg.sampleVideo(file, info, sampling, frame -> results.add(analyzer.analyze(frame)));
+                ffmpeg.sampleVideo(file, info, sampling, frame -> {
+                    results.add(analyzer.analyze(frame));
+                    onScreen.accept(frame);
+                });
                 secondsPerSample = sampling.everyKthFrame() / (info.framesPerSecond() > 0 ? info.framesPerSecond() : 25);
             }
+            Speech.Result audio = info.image() ? new Speech.Result(Speech.Status.NONE, "", List.of(), 0, 0) : transcribe(file);
+            List<TextLine> lines = new ArrayList<>(onScreen.lines());
+            lines.addAll(audio.segments());
+            long screenStarted = System.nanoTime();
+            List<TextScreener.Screened> screened = screener.screen(lines, correlationId);
+            long screenNanos = System.nanoTime() - screenStarted;
+            Verdict verdict = ModalityVerdict.merge(aggregator.verdict(results, secondsPerSample), screened, audio);
             ClassifyVideoResponse response = ClassifyVideoResponse.newBuilder()
-                    .setVerdict(aggregator.verdict(results, secondsPerSample)).addAllFrames(findings(results))
+                    .setVerdict(verdict).addAllFrames(findings(results)).addAllTexts(texts(lines, screened)).setAudio(audio.describe())
                     .setFramesSampled(results.size()).setDurationMs(Math.round(info.durationSeconds() * 1000)).setContentSha256(sha).build();
+            lastCosts = new Costs(System.nanoTime() - started, onScreen.ocrNanos(), onScreen.reads(), audio.decodeNanos(), audio.asrNanos(),
+                    screenNanos);
             synchronized (cache) {
                 cache.put(key, response);
             }
@@ -92,6 +139,30 @@ public class VideoClassifier {
         } finally {
             delete(file);
         }
+    }
+
+    private Speech.Result transcribe(Path file) throws MediaException {
+        try {
+            return speech.transcribe(file);
+        } catch (MediaRefused e) {
+            throw new MediaException("speech recognition unavailable: " + e.getMessage());
+        }
+    }
+
+    /** Every line read, with what prompt-guard said of it (the per-modality whole texts are in the evidence only). */
+    static List<TextFinding> texts(List<TextLine> lines, List<TextScreener.Screened> screened) {
+        List<TextFinding> out = new ArrayList<>();
+        for (TextLine line : lines) {
+            TextFinding.Builder t = TextFinding.newBuilder().setModality(line.modality()).setText(line.text()).setStartMs(line.startMs())
+                    .setEndMs(line.endMs()).setDecision(Decision.ALLOW);
+            if (!line.box().isNone()) {
+                t.setRegion(Region.newBuilder().setX(line.box().x()).setY(line.box().y()).setWidth(line.box().width()).setHeight(line.box().height()));
+            }
+            screened.stream().filter(s -> s.line() == line).findFirst().ifPresent(s -> t.setDecision(s.verdict().getDecision())
+                    .setCategory(ModalityVerdict.topCategory(s.verdict())));
+            out.add(t.build());
+        }
+        return out;
     }
 
     public record TimedImage(byte[] bytes, long timestampMs) {

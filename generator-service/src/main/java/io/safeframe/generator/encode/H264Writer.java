@@ -25,14 +25,31 @@ public final class H264Writer {
         void render(int index, byte[] rgb);
     }
 
+    /** What a test fixture adds: a video filter (the burnt-in caption) and a narration WAV we synthesised; empty/null for none. */
+    public record Extras(List<String> videoFilter, Path narrationWav) {
+        public static final Extras NONE = new Extras(List.of(), null);
+    }
+
     private H264Writer() {
     }
 
     public static byte[] encode(int width, int height, int fps, int frames, FrameSource source, Duration timeout) throws IOException {
         Path dir = Files.createTempDirectory("safeframe-gen");
+        return encode(width, height, fps, frames, source, timeout, Extras.NONE, dir);
+    }
+
+    /** Encodes in {@code dir} (a fresh temp directory, deleted afterwards with everything in it). */
+    public static byte[] encode(int width, int height, int fps, int frames, FrameSource source, Duration timeout, Extras extras, Path dir)
+            throws IOException {
         Path out = dir.resolve("clip.mp4");
         Path log = dir.resolve("ffmpeg.log");
-        List<String> command = FfmpegCommand.ffmpeg().args("-v", "error").rawInput("rgb24", width, height, Integer.toString(fps))
+        FfmpegCommand encoder = FfmpegCommand.ffmpeg().args("-v", "error").rawInput("rgb24", width, height, Integer.toString(fps));
+        if (extras.narrationWav() != null) {
+            // padded with silence to the clip's end, cut there when longer: the clip keeps the asked duration
+            encoder.ownWavInput(extras.narrationWav()).args("-map", "0:v", "-map", "1:a", "-af", "apad", "-shortest",
+                    "-c:a", "aac", "-b:a", "64k", "-ac", "1", "-flags:a", "+bitexact");
+        }
+        List<String> command = encoder.args(extras.videoFilter())
                 .args("-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-threads", "1",
                         "-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1", "-movflags", "+faststart", "-y")
                 .output(out).toList();
@@ -68,7 +85,7 @@ public final class H264Writer {
         }
     }
 
-    private static void deleteAll(Path dir) throws IOException {
+    public static void deleteAll(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 Files.deleteIfExists(p);
