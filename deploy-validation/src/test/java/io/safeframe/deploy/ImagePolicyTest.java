@@ -102,7 +102,11 @@ class ImagePolicyTest {
                 args.put(arg.group(1), arg.group(2));
             }
             Matcher from = Pattern.compile("(?m)^FROM (\\S+)").matcher(dockerfile);
-            Set<String> stages = new TreeSet<>(List.of("app"));
+            Matcher named = Pattern.compile("(?m)^FROM \\S+ AS (\\S+)$").matcher(dockerfile);
+            Set<String> stages = new TreeSet<>();
+            while (named.find()) {
+                stages.add(named.group(1));
+            }
             while (from.find()) {
                 String image = from.group(1);
                 if (stages.contains(image)) {
