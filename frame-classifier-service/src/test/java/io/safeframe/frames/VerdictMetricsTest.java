@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -25,6 +23,7 @@ import io.safeframe.api.v1.ImportHashesRequest;
 import io.safeframe.api.v1.RemoveHashRequest;
 import io.safeframe.api.v1.RequestContext;
 import io.safeframe.api.v1.Frame;
+import io.safeframe.frames.classify.ClassifyVideoTest;
 import io.safeframe.testing.Scrape;
 
 /**
@@ -44,7 +43,7 @@ class VerdictMetricsTest {
         Path png = Path.of("target/metrics-frame.png");
         Files.createDirectories(png.getParent());
         // a pattern no other test uses: the bank made from it below must not catch another test's media
-        ffmpeg("-f", "lavfi", "-i", "cellauto=s=64x36:rule=30:random_fill_ratio=0.5:random_seed=4242:full=1,scale=640:360:flags=neighbor",
+        ClassifyVideoTest.ffmpeg("-f", "lavfi", "-i", "cellauto=s=64x36:rule=30:random_fill_ratio=0.5:random_seed=4242:full=1,scale=640:360:flags=neighbor",
                 "-frames:v", "1", png.toString());
         ClassifyFramesRequest request = ClassifyFramesRequest.newBuilder().setContext(CTX)
                 .addFrames(Frame.newBuilder().setImage(ByteString.copyFrom(Files.readAllBytes(png))).setTimestampMs(0)).build();
@@ -79,15 +78,5 @@ class VerdictMetricsTest {
         assertEquals(2, after.count("safeframe_verdict_seconds_count", source) - before.count("safeframe_verdict_seconds_count", source));
         assertNotNull(after.value("safeframe_verdict_seconds_bucket", Map.of("source", "frames", "le", "+Inf")),
                 after.lines("safeframe_verdict_seconds"));
-    }
-
-    static void ffmpeg(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-loglevel", "error", "-y"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(log);
-        }
     }
 }

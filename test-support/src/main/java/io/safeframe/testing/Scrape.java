@@ -24,15 +24,9 @@ public final class Scrape {
         this.text = text;
     }
 
-    /**
-     * The Quarkus app under test: its management interface ({@code quarkus.management.test-port}) where it has one,
-     * else the HTTP test port (a module not yet moved to the management interface serves /q/metrics there).
-     */
+    /** The Quarkus app under test, on its management interface (every service has one). */
     public static Scrape self() {
-        var config = ConfigProvider.getConfig();
-        boolean management = config.getOptionalValue("quarkus.management.enabled", Boolean.class).orElse(false);
-        return of(management ? config.getOptionalValue("quarkus.management.test-port", Integer.class).orElse(9001)
-                : config.getOptionalValue("quarkus.http.test-port", Integer.class).orElse(8081));
+        return of(ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class));
     }
 
     /** Any service's management port, e.g. a {@link PackagedService}'s {@link PackagedService#managementPort()}. */

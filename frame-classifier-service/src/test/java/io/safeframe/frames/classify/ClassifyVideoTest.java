@@ -43,7 +43,7 @@ import io.safeframe.api.v1.RequestContext;
  * and garbage files are clear errors; bank administration refuses bad input without writing anything.
  */
 @QuarkusTest
-class ClassifyVideoTest {
+public class ClassifyVideoTest {
 
     static final Path DIR = Path.of("target/videos");
     static final RequestContext CTX = RequestContext.newBuilder().setActor("test-admin").setCorrelationId("t").build();
@@ -64,7 +64,8 @@ class ClassifyVideoTest {
         Files.write(DIR.resolve("truncated.mp4"), Arrays.copyOf(original, original.length * 6 / 10));
     }
 
-    static void ffmpeg(String... args) throws Exception {
+    /** Makes a fixture clip with Debian's ffmpeg (test input only; the product reads media through the media module). */
+    public static void ffmpeg(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-loglevel", "error", "-y"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
