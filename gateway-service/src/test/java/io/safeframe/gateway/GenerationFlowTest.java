@@ -45,6 +45,8 @@ import io.safeframe.testing.PolicyServiceProcess;
 import io.safeframe.testing.ProvenanceServiceProcess;
 import io.safeframe.testing.ReportServiceProcess;
 import io.safeframe.testing.Scrape;
+import io.safeframe.testing.TraceCollector;
+import io.safeframe.testing.TraceCollector.ReceivedSpan;
 import io.safeframe.testing.VerifyServiceProcess;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -65,6 +67,7 @@ import jakarta.inject.Inject;
 @QuarkusTestResource(value = ProvenanceServiceProcess.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = GeneratorServiceProcess.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = VerifyServiceProcess.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = TraceCollector.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GenerationFlowTest {
 
@@ -173,6 +176,38 @@ class GenerationFlowTest {
         List<String> mine = as("gen-alice", "user").get("/v1/me/decisions").then().statusCode(200).extract().jsonPath()
                 .getList("findAll { it.correlationId == '" + correlation + "' }.action");
         assertTrue(mine.containsAll(List.of("prompt.screened", "video.generated", "video.classified", "video.published")), mine.toString());
+    }
+
+    /**
+     * One generation is one trace: the submitting request, every step the runner takes later, and the spans of every
+     * service those steps call, all under one trace id and each carrying the request's correlation id. The services
+     * export over OTLP as in production; only the collector is in this JVM.
+     */
+    @Test
+    void oneGenerationIsOneTraceAcrossEveryService() {
+        String correlation = "trace-" + UUID.randomUUID();
+        String id = submit("gen-tracy", "a windmill in a field of tulips", correlation);
+        await("gen-tracy", id, "PUBLISHED", FLOW);
+        List<String> services = List.of("gateway-service", "policy-service", "prompt-guard-service", "generator-service",
+                "frame-classifier-service", "provenance-service");
+        List<ReceivedSpan> spans = TraceCollector.await(all -> all.stream().filter(s -> correlation.equals(s.attribute("safeframe.correlation_id")))
+                .map(ReceivedSpan::service).collect(Collectors.toSet()).containsAll(services), Duration.ofSeconds(30));
+        List<ReceivedSpan> tagged = spans.stream().filter(s -> correlation.equals(s.attribute("safeframe.correlation_id"))).toList();
+        // one trace id for the whole generation: the request and the later steps are not separate traces
+        var traceIds = tagged.stream().map(ReceivedSpan::traceId).collect(Collectors.toSet());
+        assertEquals(1, traceIds.size(), "spans of one generation in several traces: " + traceIds);
+        String traceId = traceIds.iterator().next();
+        List<ReceivedSpan> trace = spans.stream().filter(s -> s.traceId().equals(traceId)).toList();
+        // every step of the runner is a span of that trace, and every span but the root has its parent in the trace
+        List<String> names = trace.stream().map(ReceivedSpan::name).toList();
+        for (String step : List.of("generation generating", "generation classifying", "generation marking")) {
+            assertTrue(names.contains(step), step + " missing from " + names);
+        }
+        var ids = trace.stream().map(ReceivedSpan::spanId).collect(Collectors.toSet());
+        List<ReceivedSpan> roots = trace.stream().filter(s -> !ids.contains(s.parentSpanId())).toList();
+        assertEquals(1, roots.size(), "one root: " + roots);
+        assertEquals("gateway-service", roots.get(0).service());
+        System.out.println("trace " + traceId + " of one generation:\n" + TraceCollector.tree(trace));
     }
 
     /**

@@ -120,6 +120,9 @@ public abstract class PackagedService implements QuarkusTestResourceLifecycleMan
                 "-Xmx256m", "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port(), "-Dquarkus.http.ssl-port=" + tlsPort(),
                 "-Dquarkus.management.port=" + managementPort()));
         command.addAll(options());
+        if (TraceCollector.running()) {
+            command.addAll(TraceCollector.exportOptions());
+        }
         if (again) {
             command.add("-Dquarkus.flyway.clean-at-start=false");
         }

@@ -45,6 +45,10 @@ public class GenerationJob extends PanacheEntityBase {
     @Column(name = "correlation_id")
     public String correlationId;
 
+    /** W3C traceparent of the submitting request (JobTracing): the job's later steps join its trace. */
+    @Column(name = "trace_parent")
+    public String traceParent;
+
     /** JSON array of the verdicts collected so far (policy, prompt-guard, ...). */
     public String verdicts;
 

@@ -109,6 +109,7 @@ public class GenerationService {
             job.aspect = aspect;
             job.reservationId = auth.getReservationId();
             job.correlationId = ctx.getCorrelationId();
+            job.traceParent = JobTracing.traceParent();
             job.verdicts = write(List.of(VerdictView.of(auth.getVerdict())));
             job.createdAt = Instant.now();
             job.updatedAt = job.createdAt;

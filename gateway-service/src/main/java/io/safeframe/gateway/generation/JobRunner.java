@@ -27,15 +27,17 @@ public class JobRunner {
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final JobStore store;
     private final JobSteps steps;
+    private final JobTracing tracing;
     private final boolean enabled;
     private final int concurrency;
     private final Duration lease;
 
-    public JobRunner(JobStore store, JobSteps steps, @ConfigProperty(name = "safeframe.generation.runner-enabled") boolean enabled,
+    public JobRunner(JobStore store, JobSteps steps, JobTracing tracing, @ConfigProperty(name = "safeframe.generation.runner-enabled") boolean enabled,
             @ConfigProperty(name = "safeframe.generation.concurrency") int concurrency,
             @ConfigProperty(name = "safeframe.generation.lease") Duration lease) {
         this.store = store;
         this.steps = steps;
+        this.tracing = tracing;
         this.enabled = enabled;
         this.concurrency = concurrency;
         this.lease = lease;
@@ -58,9 +60,8 @@ public class JobRunner {
 
     private void start(JobStore.Job job) {
         inFlight.add(job.id());
-        steps.advance(job).onTermination().invoke(() -> inFlight.remove(job.id()))
-                .subscribe().with(ok -> {
-                }, f -> LOG.errorf(f, "job %s: step %s did not finish", job.id(), job.state()));
+        tracing.runStep(job, () -> steps.advance(job).onTermination().invoke(() -> inFlight.remove(job.id()))
+                .onFailure().invoke(f -> LOG.errorf(f, "job %s: step %s did not finish", job.id(), job.state())));
     }
 
     /** Jobs this instance is working on now (for tests and the health of the pipeline). */

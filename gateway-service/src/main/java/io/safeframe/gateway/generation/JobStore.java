@@ -27,7 +27,8 @@ public class JobStore {
 
     /** What a step needs of a job. */
     public record Job(UUID id, JobState state, String accountId, String prompt, int durationSeconds, String aspect,
-            String reservationId, String correlationId, String reviewStage, String reviewBaseline, int attempts, String promptVerdictId) {
+            String reservationId, String correlationId, String reviewStage, String reviewBaseline, int attempts, String promptVerdictId,
+            String traceParent) {
     }
 
     public record Video(byte[] media, String sha256, String model) {
@@ -35,7 +36,7 @@ public class JobStore {
 
     private static final String COLUMNS = """
             job_id, state, account_id, prompt, duration_seconds, aspect, reservation_id, correlation_id, review_stage,
-            review_baseline, attempts,
+            review_baseline, attempts, trace_parent,
             (select v ->> 'verdictId' from jsonb_array_elements(verdicts::jsonb) v where v ->> 'source' = 'prompt-guard' limit 1)
               as prompt_verdict_id""";
 
@@ -164,7 +165,8 @@ public class JobStore {
     private static Job job(Row r) {
         return new Job(r.getUUID("job_id"), JobState.valueOf(r.getString("state")), r.getString("account_id"), r.getString("prompt"),
                 r.getInteger("duration_seconds"), r.getString("aspect"), r.getString("reservation_id"), r.getString("correlation_id"),
-                r.getString("review_stage"), r.getString("review_baseline"), r.getInteger("attempts"), r.getString("prompt_verdict_id"));
+                r.getString("review_stage"), r.getString("review_baseline"), r.getInteger("attempts"), r.getString("prompt_verdict_id"),
+                r.getString("trace_parent"));
     }
 
     private String write(VerdictView verdict) {

@@ -6,13 +6,15 @@ import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
+import io.opentelemetry.api.trace.Span;
+import io.safeframe.identity.trace.CorrelationSpanInterceptor;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 
 /**
  * One id per request, taken from X-Correlation-Id when the caller sends a sane one, otherwise made here.
- * It goes into gRPC metadata and every audit event, and back to the caller in the response header.
+ * It goes into gRPC metadata, every audit event and the trace's spans, and back to the caller in the response header.
  */
 public class CorrelationId {
 
@@ -27,6 +29,8 @@ public class CorrelationId {
         ctx.setProperty(KEY, id);
         ctx.getHeaders().putSingle(HEADER, id);
         request.headers().set(HEADER, id);
+        // on the request's server span too, so the id a user quotes finds the trace (no-op with tracing off)
+        Span.current().setAttribute(CorrelationSpanInterceptor.CORRELATION_ID, id);
     }
 
     @ServerResponseFilter
