@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.safeframe.provenance.manifest.C2paManifest;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -27,6 +28,8 @@ import jakarta.ws.rs.core.Response;
  * publication. Public and read-only; the store is what every published copy carried anyway.
  */
 @Path("/v1/c2pa")
+// the match records travel inside a Response, which the native build cannot see through: registered by hand
+@RegisterForReflection(targets = { SoftBindingResource.Matches.class, SoftBindingResource.Match.class, SoftBindingResource.Query.class })
 public class SoftBindingResource {
 
     /** Our manifest ids: the labels C2paManifest gives ("urn:c2pa:" + a UUID). */
