@@ -23,6 +23,10 @@ import io.safeframe.api.v1.AssetLookupResult;
 import io.safeframe.api.v1.DetectRequest;
 import io.safeframe.api.v1.DetectResponse;
 import io.safeframe.api.v1.MarkRequest;
+import io.safeframe.api.v1.ManifestMatches;
+import io.safeframe.api.v1.ManifestQuery;
+import io.safeframe.api.v1.ManifestRequest;
+import io.safeframe.api.v1.ManifestStore;
 import io.safeframe.api.v1.MarkResponse;
 import io.safeframe.api.v1.Provenance;
 import io.safeframe.api.v1.VerifyRequest;
@@ -34,6 +38,7 @@ import io.safeframe.provenance.manifest.TrustList;
 import io.safeframe.provenance.c2pa.C2paSigning;
 import io.safeframe.provenance.registry.AssetRegistry;
 import io.safeframe.provenance.watermark.MediaMarker;
+import io.safeframe.provenance.watermark.WatermarkLayout;
 import io.safeframe.provenance.watermark.WatermarkRing;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -100,7 +105,7 @@ public class ProvenanceGrpcService implements Provenance {
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private record Marked(byte[] bytes, String sha256, String manifestSha256, String keyId) {
+    private record Marked(byte[] bytes, AssetRegistry.Marking marking) {
     }
 
     @Override
@@ -115,7 +120,7 @@ public class ProvenanceGrpcService implements Provenance {
         return earlier.chain(found -> {
             if (found != null) {
                 // the same request again (its answer was lost): the same asset and payload, marked and signed again
-                return markWith(request, found[1]).call(marked -> registry.refresh(found[0], marked.sha256(), marked.manifestSha256(), marked.keyId()))
+                return markWith(request, found[1]).call(marked -> registry.refresh(found[0], marked.marking()))
                         .map(marked -> response(found[0], found[1], marked));
             }
             byte[] payload = new byte[8];
@@ -125,8 +130,8 @@ public class ProvenanceGrpcService implements Provenance {
             return markWith(request, payloadHex).chain(marked -> {
                 UUID assetId = UUID.randomUUID();
                 return registry.register(new AssetRegistry.NewAsset(assetId, request.getContext().getAccountId(), request.getModel(),
-                        request.getModelVersion(), request.getPromptVerdictId(), type(request.getMediaType()), payloadHex, marked.keyId(),
-                        marked.sha256(), marked.manifestSha256(), request.getContext().getCorrelationId(),
+                        request.getModelVersion(), request.getPromptVerdictId(), type(request.getMediaType()), payloadHex, marked.marking(),
+                        request.getContext().getCorrelationId(),
                         request.getRequestId().isEmpty() ? null : request.getRequestId()))
                         .map(registered -> {
                             if (!registered) {
@@ -151,7 +156,8 @@ public class ProvenanceGrpcService implements Provenance {
                 watermarks.marker().mark(in, out, payload);
                 C2paEmbedder.Signed signed = c2pa.embedder().sign(Files.readAllBytes(out), type(request.getMediaType()), request.getModel(),
                         request.getModelVersion().isEmpty() ? "unknown" : request.getModelVersion(), payloadHex);
-                return new Marked(signed.media(), sha256(signed.media()), HexFormat.of().formatHex(signed.manifestSha256()), keyId);
+                return new Marked(signed.media(), new AssetRegistry.Marking(keyId, WatermarkLayout.VERSION, sha256(signed.media()),
+                        HexFormat.of().formatHex(signed.manifestSha256()), signed.manifestLabel(), signed.store()));
             } finally {
                 Files.deleteIfExists(out);
             }
@@ -160,7 +166,7 @@ public class ProvenanceGrpcService implements Provenance {
 
     private MarkResponse response(String assetId, String payloadHex, Marked marked) {
         return MarkResponse.newBuilder().setAssetId(assetId).setMarkedMedia(ByteString.copyFrom(marked.bytes()))
-                .setWatermarkPayload(payloadHex).setKeyId(marked.keyId()).setManifestSha256(marked.manifestSha256()).build();
+                .setWatermarkPayload(payloadHex).setKeyId(marked.marking().keyId()).setManifestSha256(marked.marking().manifestSha256()).build();
     }
 
     @Override
@@ -193,6 +199,26 @@ public class ProvenanceGrpcService implements Provenance {
         }
         return registry.byPayload(request.getPayload(), request.getKeyId())
                 .map(asset -> asset == null ? AssetLookupResult.getDefaultInstance() : AssetLookupResult.newBuilder().setFound(true).setAsset(asset).build());
+    }
+
+    /** Soft-binding resolution, step 1 (verify-service only): manifest ids by the soft binding's value, our payload. */
+    @Override
+    public Uni<ManifestMatches> findManifests(ManifestQuery request) {
+        if (!request.getPayload().matches("[0-9a-f]{16}") || request.getMaxResults() < 1 || request.getMaxResults() > 100) {
+            throw Status.INVALID_ARGUMENT.withDescription("payload must be 16 lowercase hex digits and max_results 1..100").asRuntimeException();
+        }
+        return registry.manifestIds(request.getPayload(), request.getMaxResults())
+                .map(ids -> ManifestMatches.newBuilder().addAllManifestId(ids).build());
+    }
+
+    /** Soft-binding resolution, step 2 (verify-service only): the manifest store by its id. */
+    @Override
+    public Uni<ManifestStore> getManifest(ManifestRequest request) {
+        if (request.getManifestId().isEmpty() || request.getManifestId().length() > 200) {
+            throw Status.INVALID_ARGUMENT.withDescription("manifest_id is required (at most 200 characters)").asRuntimeException();
+        }
+        return registry.manifestStore(request.getManifestId()).map(store -> store == null ? ManifestStore.getDefaultInstance()
+                : ManifestStore.newBuilder().setFound(true).setStore(ByteString.copyFrom(store)).build());
     }
 
     private static String type(String mediaType) {

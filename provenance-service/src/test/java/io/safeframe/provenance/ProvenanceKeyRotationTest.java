@@ -62,6 +62,10 @@ class ProvenanceKeyRotationTest {
     @Inject
     io.vertx.mutiny.sqlclient.Pool pool;
 
+    static AssetRegistry.Marking marking(String keyId) {
+        return new AssetRegistry.Marking(keyId, 1, "0".repeat(64), null, null, null);
+    }
+
     private VerifyResponse verify(byte[] media) {
         return provenance.verify(VerifyRequest.newBuilder().setMedia(ByteString.copyFrom(media)).setMediaType("image/png").build());
     }
@@ -78,7 +82,7 @@ class ProvenanceKeyRotationTest {
         new MediaMarker(new Watermarker(old)).mark(in, oldMarked, java.util.HexFormat.of().parseHex("1b2c3d4e5f607182"));
         UUID oldAsset = UUID.randomUUID();
         assertTrue(registry.register(new AssetRegistry.NewAsset(oldAsset, "acct-old", "synthetic", "1", null, "image/png",
-                "1b2c3d4e5f607182", old.keyId(), "0".repeat(64), null, null, null)).await().indefinitely());
+                "1b2c3d4e5f607182", marking(old.keyId()), null, null)).await().indefinitely());
 
         VerifyResponse before = verify(Files.readAllBytes(oldMarked));
         assertTrue(before.getWatermark().getDetected());
@@ -106,9 +110,9 @@ class ProvenanceKeyRotationTest {
         // registered before the rotation, by a registry that had only the old account key
         AssetRegistry before = new AssetRegistry(pool, OLD_ACCOUNT_KEY);
         assertTrue(before.register(new AssetRegistry.NewAsset(UUID.randomUUID(), account, "synthetic", "1", null, "image/png",
-                "2c3d4e5f60718293", "k", "0".repeat(64), null, null, null)).await().indefinitely());
+                "2c3d4e5f60718293", marking("k"), null, null)).await().indefinitely());
         assertTrue(registry.register(new AssetRegistry.NewAsset(UUID.randomUUID(), account, "synthetic", "1", null, "image/png",
-                "3d4e5f6071829304", "k", "0".repeat(64), null, null, null)).await().indefinitely());
+                "3d4e5f6071829304", marking("k"), null, null)).await().indefinitely());
         assertEquals(2L, registry.countByAccount(account).await().indefinitely(), "both key versions' records are the account's");
         assertEquals(0L, before.countByAccount(account + "-other").await().indefinitely());
 

@@ -20,6 +20,9 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.safeframe.api.v1.DetectRequest;
+import io.safeframe.api.v1.ManifestQuery;
+import io.safeframe.api.v1.ManifestRequest;
+import io.safeframe.api.v1.ManifestStore;
 import io.safeframe.api.v1.MarkRequest;
 import io.safeframe.api.v1.MarkResponse;
 import io.safeframe.api.v1.ProvenanceGrpc.ProvenanceBlockingStub;
@@ -55,6 +58,52 @@ class ProvenanceServiceTest {
         if (p.waitFor() != 0) {
             throw new IllegalStateException(out);
         }
+    }
+
+    @Test
+    void theRegistryKeepsLayoutVersionAndManifestStoreAndResolvesThemBySoftBinding() throws Exception {
+        Path png = DIR.resolve("still.png");
+        run("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=480x270", "-frames:v", "1", png.toString());
+        MarkResponse marked = provenance.mark(MarkRequest.newBuilder().setContext(RequestContext.newBuilder().setAccountId("sb-owner"))
+                .setMedia(ByteString.copyFrom(Files.readAllBytes(png))).setMediaType("image/png").setModel("synthetic").build());
+        var row = pool.preparedQuery("select watermark_layout, manifest_label from asset where asset_id = $1::uuid")
+                .execute(Tuple.of(marked.getAssetId())).await().indefinitely().iterator().next();
+        assertEquals(1, row.getInteger("watermark_layout"), "the layout version is recorded per asset");
+        String label = row.getString("manifest_label");
+        assertTrue(label.startsWith("urn:c2pa:"), label);
+
+        var matches = provenance.findManifests(ManifestQuery.newBuilder().setPayload(marked.getWatermarkPayload()).setMaxResults(10).build());
+        assertEquals(List.of(label), matches.getManifestIdList());
+        ManifestStore store = provenance.getManifest(ManifestRequest.newBuilder().setManifestId(label).build());
+        assertTrue(store.getFound());
+        byte[] jumbf = store.getStore().toByteArray();
+        assertEquals("jumb", new String(jumbf, 4, 4, java.nio.charset.StandardCharsets.US_ASCII), "a JUMBF manifest store");
+        assertTrue(indexOf(marked.getMarkedMedia().toByteArray(), jumbf) >= 0, "the very store that was embedded in the published file");
+        VerifyResponse verified = provenance.verify(VerifyRequest.newBuilder().setMedia(marked.getMarkedMedia()).setMediaType("image/png").build());
+        assertEquals(1, verified.getAsset().getWatermarkLayout());
+
+        assertEquals(0, provenance.findManifests(ManifestQuery.newBuilder().setPayload("00000000000000ff").setMaxResults(10).build())
+                .getManifestIdCount(), "an unknown payload matches nothing");
+        assertFalse(provenance.getManifest(ManifestRequest.newBuilder().setManifestId("urn:c2pa:00000000-0000-0000-0000-000000000000").build())
+                .getFound());
+        StatusRuntimeException malformed = assertThrows(StatusRuntimeException.class,
+                () -> provenance.findManifests(ManifestQuery.newBuilder().setPayload("not-hex").setMaxResults(10).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, malformed.getStatus().getCode());
+        StatusRuntimeException tooMany = assertThrows(StatusRuntimeException.class, () -> provenance.findManifests(
+                ManifestQuery.newBuilder().setPayload(marked.getWatermarkPayload()).setMaxResults(0).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, tooMany.getStatus().getCode());
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer: for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test

@@ -79,7 +79,8 @@ public class VerifyResource {
         out.put("manifest", manifest);
         if (r.hasAsset()) {
             out.put("asset", Map.of("assetId", r.getAsset().getAssetId(), "model", r.getAsset().getModel(),
-                    "modelVersion", r.getAsset().getModelVersion(), "createdAt", r.getAsset().getCreatedAt(), "keyId", r.getAsset().getKeyId()));
+                    "modelVersion", r.getAsset().getModelVersion(), "createdAt", r.getAsset().getCreatedAt(), "keyId", r.getAsset().getKeyId(),
+                    "watermarkLayout", r.getAsset().getWatermarkLayout()));
         }
         out.put("madeBySafeframe", r.hasAsset());
         return out;

@@ -21,7 +21,12 @@ public final class C2paEmbedder {
         this.signer = signer;
     }
 
-    public record Signed(byte[] media, String manifestLabel, byte[] manifestSha256) {
+    /**
+     * The marked media with its manifest, the manifest's label (its C2PA identifier) and the JUMBF manifest store
+     * itself: the registry keeps the store, so a copy whose manifest was stripped can get it back through its
+     * soft binding (the C2PA soft-binding resolution API, docs/watermark.md).
+     */
+    public record Signed(byte[] media, String manifestLabel, byte[] manifestSha256, byte[] store) {
     }
 
     public Signed sign(byte[] media, String mediaType, String generatorName, String generatorVersion, String watermarkPayloadHex) {
@@ -45,7 +50,7 @@ public final class C2paEmbedder {
                 out.write(media, 0, at);
                 out.writeBytes(wrapped);
                 out.write(media, at, media.length - at);
-                return new Signed(out.toByteArray(), manifest.label(), C2paManifest.sha256(store));
+                return new Signed(out.toByteArray(), manifest.label(), C2paManifest.sha256(store), store);
             }
             length = wrapped.length;
         }
@@ -69,7 +74,7 @@ public final class C2paEmbedder {
                 .put(store);
         byte[] out = java.util.Arrays.copyOf(mp4, mp4.length + size);
         System.arraycopy(box.array(), 0, out, mp4.length, size);
-        return new Signed(out, manifest.label(), C2paManifest.sha256(store));
+        return new Signed(out, manifest.label(), C2paManifest.sha256(store), store);
     }
 
     /** After SOI and any APP0 (JFIF wants APP0 first), as the reference implementation does. */

@@ -16,11 +16,12 @@ import java.util.UUID;
  * (our watermark and its payload) and the hard binding {@code c2pa.hash.data} — signed as a detached COSE_Sign1
  * (ES256, x5chain in the protected header).
  */
-final class C2paManifest {
+public final class C2paManifest {
 
     /** IPTC digital source type for media made by a trained model (the EU AI Act Art. 50 marking). */
     static final String TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia";
-    static final String SOFT_BINDING_ALG = "io.safeframe.watermark.qim-dct.v1";
+    /** Our soft-binding algorithm name (assertion `alg`, and what the soft-binding resolution API accepts). */
+    public static final String SOFT_BINDING_ALG = "io.safeframe.watermark.qim-dct.v1";
 
     /** What the manifest says about the asset. */
     record Facts(String generatorName, String generatorVersion, String watermarkPayloadHex) {

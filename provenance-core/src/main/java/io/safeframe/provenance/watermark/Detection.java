@@ -5,25 +5,26 @@ import java.util.HexFormat;
 /**
  * The verdict on a reading. Unmarked content agrees with the 256 keyed pilot bits like a fair coin, so the
  * agreement count is Binomial(256, ½); the mark is declared present only when P(agreement ≥ observed) under
- * that null is ≤ 1e-6 (agreement ≥ 167 of 256). confidence = 1 − that p-value.
+ * that null, multiplied by the number of tests made ({@link FalsePositiveBound}), is ≤ α = 1e-6. confidence = 1 − that p-value.
  */
 public record Detection(boolean detected, double confidence, double pValue, int pilotAgreement, String payloadHex, int frames) {
 
-    public static final double FALSE_POSITIVE_BOUND = 1e-6;
-    static final int THRESHOLD = threshold(WatermarkLayout.PILOT_BITS, FALSE_POSITIVE_BOUND);
+    /** A single, uncorrected test at α (the v1 figure: 167 of 256 pilots). */
+    static final int THRESHOLD = threshold(WatermarkLayout.PILOT_BITS, FalsePositiveBound.ALPHA);
 
+    /** One reading as the only test (one key, no search): multiplier 1. */
     public static Detection of(Watermarker.Reading reading, WatermarkKey key) {
         return of(reading, key, 1);
     }
 
     /**
-     * The best of {@code hypotheses} readings (a resynchronisation search): its p-value is multiplied by their
-     * number, so the search keeps the same false-positive bound.
+     * A reading that is one of several tests: its p-value is multiplied by {@code multiplier}, which comes from
+     * {@link FalsePositiveBound} (keys × layouts × hypotheses), so the whole procedure keeps the bound.
      */
-    public static Detection of(Watermarker.Reading reading, WatermarkKey key, int hypotheses) {
+    public static Detection of(Watermarker.Reading reading, WatermarkKey key, long multiplier) {
         int agree = reading.pilotAgreement(key);
-        double p = Math.min(1.0, upperTail(WatermarkLayout.PILOT_BITS, agree) * hypotheses);
-        boolean detected = p <= FALSE_POSITIVE_BOUND;
+        double p = FalsePositiveBound.corrected(upperTail(WatermarkLayout.PILOT_BITS, agree), multiplier);
+        boolean detected = FalsePositiveBound.declared(p);
         byte[] payload = detected ? Payload.decodeSoft(reading.coded()) : null;
         return new Detection(detected, 1 - p, p, agree, payload == null ? null : HexFormat.of().formatHex(payload), reading.frames());
     }

@@ -144,10 +144,15 @@ public final class MediaMarker {
     }
 
     public Read detect(Path in, WatermarkKey key) throws MediaError {
+        return detect(in, key, FalsePositiveBound.SINGLE_KEY);
+    }
+
+    /** {@code bound}: how many readings (keys × layouts) the caller makes of this file, so each is held to its share. */
+    public Read detect(Path in, WatermarkKey key, FalsePositiveBound bound) throws MediaError {
         Info info = probe(in);
         if (info.image()) {
             byte[] luma = RgbLuma.luma(decodeRgb(in, info));
-            return new Read(Resync.detect(marker, luma, info.width(), info.height(), key).detection(), List.of(0));
+            return new Read(Resync.detect(luma, info.width(), info.height(), key, false, bound).detection(), List.of(0));
         }
         int step = info.frames() > DETECT_FRAMES ? (int) (info.frames() / DETECT_FRAMES) : 1;
         Process decoder = start(decode, FfmpegCommand.ffmpeg().args("-v", "error").input(in, sniff(in)).args("-map", "0:v:0", "-vf",
@@ -167,8 +172,8 @@ public final class MediaMarker {
             while (readFully(src, y)) {
                 Watermarker.Reading r = marker.read(y, info.width(), info.height());
                 sum = sum == null ? r : sum.plus(r);
-                if (n == 0 && !Detection.of(r, key, 2).detected()) {
-                    sync = Resync.detect(y, info.width(), info.height(), key, true).sync();
+                if (n == 0 && !Detection.of(r, key, bound.direct()).detected()) {
+                    sync = Resync.detect(y, info.width(), info.height(), key, true, bound).sync();
                 }
                 if (sync != null) {
                     Resync.Soft s = sync.read(y, info.width(), info.height(), key);
@@ -185,12 +190,12 @@ public final class MediaMarker {
             throw new MediaError("the video is truncated or corrupt (ffmpeg: " + SafeFfmpeg.lastLine(err.join()) + ")");
         }
         // the direct sum is held to half the bound, the synchronised sum to the other half split over the search's
-        // hypotheses and the direct one (docs/watermark.md)
-        Detection direct = Detection.of(sum, key, 2);
+        // hypotheses and the direct one (FalsePositiveBound, docs/watermark.md)
+        Detection direct = Detection.of(sum, key, bound.direct());
         if (direct.detected() || syncedSum == null) {
             return new Read(direct, used);
         }
-        Detection synced = Resync.verdict(syncedSum, key, 2L * (Resync.HYPOTHESES + 1), used.size());
+        Detection synced = Resync.verdict(syncedSum, key, bound.synchronisedSum(), used.size());
         return new Read(synced.detected() ? synced : direct, used);
     }
 

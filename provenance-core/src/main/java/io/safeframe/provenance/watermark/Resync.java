@@ -23,10 +23,9 @@ import java.util.List;
  * visible pilots and the p-value is the exact Binomial(n, ½) tail.</li>
  * </ol>
  *
- * The bound: the direct hypothesis is declared at p ≤ α/2 and each of the {@link #HYPOTHESES} search hypotheses at
- * p ≤ α/(2·H) (weighted Bonferroni), so by the union bound the whole procedure, on unmarked content, declares a
- * mark with probability ≤ α = {@link Detection#FALSE_POSITIVE_BOUND}. The reported p-value is already multiplied
- * by 2 (direct) or 2·H (search).
+ * The bound: the multipliers come from {@link FalsePositiveBound} (direct 2, search 2·H, each times the keys and
+ * layouts read), so by the union bound the whole procedure, on unmarked content, declares a mark with probability
+ * ≤ α. The reported p-value is already multiplied.
  */
 public final class Resync {
 
@@ -68,6 +67,7 @@ public final class Resync {
 
     /** A verdict on soft readings summed over frames read at one {@link Sync}. */
     public static Detection verdict(Soft sum, WatermarkKey key, long multiplier, int frames) {
+        // multiplier: from FalsePositiveBound (synchronisedSum), never counted here
         int agree = 0;
         int n = 0;
         for (int i = 0; i < sum.pilot().length; i++) {
@@ -80,8 +80,8 @@ public final class Resync {
                 agree++;
             }
         }
-        double p = n < MIN_PILOTS ? 1 : Math.min(1, tail(n, agree) * multiplier);
-        boolean detected = p <= Detection.FALSE_POSITIVE_BOUND;
+        double p = n < MIN_PILOTS ? 1 : FalsePositiveBound.corrected(tail(n, agree), multiplier);
+        boolean detected = FalsePositiveBound.declared(p);
         byte[] payload = detected ? Payload.decodeSoft(sum.coded()) : null;
         return new Detection(detected, 1 - p, p, agree, payload == null ? null : HexFormat.of().formatHex(payload), frames);
     }
@@ -160,7 +160,7 @@ public final class Resync {
 
     /** Reads one luma plane: direct, then the search. */
     public static Result detect(Watermarker marker, byte[] luma, int width, int height, WatermarkKey key) {
-        return detect(luma, width, height, key, false);
+        return detect(luma, width, height, key, false, FalsePositiveBound.SINGLE_KEY);
     }
 
     /**
@@ -168,7 +168,7 @@ public final class Resync {
      * shows the mark (a clip is read at it over many frames, so the sub-cell fit matters even when this frame's
      * payload decodes); on a frame without a detection the refinement would only fit noise, so it is skipped.
      */
-    public static Result detect(byte[] luma, int width, int height, WatermarkKey key, boolean forSync) {
+    public static Result detect(byte[] luma, int width, int height, WatermarkKey key, boolean forSync, FalsePositiveBound bound) {
         Plane full = Plane.full(luma, width, height);
         Plane work = full.working();
         int[] trim = work.trim();
@@ -182,7 +182,7 @@ public final class Resync {
         boolean trimmed = trim[0] != 0 || trim[1] != 0 || trim[2] != work.w || trim[3] != work.h;
         // when bars were removed, the untrimmed picture is a second direct hypothesis (a marked picture may have flat
         // edges of its own): the direct half of the bound is then split between the two
-        consider(best, f.read(whole, key), trimmed ? 4 : 2, whole, "direct");
+        consider(best, f.read(whole, key), trimmed ? bound.directSplit() : bound.direct(), whole, "direct");
         if (best.detected()) {
             return best.result(key, f, forSync);
         }
@@ -190,13 +190,13 @@ public final class Resync {
             Frame untrimmed = new Frame(full, 0, 0, width, height);
             Geometry all = new Geometry(0, 0, width, height, false, 0);
             Best plain = new Best();
-            consider(plain, untrimmed.read(all, key), 4, all, "direct, bars kept");
+            consider(plain, untrimmed.read(all, key), bound.directSplit(), all, "direct, bars kept");
             if (plain.detected()) {
                 return plain.result(key, untrimmed, forSync);
             }
         }
         Best search = new Best();
-        long h = 2L * HYPOTHESES;
+        long h = bound.search();
         cropSearch(search, p, f, key, h);
         if (!search.detected()) {
             for (double a : ANGLES) {
@@ -281,7 +281,7 @@ public final class Resync {
         String hypothesis = "none";
 
         boolean detected() {
-            return p <= Detection.FALSE_POSITIVE_BOUND;
+            return FalsePositiveBound.declared(p);
         }
 
         /**
@@ -378,7 +378,7 @@ public final class Resync {
         if (s.n < MIN_PILOTS) {
             return;
         }
-        double p = Math.min(1, tail(s.n, s.agree) * multiplier);
+        double p = FalsePositiveBound.corrected(tail(s.n, s.agree), multiplier);
         if (p < best.p) {
             best.p = p;
             best.agree = s.agree;
@@ -491,7 +491,7 @@ public final class Resync {
                         }
                     }
                 }
-                if (bestAgree >= 0 && Math.min(1, bestP * multiplier) < best.p) {
+                if (bestAgree >= 0 && FalsePositiveBound.corrected(bestP, multiplier) < best.p) {
                     // read again at full resolution at the winning offset (payload included)
                     double pw = (f.r() - f.l()) * g / s;
                     double ph = (f.b() - f.t()) * g / s;

@@ -9,6 +9,16 @@ package io.safeframe.provenance.watermark;
  */
 public final class WatermarkLayout {
 
+    /**
+     * The layout/strength version new marks are made with; the registry records it per asset (provenance-service,
+     * V3). Any change to the grid, the carriers, the coefficients, the QIM step or the payload code gets a new
+     * version: the old one stays in {@link #READABLE_VERSIONS} (and its reader in this package) for as long as marks
+     * made with it matter, and every readable version is one more reading in {@link FalsePositiveBound}.
+     */
+    public static final int VERSION = 1;
+    /** The versions a detector still reads (today only the first exists). */
+    static final int[] READABLE_VERSIONS = { 1 };
+
     public static final int GRID = 256;
     public static final int BLOCK = 8;
     public static final int BLOCKS_PER_SIDE = GRID / BLOCK;

@@ -9,9 +9,11 @@ import io.safeframe.keyring.KeyRing;
 /**
  * Every version of the watermark key. New media is marked with the newest; a read tries each version, newest
  * first, and reports which one found the mark, so media marked before a rotation is still recognised and its
- * registry record (which stores the key id it was marked with) still found. Each version tried is one more
- * hypothesis: with k versions the false-positive bound is k × 1e-6, which is why old versions are retired once
- * nothing marked with them matters any more.
+ * registry record (which stores the key id it was marked with) still found. Each version tried is one more set of
+ * tests, so each is held to its share of the bound ({@link FalsePositiveBound#forRing}: the multiplier grows with
+ * the ring, α stays 1e-6); a longer ring therefore needs slightly stronger evidence, which is why versions are
+ * retired (removed from the list) once nothing marked with them matters any more. A retired key's marks are then
+ * simply not found — never attributed to another key.
  *
  * <p>Configured as one secret per version, oldest first, separated by commas ({@code SAFEFRAME_WATERMARK_KEY}, the
  * Secret's {@code watermark-key}): a single secret, as before rings, is a ring of one.
@@ -20,9 +22,11 @@ public final class WatermarkRing {
 
     private final KeyRing<WatermarkKey> keys;
     private final Map<String, MediaMarker> markers = new HashMap<>();
+    private final FalsePositiveBound bound;
 
     public WatermarkRing(KeyRing<WatermarkKey> keys) {
         this.keys = keys;
+        this.bound = FalsePositiveBound.forRing(keys.size());
         for (KeyRing.Version<WatermarkKey> v : keys.newestFirst()) {
             markers.put(v.id(), new MediaMarker(new Watermarker(v.key())));
         }
@@ -32,6 +36,10 @@ public final class WatermarkRing {
     public static WatermarkRing parse(String secrets) {
         // ids: 8 hex of the secret's SHA-256, the id WatermarkKey computes itself (and the registry records)
         return new WatermarkRing(KeyRing.ofSecretList(secrets, 8).map(WatermarkKey::new));
+    }
+
+    public FalsePositiveBound bound() {
+        return bound;
     }
 
     public KeyRing<WatermarkKey> keys() {
@@ -55,7 +63,7 @@ public final class WatermarkRing {
     public Found detect(Path in) throws MediaMarker.MediaError {
         MediaMarker.Read first = null;
         for (KeyRing.Version<WatermarkKey> v : keys.newestFirst()) {
-            MediaMarker.Read r = markers.get(v.id()).detect(in, v.key());
+            MediaMarker.Read r = markers.get(v.id()).detect(in, v.key(), bound);
             if (r.detection().detected()) {
                 return new Found(r, v.id());
             }
@@ -68,7 +76,7 @@ public final class WatermarkRing {
     public String detectedBy(byte[] luma, int width, int height) {
         for (KeyRing.Version<WatermarkKey> v : keys.newestFirst()) {
             Watermarker marker = markers.get(v.id()).watermarker();
-            if (Detection.of(marker.read(luma, width, height), v.key()).detected()) {
+            if (Detection.of(marker.read(luma, width, height), v.key(), bound.unsearched()).detected()) {
                 return v.id();
             }
         }

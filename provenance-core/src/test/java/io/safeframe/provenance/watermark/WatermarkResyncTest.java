@@ -123,7 +123,7 @@ class WatermarkResyncTest {
             pilot[i] = WatermarkRobustnessTest.KEY.pilot[i] ? -1 : 1; // 150 visible pilots, all agreeing
         }
         Resync.Soft s = new Resync.Soft(0, 0, 0, pilot, new double[WatermarkLayout.CODED_BITS]);
-        Detection d = Resync.verdict(s, WatermarkRobustnessTest.KEY, 2L * Resync.HYPOTHESES, 1);
+        Detection d = Resync.verdict(s, WatermarkRobustnessTest.KEY, FalsePositiveBound.SINGLE_KEY.search(), 1);
         assertEquals(150, d.pilotAgreement());
         assertEquals(Math.pow(0.5, 150) * 2 * Resync.HYPOTHESES, d.pValue(), 1e-50);
         assertTrue(d.detected());

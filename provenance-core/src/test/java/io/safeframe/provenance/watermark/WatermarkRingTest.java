@@ -48,5 +48,15 @@ class WatermarkRingTest {
         assertEquals(newId, after.detectedBy(newMark, W, H));
         assertNull(before.detectedBy(newMark, W, H), "the old ring alone cannot read the new key's mark");
         assertNull(after.detectedBy(frame(), W, H), "no version claims an unmarked frame");
+        assertEquals(2 * before.bound().unsearched(), after.bound().unsearched(), "each version is held to half the bound");
+    }
+
+    @Test
+    void aRetiredKeysMarkIsNotFoundAndNotAttributedToAnotherKey() {
+        WatermarkRing withOld = WatermarkRing.parse(OLD + "," + NEW);
+        WatermarkRing retired = WatermarkRing.parse(NEW + ",ring-test-watermark-key-third-03");
+        byte[] oldMark = markedWith(WatermarkRing.parse(OLD));
+        assertEquals(withOld.keys().ids().get(0), withOld.detectedBy(oldMark, W, H));
+        assertNull(retired.detectedBy(oldMark, W, H), "once retired, the old key's marks are no detection at all");
     }
 }

@@ -36,18 +36,30 @@ public class AssetRegistry {
         this.accountKeys = KeyRing.ofSecretList(accountKeys, 16);
     }
 
+    /**
+     * What one marking produced: the watermark key version and layout version that made the mark (a detector needs
+     * both to read it after either changes), the bytes' hash, and the signed manifest store with its label (its
+     * C2PA manifest id), kept for soft-binding resolution.
+     */
+    public record Marking(String keyId, int watermarkLayout, String contentSha256, String manifestSha256, String manifestLabel,
+            byte[] manifestStore) {
+    }
+
     public record NewAsset(UUID assetId, String account, String model, String modelVersion, String promptVerdictId, String mediaType,
-            String payloadHex, String keyId, String contentSha256, String manifestSha256, String correlationId, String requestId) {
+            String payloadHex, Marking marking, String correlationId, String requestId) {
     }
 
     /** false when the payload or the request id is already taken (the caller draws another payload, or retries). */
     public Uni<Boolean> register(NewAsset a) {
+        Marking m = a.marking();
         return pool.preparedQuery("""
                 insert into asset (asset_id, account_hmac, model, model_version, prompt_verdict_id, media_type, watermark_payload, key_id,
-                    content_sha256, manifest_sha256, correlation_id, request_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                    watermark_layout, content_sha256, manifest_sha256, manifest_label, manifest_store, correlation_id, request_id)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                 on conflict do nothing""")
                 .execute(Tuple.from(new Object[] { a.assetId(), hmac(a.account()), a.model(), a.modelVersion(), a.promptVerdictId(),
-                        a.mediaType(), a.payloadHex(), a.keyId(), a.contentSha256(), a.manifestSha256(), a.correlationId(), a.requestId() }))
+                        a.mediaType(), a.payloadHex(), m.keyId(), (short) m.watermarkLayout(), m.contentSha256(), m.manifestSha256(),
+                        m.manifestLabel(), m.manifestStore() == null ? null : io.vertx.core.buffer.Buffer.buffer(m.manifestStore()), a.correlationId(), a.requestId() }))
                 .map(r -> r.rowCount() == 1);
     }
 
@@ -59,11 +71,37 @@ public class AssetRegistry {
                         : null);
     }
 
-    /** A repeated Mark re-signs the manifest (a new signature): the record follows the bytes last handed out. */
-    /** A re-mark of the same request: new bytes, and the key version that marked them (newer after a rotation). */
-    public Uni<Void> refresh(String assetId, String contentSha256, String manifestSha256, String keyId) {
-        return pool.preparedQuery("update asset set content_sha256 = $2, manifest_sha256 = $3, key_id = $4 where asset_id = $1::uuid")
-                .execute(Tuple.of(assetId, contentSha256, manifestSha256, keyId)).replaceWithVoid();
+    /**
+     * A re-mark of the same request re-signs the manifest (a new signature, a new label) and may use a newer key or
+     * layout: the record follows the bytes last handed out.
+     */
+    public Uni<Void> refresh(String assetId, Marking m) {
+        return pool.preparedQuery("""
+                update asset set key_id = $2, watermark_layout = $3, content_sha256 = $4, manifest_sha256 = $5, manifest_label = $6,
+                    manifest_store = $7 where asset_id = $1::uuid""")
+                .execute(Tuple.from(new Object[] { UUID.fromString(assetId), m.keyId(), (short) m.watermarkLayout(), m.contentSha256(),
+                        m.manifestSha256(), m.manifestLabel(), m.manifestStore() == null ? null : io.vertx.core.buffer.Buffer.buffer(m.manifestStore()) }))
+                .replaceWithVoid();
+    }
+
+    /**
+     * The manifest ids whose soft binding is this payload. Payloads are unique, so at most one; the list shape is
+     * the resolution API's. Not filtered by key version: the caller presents a soft-binding value, not a detection.
+     */
+    public Uni<List<String>> manifestIds(String payloadHex, int max) {
+        return pool.preparedQuery("select manifest_label from asset where watermark_payload = $1 and manifest_label is not null limit $2")
+                .execute(Tuple.of(payloadHex, max)).map(rows -> {
+                    List<String> ids = new java.util.ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getString(0)));
+                    return ids;
+                });
+    }
+
+    /** The manifest store with this label, or null. */
+    public Uni<byte[]> manifestStore(String manifestLabel) {
+        return pool.preparedQuery("select manifest_store from asset where manifest_label = $1 and manifest_store is not null")
+                .execute(Tuple.of(manifestLabel))
+                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getBuffer(0).getBytes() : null);
     }
 
     public Uni<AssetRecord> byPayload(String payloadHex) {
@@ -80,7 +118,7 @@ public class AssetRegistry {
     static AssetRecord record(Row r) {
         return AssetRecord.newBuilder().setAssetId(r.getUUID("asset_id").toString()).setModel(r.getString("model"))
                 .setModelVersion(r.getString("model_version")).setCreatedAt(r.getOffsetDateTime("created_at").toInstant().toString())
-                .setKeyId(r.getString("key_id")).build();
+                .setKeyId(r.getString("key_id")).setWatermarkLayout(r.getShort("watermark_layout")).build();
     }
 
     /** The value a new record stores: the newest key's id and its HMAC. */
