@@ -14,6 +14,7 @@ import io.safeframe.frames.classify.ClassifierPolicy;
 import io.safeframe.frames.classify.FrameAnalyzer;
 import io.safeframe.frames.classify.FrameResult;
 import io.safeframe.frames.classify.VerdictAggregator;
+import io.safeframe.frames.faces.FaceAges;
 import io.safeframe.frames.media.Ffmpeg;
 import io.safeframe.frames.media.MediaException;
 import io.safeframe.frames.media.MediaInfo;
@@ -77,7 +78,7 @@ public final class FramesCli {
             throw new MediaException("no such file");
         }
         ClassifierPolicy policy = ClassifierPolicy.fromClasspath();
-        FrameAnalyzer analyzer = new FrameAnalyzer(NsfwClassifier.fromClasspath(), policy, h -> List.of());
+        FrameAnalyzer analyzer = new FrameAnalyzer(NsfwClassifier.fromClasspath(), FaceAges.fromClasspath(), policy, h -> List.of());
         MediaInfo info = ffmpeg.probe(file);
         List<FrameResult> frames = new ArrayList<>();
         double secondsPerSample = 0; // a still has no duration
