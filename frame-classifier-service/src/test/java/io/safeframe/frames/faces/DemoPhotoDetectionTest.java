@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +41,7 @@ class DemoPhotoDetectionTest {
         long nanos = 0;
         List<String> ages = new ArrayList<>();
         for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) labels::fields) {
-            Frame f = FaceParityTest.photo(Path.of("target/face-samples", e.getKey() + ".jpg"));
+            Frame f = DemoPhotos.load(e.getKey());
             long t0 = System.nanoTime();
             List<FaceAges.Face> detected = new ArrayList<>(faces.faces(f, policy.faceScoreMin()));
             nanos += System.nanoTime() - t0;

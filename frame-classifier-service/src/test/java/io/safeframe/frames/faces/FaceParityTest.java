@@ -2,20 +2,14 @@ package io.safeframe.frames.faces;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-
-import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,7 +98,7 @@ class FaceParityTest {
             if (!r.path("image").asText().startsWith("sample")) {
                 continue;
             }
-            Frame f = photo(Path.of("target/face-samples", r.path("image").asText() + ".jpg"));
+            Frame f = DemoPhotos.load(r.path("image").asText());
             assertEquals(r.path("sha256").asText(), sha256(f.pixels()), r.path("image").asText()
                     + ": ImageIO decoded other pixels than when the reference was made; rerun tools/face-model/make-reference");
             List<FaceAges.Face> found = faces.faces(f, 0.5);
@@ -141,27 +135,6 @@ class FaceParityTest {
     static double distance(FaceBox b, JsonNode e) {
         return Math.max(Math.max(Math.abs(b.x() - e.path("x").asDouble()), Math.abs(b.y() - e.path("y").asDouble())),
                 Math.max(Math.abs(b.width() - e.path("width").asDouble()), Math.abs(b.height() - e.path("height").asDouble())));
-    }
-
-    /** RGB24 as tools/face-model/DecodeRgb.java makes it. */
-    static Frame photo(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            fail(file + " missing: the build unpacks the face-api demo photos there (tools/face-model/build-model)");
-        }
-        BufferedImage img = ImageIO.read(file.toFile());
-        int w = img.getWidth();
-        int h = img.getHeight();
-        byte[] px = new byte[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int p = img.getRGB(x, y);
-                int i = (y * w + x) * 3;
-                px[i] = (byte) (p >> 16);
-                px[i + 1] = (byte) (p >> 8);
-                px[i + 2] = (byte) p;
-            }
-        }
-        return new Frame(0, 0, w, h, 3, px);
     }
 
     static String sha256(byte[] bytes) {
