@@ -13,9 +13,10 @@ import io.safeframe.api.v1.Region;
 /**
  * Sexual content together with an apparent minor (policy: {@link MinorsPolicy}). Per sampled frame with a sexual
  * signal, the youngest face decides: under minorAge the frame is a minor frame, under uncertainAge an uncertain one.
- * BLOCK when at least blockMinFrames frames are minor frames; REVIEW when any frame is minor or uncertain (an
- * estimate a few years off either way is normal for this model); nothing otherwise — faces without a sexual signal are
- * never looked at, an apparent minor alone is not a finding.
+ * BLOCK when at least blockMinFrames minor frames carry a blocking signal (sexual); REVIEW when any frame is minor
+ * under a reviewing signal (suggestive) or uncertain (an estimate a few years off either way is normal for this
+ * model); nothing otherwise — faces without a sexual signal are never looked at, an apparent minor alone is not a
+ * finding.
  */
 public final class MinorsRule {
 
@@ -31,7 +32,7 @@ public final class MinorsRule {
     public record Outcome(Decision decision, List<Evidence> evidence, String reason) {
     }
 
-    private record Hit(Seen frame, Map.Entry<String, Double> signal, FaceAges.Face youngest) {
+    private record Hit(Seen frame, MinorsPolicy.Signalled signal, FaceAges.Face youngest) {
     }
 
     private final MinorsPolicy policy;
@@ -44,7 +45,7 @@ public final class MinorsRule {
         List<Hit> minor = new ArrayList<>();
         List<Hit> uncertain = new ArrayList<>();
         for (Seen f : frames) {
-            Map.Entry<String, Double> signal = policy.signal(f.scores());
+            MinorsPolicy.Signalled signal = policy.signal(f.scores());
             FaceAges.Face youngest = f.faces().stream().filter(x -> !Double.isNaN(x.age()) && x.box().score() > policy.faceScoreMin())
                     .min(Comparator.comparingDouble(FaceAges.Face::age)).orElse(null);
             if (signal == null || youngest == null) {
@@ -59,7 +60,7 @@ public final class MinorsRule {
         if (minor.isEmpty() && uncertain.isEmpty()) {
             return new Outcome(Decision.ALLOW, List.of(), "");
         }
-        boolean block = minor.size() >= policy.blockMinFrames();
+        boolean block = minor.stream().filter(h -> h.signal().signal().blocks()).count() >= policy.blockMinFrames();
         List<Hit> driving = new ArrayList<>(minor);
         driving.addAll(uncertain);
         driving.sort(Comparator.comparingDouble((Hit h) -> h.youngest().age()));
@@ -67,9 +68,9 @@ public final class MinorsRule {
         for (Hit h : driving.subList(0, Math.min(MAX_EVIDENCE, driving.size()))) {
             FaceBox b = h.youngest().box();
             evidence.add(Evidence.newBuilder().setModality("frame").setRuleId(RULE_ID).setCategory(policy.code())
-                    .setTimestampMs(h.frame().timestampMs()).setScore(h.signal().getValue())
+                    .setTimestampMs(h.frame().timestampMs()).setScore(h.signal().score())
                     .setMatched(String.format(Locale.ROOT, "apparent age %.1f (face score %.2f) with %s %.2f", h.youngest().age(), b.score(),
-                            h.signal().getKey(), h.signal().getValue()))
+                            h.signal().category(), h.signal().score()))
                     .setRegion(Region.newBuilder().setX((int) Math.max(0, Math.round(b.x()))).setY((int) Math.max(0, Math.round(b.y())))
                             .setWidth((int) Math.round(b.width())).setHeight((int) Math.round(b.height())))
                     .build());

@@ -31,7 +31,9 @@ class MinorsRuleTest {
         assertEquals(18, POLICY.minorAge());
         assertEquals(21, POLICY.uncertainAge());
         assertEquals("sexual_minors", POLICY.code());
-        assertEquals(0.50, POLICY.signals().get("sexual"));
+        assertEquals(0.50, POLICY.signals().get("sexual").min());
+        assertTrue(POLICY.signals().get("sexual").blocks());
+        assertFalse(POLICY.signals().get("suggestive").blocks());
     }
 
     @Test
@@ -47,9 +49,21 @@ class MinorsRuleTest {
     }
 
     @Test
-    void suggestiveSignalCountsToo() {
-        assertEquals(Decision.BLOCK, RULE.judge(List.of(frame(0, 0.0, 0.9, face(16)))).decision());
+    void aSuggestiveSignalWithAnApparentMinorIsHeldForReviewNotBlocked() {
+        assertEquals(Decision.REVIEW, RULE.judge(List.of(frame(0, 0.0, 0.9, face(16)))).decision());
+        assertEquals(Decision.REVIEW, RULE.judge(List.of(frame(0, 0.0, 0.9, face(16)), frame(1000, 0.0, 0.95, face(12)))).decision());
         assertEquals(Decision.ALLOW, RULE.judge(List.of(frame(0, 0.0, 0.8, face(16)))).decision(), "suggestive under its threshold");
+        assertEquals(Decision.BLOCK, RULE.judge(List.of(frame(0, 0.0, 0.9, face(16)), frame(1000, 0.55, 0.3, face(16)))).decision(),
+                "a sexual frame with a minor blocks");
+        assertEquals(Decision.BLOCK, RULE.judge(List.of(frame(0, 0.55, 0.95, face(16)))).decision(), "sexual wins over suggestive");
+    }
+
+    @Test
+    void brokenSignalsAreRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> new MinorsPolicy.Signal(0.5, "ALLOW"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> new MinorsPolicy.Signal(0, "BLOCK"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> new MinorsPolicy("sexual_minors", "x", "",
+                Map.of("sexual", new MinorsPolicy.Signal(0.5, "BLOCK")), 0.5, 18, 17, 1));
     }
 
     @Test
