@@ -46,7 +46,7 @@ public final class FrameAnalyzer {
             scores.put(c.code(), s);
         }
         List<HashBanks.Hit> hits = pdq.quality() >= policy.hashQualityMin() ? banks.apply(pdq.hash()) : List.of();
-        // faces only where they can matter: an apparent minor alone decides nothing, and the search costs ≈0.6 s
+        // faces only where they can matter: an apparent minor alone decides nothing, and the search costs up to ≈0.6 s
         List<FaceAges.Face> found = policy.minors().signal(scores) == null ? List.of() : faces.faces(f, policy.minors().faceScoreMin());
         return new FrameResult(f.index(), f.timestampMs(), pdq.hash(), pdq.quality(), scores, hits, found);
     }

@@ -8,7 +8,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * The apparent-minor rule's numbers (the "minors" section of policy/classifier-policy.json; where each comes from is
  * in its notes and docs/video-moderation.md). A frame is <em>signalled</em> when any category in {@code signals} scores
  * at or over its {@code min}; only signalled frames are searched for faces (an apparent minor alone means nothing, and
- * face search costs ≈0.6 s a frame). On a signalled frame a face scoring over {@code faceScoreMin} whose apparent age
+ * face search costs up to ≈0.6 s a frame). On a signalled frame a face scoring over {@code faceScoreMin} whose apparent age
  * is under {@code minorAge} counts as a minor — with the signal's {@code onMinor} decision — and under
  * {@code uncertainAge} as uncertain (REVIEW).
  */
