@@ -76,7 +76,7 @@ public final class MinorsRule {
                     .build());
         }
         Hit first = driving.get(0);
-        String reason = String.format(Locale.ROOT, "%s: %d sampled frame(s) with a face under apparent age %.0f and %d under %.0f, "
+        String reason = String.format(Locale.ROOT, "%s: %d sampled frame(s) with a face under apparent age %.0f and %d more under %.0f, "
                 + "each with a sexual signal; youngest %.1f at %.1f s", policy.name(), minor.size(), policy.minorAge(), uncertain.size(),
                 policy.uncertainAge(), first.youngest().age(), first.frame().timestampMs() / 1000.0);
         return new Outcome(block ? Decision.BLOCK : Decision.REVIEW, evidence, reason);

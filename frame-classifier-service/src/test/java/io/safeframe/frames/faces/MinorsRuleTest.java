@@ -98,7 +98,7 @@ class MinorsRuleTest {
     @Test
     void theReasonNamesCountsButThePublicReasonNoAges() {
         MinorsRule.Outcome o = RULE.judge(List.of(frame(0, 0.9, 0, face(16)), frame(1000, 0.9, 0, face(19))));
-        assertTrue(o.reason().contains("1 sampled frame(s) with a face under apparent age 18 and 1 under 21"), o.reason());
+        assertTrue(o.reason().contains("1 sampled frame(s) with a face under apparent age 18 and 1 more under 21"), o.reason());
         assertEquals(2, o.evidence().size());
         assertFalse(MinorsRule.PUBLIC_REASON.matches(".*\\d.*"));
     }
