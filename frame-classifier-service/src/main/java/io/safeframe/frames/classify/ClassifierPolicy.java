@@ -9,15 +9,17 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.safeframe.frames.faces.MinorsPolicy;
 
 /**
  * The versioned thresholds that turn per-frame scores into a verdict (policy/classifier-policy.json). A
  * category scores the sum of its model classes. BLOCK when at least blockMinFrames sampled frames or
  * blockMinSeconds of sampled time are at or over block — so the model alone never blocks a single still, it
- * sends it to a human; REVIEW when any frame is at or over review.
+ * sends it to a human; REVIEW when any frame is at or over review. {@code minors}: sexual content together with an
+ * apparent minor (io.safeframe.frames.faces).
  */
 @RegisterForReflection
-public record ClassifierPolicy(String version, String notes, int hashQualityMin, String model, List<Category> categories) {
+public record ClassifierPolicy(String version, String notes, int hashQualityMin, String model, List<Category> categories, MinorsPolicy minors) {
 
     @RegisterForReflection
     public record Category(String code, String name, List<String> classes, double review, double block, int blockMinFrames,
@@ -35,6 +37,9 @@ public record ClassifierPolicy(String version, String notes, int hashQualityMin,
                 if (c.review() <= 0 || c.review() > c.block() || c.blockMinFrames() < 1) {
                     throw new IllegalStateException("classifier policy category " + c.code() + ": need 0 < review <= block, blockMinFrames >= 1");
                 }
+            }
+            if (p.minors() == null) {
+                throw new IllegalStateException("classifier policy: the minors section is missing");
             }
             return p;
         } catch (IOException e) {

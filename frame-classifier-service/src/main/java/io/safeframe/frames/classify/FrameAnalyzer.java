@@ -6,20 +6,26 @@ import java.util.Map;
 import java.util.function.Function;
 
 import io.safeframe.frames.bank.HashBanks;
+import io.safeframe.frames.faces.FaceAges;
 import io.safeframe.frames.media.Frame;
 import io.safeframe.frames.model.NsfwClassifier;
 import io.safeframe.frames.pdq.Pdq;
 import io.safeframe.frames.pdq.PdqHash;
 
-/** Hashes, classifies and bank-matches one frame. Frames under the quality floor are not matched (too flat to trust). */
+/**
+ * Hashes, classifies and bank-matches one frame, and on frames with a sexual signal finds the faces and their apparent
+ * ages (the minors policy). Frames under the quality floor are not matched (too flat to trust).
+ */
 public final class FrameAnalyzer {
 
     private final NsfwClassifier classifier;
+    private final FaceAges faces;
     private final ClassifierPolicy policy;
     private final Function<PdqHash, List<HashBanks.Hit>> banks;
 
-    public FrameAnalyzer(NsfwClassifier classifier, ClassifierPolicy policy, Function<PdqHash, List<HashBanks.Hit>> banks) {
+    public FrameAnalyzer(NsfwClassifier classifier, FaceAges faces, ClassifierPolicy policy, Function<PdqHash, List<HashBanks.Hit>> banks) {
         this.classifier = classifier;
+        this.faces = faces;
         this.policy = policy;
         this.banks = banks;
     }
@@ -40,7 +46,9 @@ public final class FrameAnalyzer {
             scores.put(c.code(), s);
         }
         List<HashBanks.Hit> hits = pdq.quality() >= policy.hashQualityMin() ? banks.apply(pdq.hash()) : List.of();
-        return new FrameResult(f.index(), f.timestampMs(), pdq.hash(), pdq.quality(), scores, hits);
+        // faces only where they can matter: an apparent minor alone decides nothing, and the search costs up to ≈0.6 s
+        List<FaceAges.Face> found = policy.minors().signal(scores) == null ? List.of() : faces.faces(f, policy.minors().faceScoreMin());
+        return new FrameResult(f.index(), f.timestampMs(), pdq.hash(), pdq.quality(), scores, hits, found);
     }
 
     private static int index(String cls) {

@@ -38,6 +38,9 @@ public final class ModalityVerdict {
         if (decision != Decision.ALLOW) {
             reasons.add(frames.getReason());
         }
+        if (!frames.getPublicReason().isEmpty()) {
+            publicReasons.add(frames.getPublicReason()); // kept when text findings add theirs
+        }
         Verdict.Builder out = frames.toBuilder().clearEvidence().addAllEvidence(frames.getEvidenceList());
         for (TextScreener.Screened s : screened) {
             Verdict v = s.verdict();

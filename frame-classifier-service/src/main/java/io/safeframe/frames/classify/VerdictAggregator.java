@@ -15,22 +15,25 @@ import io.safeframe.api.v1.Decision;
 import io.safeframe.api.v1.Evidence;
 import io.safeframe.api.v1.Verdict;
 import io.safeframe.frames.bank.HashBanks;
+import io.safeframe.frames.faces.MinorsRule;
 
 /**
  * Per-frame results → one verdict for the video, with the frames and timestamps that drove it. Bank matches
  * decide first (a known-bad frame is a fact, not a probability); then the classifier categories with the
- * policy's k-of-n and duration rules. Also the vPDQ-style video-to-video scores per matched bank video (label):
- * the share of the query's hashable frames that matched it, and the share of its frames that were matched.
+ * policy's k-of-n and duration rules; then sexual content with an apparent minor ({@link MinorsRule}). Also the
+ * vPDQ-style video-to-video scores per matched bank video (label): the share of the query's hashable frames that matched it, and the share of its frames that were matched.
  */
 public final class VerdictAggregator {
 
     private static final int MAX_EVIDENCE = 5;
 
     private final ClassifierPolicy policy;
+    private final MinorsRule minorsRule;
     private final BiFunction<String, String, Integer> entriesWithLabel;
 
     public VerdictAggregator(ClassifierPolicy policy, BiFunction<String, String, Integer> entriesWithLabel) {
         this.policy = policy;
+        this.minorsRule = new MinorsRule(policy.minors());
         this.entriesWithLabel = entriesWithLabel;
     }
 
@@ -111,7 +114,24 @@ public final class VerdictAggregator {
                 rule = "classifier:" + policy.model() + ":" + c.code();
             }
         }
-        Verdict.Builder v = Verdict.newBuilder().setDecision(decision).setRuleId(rule).setPolicyVersion(policy.version())
+        // 3. sexual content with an apparent minor
+        MinorsRule.Outcome minors = minorsRule.judge(frames.stream().map(f -> new MinorsRule.Seen(f.timestampMs(), f.scores(), f.faces())).toList());
+        String publicReason = "";
+        if (minors.decision() != Decision.ALLOW) {
+            evidence.addAll(minors.evidence());
+            reasons.add(minors.reason());
+            // A fired rule scores 1.0, as a bank match does. report-service queues a case under the verdict's top-scored
+            // category, so this is also what puts the case in the sexual_minors queue (severity 10, SLA 1 h).
+            categoryScores.merge(policy.minors().code(), 1.0, Math::max);
+            publicReason = MinorsRule.PUBLIC_REASON;
+            // at equal rank the more specific finding names the verdict, except a bank match (a known item is a fact)
+            if (rank(minors.decision().name()) > rank(decision.name())
+                    || rank(minors.decision().name()) == rank(decision.name()) && !rule.startsWith("bank:")) {
+                decision = minors.decision();
+                rule = MinorsRule.RULE_ID;
+            }
+        }
+        Verdict.Builder v = Verdict.newBuilder().setPublicReason(publicReason).setDecision(decision).setRuleId(rule).setPolicyVersion(policy.version())
                 .setSource("frame-classifier").setVerdictId(UUID.randomUUID().toString())
                 .setReason(decision == Decision.ALLOW ? "no frame matched a bank or crossed a category threshold" : String.join("; ", reasons))
                 .addAllEvidence(evidence);

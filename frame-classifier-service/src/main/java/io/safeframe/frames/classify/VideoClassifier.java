@@ -16,6 +16,7 @@ import io.safeframe.api.v1.ClassifyFramesResponse;
 import io.safeframe.api.v1.ClassifyVideoResponse;
 import io.safeframe.api.v1.FrameFinding;
 import io.safeframe.frames.bank.HashBanks;
+import io.safeframe.frames.faces.FaceAges;
 import io.safeframe.frames.media.Ffmpeg;
 import io.safeframe.frames.media.Frame;
 import io.safeframe.frames.media.MediaException;
@@ -65,7 +66,7 @@ public class VideoClassifier {
     public VideoClassifier(HashBanks banks, TextScreener screener) {
         this.banks = banks;
         this.screener = screener;
-        this.analyzer = new FrameAnalyzer(model, policy, banks::match);
+        this.analyzer = new FrameAnalyzer(model, FaceAges.fromClasspath(), policy, banks::match);
         this.aggregator = new VerdictAggregator(policy, banks::entriesWithLabel);
     }
 

@@ -14,6 +14,7 @@ import io.safeframe.frames.classify.ClassifierPolicy;
 import io.safeframe.frames.classify.FrameAnalyzer;
 import io.safeframe.frames.classify.FrameResult;
 import io.safeframe.frames.classify.VerdictAggregator;
+import io.safeframe.frames.faces.FaceAges;
 import io.safeframe.frames.media.Ffmpeg;
 import io.safeframe.frames.media.MediaException;
 import io.safeframe.frames.media.MediaInfo;
@@ -77,7 +78,7 @@ public final class FramesCli {
             throw new MediaException("no such file");
         }
         ClassifierPolicy policy = ClassifierPolicy.fromClasspath();
-        FrameAnalyzer analyzer = new FrameAnalyzer(NsfwClassifier.fromClasspath(), policy, h -> List.of());
+        FrameAnalyzer analyzer = new FrameAnalyzer(NsfwClassifier.fromClasspath(), FaceAges.fromClasspath(), policy, h -> List.of());
         MediaInfo info = ffmpeg.probe(file);
         List<FrameResult> frames = new ArrayList<>();
         double secondsPerSample = 0; // a still has no duration
@@ -97,12 +98,23 @@ public final class FramesCli {
         ObjectNode categories = out.putObject("categories");
         v.getCategoriesList().forEach(c -> categories.put(c.getCategory(), c.getScore()));
         ArrayNode evidence = out.putArray("evidence");
-        v.getEvidenceList().forEach(e -> evidence.addObject().put("rule", e.getRuleId()).put("category", e.getCategory())
-                .put("timestampMs", e.getTimestampMs()).put("score", e.getScore()));
+        v.getEvidenceList().forEach(e -> {
+            ObjectNode n = evidence.addObject().put("rule", e.getRuleId()).put("category", e.getCategory())
+                    .put("timestampMs", e.getTimestampMs()).put("score", e.getScore());
+            if (!e.getMatched().isEmpty()) {
+                n.put("matched", e.getMatched());
+            }
+        });
         ArrayNode perFrame = out.putArray("frames");
         for (FrameResult f : frames) {
             ObjectNode n = perFrame.addObject().put("timestampMs", f.timestampMs()).put("pdq", f.hash().hex()).put("quality", f.quality());
             f.scores().forEach(n::put);
+            if (!f.faces().isEmpty()) { // searched only on frames with a sexual signal
+                ArrayNode faces = n.putArray("faces");
+                f.faces().forEach(face -> faces.addObject().put("x", Math.round(face.box().x())).put("y", Math.round(face.box().y()))
+                        .put("width", Math.round(face.box().width())).put("height", Math.round(face.box().height()))
+                        .put("score", face.box().score()).put("apparentAge", face.age()));
+            }
         }
         System.out.println(out.toString());
     }

@@ -2,14 +2,17 @@ package io.safeframe.frames.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** The tensor operations of MobileNetV2 inference, in float, on NHWC feature maps. */
-final class Ops {
+/**
+ * The tensor operations of MobileNetV2 inference, in float, on NHWC feature maps; public because the face
+ * networks (io.safeframe.frames.faces) are built from the same operations, so there is one executor to speed up.
+ */
+public final class Ops {
 
     private Ops() {
     }
 
     /** Keras padding [[top, bottom], [left, right]]. */
-    static Tensor zeroPad(Tensor in, JsonNode padding) {
+    public static Tensor zeroPad(Tensor in, JsonNode padding) {
         int top = padding.get(0).get(0).asInt();
         int bottom = padding.get(0).get(1).asInt();
         int left = padding.get(1).get(0).asInt();
@@ -36,7 +39,7 @@ final class Ops {
     }
 
     /** kernel HWIO [kh, kw, cin, cout]. 1×1 convolutions (most of the work) take a fast path. */
-    static Tensor conv2d(Tensor in, float[] kernel, int[] shape, float[] bias, int stride, boolean same) {
+    public static Tensor conv2d(Tensor in, float[] kernel, int[] shape, float[] bias, int stride, boolean same) {
         int kh = shape[0];
         int kw = shape[1];
         int cin = shape[2];
@@ -86,7 +89,7 @@ final class Ops {
     }
 
     /** kernel [kh, kw, c, 1]. */
-    static Tensor depthwise(Tensor in, float[] kernel, int[] shape, int stride, boolean same) {
+    public static Tensor depthwise(Tensor in, float[] kernel, int[] shape, int stride, boolean same) {
         int kh = shape[0];
         int kw = shape[1];
         int c = shape[2];
@@ -123,7 +126,7 @@ final class Ops {
     }
 
     /** (x − mean) / sqrt(var + ε) × γ + β, per channel. */
-    static Tensor batchNorm(Tensor in, java.util.Map<String, float[]> w, float epsilon) {
+    public static Tensor batchNorm(Tensor in, java.util.Map<String, float[]> w, float epsilon) {
         int c = in.c();
         float[] gamma = w.get("gamma");
         float[] beta = w.get("beta");
@@ -143,7 +146,7 @@ final class Ops {
         return out;
     }
 
-    static Tensor relu(Tensor in, float max) {
+    public static Tensor relu(Tensor in, float max) {
         Tensor out = new Tensor(in.h(), in.w(), in.c());
         float[] x = in.data();
         float[] y = out.data();
@@ -153,7 +156,7 @@ final class Ops {
         return out;
     }
 
-    static Tensor add(Tensor a, Tensor b) {
+    public static Tensor add(Tensor a, Tensor b) {
         Tensor out = new Tensor(a.h(), a.w(), a.c());
         for (int i = 0; i < a.data().length; i++) {
             out.data()[i] = a.data()[i] + b.data()[i];
@@ -161,7 +164,7 @@ final class Ops {
         return out;
     }
 
-    static Tensor averagePool(Tensor in, int pool, int stride) {
+    public static Tensor averagePool(Tensor in, int pool, int stride) {
         int oh = (in.h() - pool) / stride + 1;
         int ow = (in.w() - pool) / stride + 1;
         Tensor out = new Tensor(oh, ow, in.c());
@@ -182,7 +185,7 @@ final class Ops {
     }
 
     /** kernel [in, out]; activation relu, softmax or linear. */
-    static Tensor dense(Tensor in, float[] kernel, int[] shape, float[] bias, String activation) {
+    public static Tensor dense(Tensor in, float[] kernel, int[] shape, float[] bias, String activation) {
         int n = shape[0];
         int m = shape[1];
         float[] x = in.data();
@@ -221,5 +224,50 @@ final class Ops {
             default -> throw new IllegalStateException("activation " + activation + " is not supported");
         }
         return new Tensor(1, 1, m, y);
+    }
+    /** Max pooling, TF's SAME or VALID padding; padded cells never win (as if −∞). */
+    public static Tensor maxPool(Tensor in, int pool, int stride, boolean same) {
+        int oh = outSize(in.h(), pool, stride, same);
+        int ow = outSize(in.w(), pool, stride, same);
+        int pt = padBefore(in.h(), pool, stride, same);
+        int pl = padBefore(in.w(), pool, stride, same);
+        int c = in.c();
+        Tensor out = new Tensor(oh, ow, c);
+        float[] x = in.data();
+        float[] y = out.data();
+        java.util.Arrays.fill(y, Float.NEGATIVE_INFINITY);
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+                int yBase = (oy * ow + ox) * c;
+                for (int py = 0; py < pool; py++) {
+                    int iy = oy * stride + py - pt;
+                    if (iy < 0 || iy >= in.h()) {
+                        continue;
+                    }
+                    for (int px = 0; px < pool; px++) {
+                        int ix = ox * stride + px - pl;
+                        if (ix < 0 || ix >= in.w()) {
+                            continue;
+                        }
+                        int xBase = (iy * in.w() + ix) * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            y[yBase + ch] = Math.max(y[yBase + ch], x[xBase + ch]);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Leaky ReLU, in place: x for x > 0, alpha × x otherwise. */
+    public static Tensor leakyInPlace(Tensor t, float alpha) {
+        float[] x = t.data();
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] < 0f) {
+                x[i] *= alpha;
+            }
+        }
+        return t;
     }
 }

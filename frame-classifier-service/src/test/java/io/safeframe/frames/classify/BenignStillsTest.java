@@ -14,6 +14,7 @@ import io.safeframe.api.v1.Verdict;
 import io.safeframe.frames.media.Ffmpeg;
 import io.safeframe.frames.media.MediaInfo;
 import io.safeframe.frames.media.MediaLimits;
+import io.safeframe.frames.faces.FaceAges;
 import io.safeframe.frames.model.NsfwClassifier;
 
 /**
@@ -26,7 +27,7 @@ class BenignStillsTest {
     @Test
     void noBenignStillIsBlocked() throws Exception {
         ClassifierPolicy policy = ClassifierPolicy.fromClasspath();
-        FrameAnalyzer analyzer = new FrameAnalyzer(NsfwClassifier.fromClasspath(), policy, h -> List.of());
+        FrameAnalyzer analyzer = new FrameAnalyzer(NsfwClassifier.fromClasspath(), FaceAges.fromClasspath(), policy, h -> List.of());
         VerdictAggregator aggregator = new VerdictAggregator(policy, (b, l) -> 0);
         Ffmpeg ffmpeg = new Ffmpeg(MediaLimits.DEFAULT);
         List<Path> files = new ArrayList<>();

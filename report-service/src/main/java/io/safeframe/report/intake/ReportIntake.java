@@ -95,7 +95,10 @@ public class ReportIntake {
         if (verdict.getDecision() != Decision.REVIEW && verdict.getDecision() != Decision.BLOCK) {
             throw Refusal.invalid("only REVIEW or BLOCK verdicts open cases");
         }
-        CategoryScore top = verdict.getCategoriesList().stream().max(Comparator.comparingDouble(CategoryScore::getScore))
+        // the top-scored category names the queue; on a tie the more severe one, so a rule that fires at 1.0 (a bank
+        // match, frame-classifier's sexual_minors) is never queued below an equally scored lesser category
+        CategoryScore top = verdict.getCategoriesList().stream()
+                .max(Comparator.comparingDouble(CategoryScore::getScore).thenComparingInt(c -> severity(c.getCategory())))
                 .orElse(CategoryScore.newBuilder().setCategory("other").setScore(0).build());
         String category = settings.category(top.getCategory()) == null ? "other" : top.getCategory();
         double score = Math.max(0, Math.min(1, top.getScore()));
@@ -106,6 +109,11 @@ public class ReportIntake {
                                 .call(ref -> outbox.audit(conn, ctx, null, "case.opened", ref.getCaseId(), Decision.REVIEW, verdict.getReason(),
                                         Map.of("source", verdict.getSource(), "rule", verdict.getRuleId(), "category", category)))
                         : attachVerdict(conn, open, score, verdict)));
+    }
+
+    private int severity(String category) {
+        ReportSettings.Category c = settings.category(category);
+        return c == null ? 0 : c.severity();
     }
 
     private Uni<CaseRef> createCase(SqlConnection conn, Target target, String category, String source, int reports, double trust,
