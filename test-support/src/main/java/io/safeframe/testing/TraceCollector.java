@@ -53,10 +53,14 @@ public class TraceCollector implements QuarkusTestResourceLifecycleManager {
         return server != null;
     }
 
-    /** The options a service process needs to export to this collector quickly (short batch delay). */
+    /** What a service needs to export to this collector quickly (short batch delay), as configuration. */
+    private static final Map<String, String> EXPORT = Map.of("quarkus.otel.sdk.disabled", "false",
+            "quarkus.otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:" + PORT,
+            "quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf", "quarkus.otel.bsp.schedule.delay", "PT0.2S");
+
+    /** The same, as options of a service process's command line. */
     static List<String> exportOptions() {
-        return List.of("-Dquarkus.otel.sdk.disabled=false", "-Dquarkus.otel.exporter.otlp.traces.endpoint=http://127.0.0.1:" + PORT,
-                "-Dquarkus.otel.exporter.otlp.traces.protocol=http/protobuf", "-Dquarkus.otel.bsp.schedule.delay=PT0.2S");
+        return EXPORT.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).toList();
     }
 
     @Override
@@ -70,12 +74,8 @@ public class TraceCollector implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new IllegalStateException("trace collector could not listen on " + PORT, e);
         }
-        Map<String, String> config = new HashMap<>();
-        for (String option : exportOptions()) {
-            String[] kv = option.substring(2).split("=", 2);
-            config.put(kv[0], kv[1]);
-        }
-        return config;
+        // the Quarkus app under test exports here too
+        return EXPORT;
     }
 
     @Override

@@ -225,6 +225,7 @@ public final class Ops {
         }
         return new Tensor(1, 1, m, y);
     }
+
     /** Max pooling, TF's SAME or VALID padding; padded cells never win (as if −∞). */
     public static Tensor maxPool(Tensor in, int pool, int stride, boolean same) {
         int oh = outSize(in.h(), pool, stride, same);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.safeframe.provenance.manifest.C2paManifest;
+import io.safeframe.verify.RegistryLookup;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -37,10 +38,10 @@ public class SoftBindingResource {
     static final int MAX_RESULTS = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ManifestRepository manifests;
+    private final RegistryLookup registry;
 
-    public SoftBindingResource(ManifestRepository manifests) {
-        this.manifests = manifests;
+    public SoftBindingResource(RegistryLookup registry) {
+        this.registry = registry;
     }
 
     public record Query(String alg, String value) {
@@ -106,7 +107,7 @@ public class SoftBindingResource {
             return Uni.createFrom().item(problem(400, e.getMessage()));
         }
         // a payload is either in the registry or not: an exact match, hence the top score
-        return manifests.idsFor(payload, max).map(ids -> Response.ok(new Matches(ids.stream().map(id -> new Match(id, 100)).toList()))
+        return registry.manifestIds(payload, max).map(ids -> Response.ok(new Matches(ids.stream().map(id -> new Match(id, 100)).toList()))
                 .type(MediaType.APPLICATION_JSON).build());
     }
 
@@ -121,7 +122,7 @@ public class SoftBindingResource {
         if (!MANIFEST_ID.matcher(manifestId).matches()) {
             return Uni.createFrom().item(problem(400, "not a manifest id of this repository (urn:c2pa:<uuid>)"));
         }
-        return manifests.store(manifestId).map(store -> store.isPresent()
+        return registry.manifestStore(manifestId).map(store -> store.isPresent()
                 ? Response.ok(store.get(), "application/c2pa").build()
                 : problem(404, "no manifest with this id"));
     }
