@@ -67,9 +67,12 @@ public class GenerationService {
      */
     public Uni<Submitted> submit(RequestContext ctx, String prompt, int durationSeconds, String aspect, String idempotencyKey) {
         String fingerprint = RequestFingerprint.of(prompt, durationSeconds, aspect);
+        // read while the request's span is current: continuations after a database or gRPC call may run on a thread
+        // that does not carry it, and a job stored without it would trace each later step as a trace of its own
+        String traceParent = JobTracing.traceParent();
         return existing(ctx.getAccountId(), idempotencyKey).chain(found -> {
             if (found == null) {
-                return authorizeAndScreen(ctx, prompt, durationSeconds, aspect, idempotencyKey, fingerprint)
+                return authorizeAndScreen(ctx, prompt, durationSeconds, aspect, idempotencyKey, fingerprint, traceParent)
                         .map(j -> new Submitted(j, false));
             }
             if (found.requestFingerprint != null && !found.requestFingerprint.equals(fingerprint)) {
@@ -88,7 +91,7 @@ public class GenerationService {
     }
 
     private Uni<GenerationJob> authorizeAndScreen(RequestContext ctx, String prompt, int durationSeconds, String aspect,
-            String idempotencyKey, String fingerprint) {
+            String idempotencyKey, String fingerprint, String traceParent) {
         UUID jobId = UUID.randomUUID();
         AuthorizeRequest authorize = AuthorizeRequest.newBuilder().setContext(ctx).setAction("generation")
                 .setVideoSeconds(durationSeconds)
@@ -109,7 +112,7 @@ public class GenerationService {
             job.aspect = aspect;
             job.reservationId = auth.getReservationId();
             job.correlationId = ctx.getCorrelationId();
-            job.traceParent = JobTracing.traceParent();
+            job.traceParent = traceParent;
             job.verdicts = write(List.of(VerdictView.of(auth.getVerdict())));
             job.createdAt = Instant.now();
             job.updatedAt = job.createdAt;
