@@ -37,6 +37,7 @@ import io.safeframe.policy.anomaly.UsageAnomalyDetector;
 import io.safeframe.policy.audit.AuditEntry;
 import io.safeframe.policy.audit.AuditKeys;
 import io.safeframe.policy.audit.AuditLog;
+import io.safeframe.policy.audit.AuditOutbox;
 import io.safeframe.policy.audit.AuditVerifier;
 import io.safeframe.policy.quota.QuotaLedger;
 import io.safeframe.policy.quota.Reservation;
@@ -51,6 +52,7 @@ import io.smallrye.mutiny.Uni;
 @GrpcService
 public class PolicyGrpcService implements PolicyService {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(PolicyGrpcService.class);
     static final String POLICY_VERSION = "usage-policy/1";
     private static final int MAX_ID_LENGTH = 256;
 
@@ -64,10 +66,12 @@ public class PolicyGrpcService implements PolicyService {
     private final TierCatalogue tiers;
     private final ObjectMapper json;
     private final PolicyMetrics metrics;
+    private final AuditOutbox outbox;
+    private final io.vertx.mutiny.sqlclient.Pool pool;
 
     public PolicyGrpcService(QuotaLedger quota, StandingService standing, AuditLog audit, AuditVerifier verifier,
             AuditKeys keys, UsageAnomalyDetector anomalies, UsagePolicies policies, TierCatalogue tiers, ObjectMapper json,
-            PolicyMetrics metrics) {
+            PolicyMetrics metrics, AuditOutbox outbox, io.vertx.mutiny.sqlclient.Pool pool) {
         this.quota = quota;
         this.standing = standing;
         this.audit = audit;
@@ -78,6 +82,8 @@ public class PolicyGrpcService implements PolicyService {
         this.tiers = tiers;
         this.json = json;
         this.metrics = metrics;
+        this.outbox = outbox;
+        this.pool = pool;
     }
 
     @Override
@@ -87,21 +93,25 @@ public class PolicyGrpcService implements PolicyService {
             throw Status.INVALID_ARGUMENT.withDescription("video_seconds must be between 1 and 600").asRuntimeException();
         }
         RequestContext ctx = request.getContext();
+        // the audit event commits in the reservation's own transaction (outbox) and is chained moments later; the
+        // usage-anomaly detector sees the request after the answer: a flag throttles later requests, never this one,
+        // so the caller waits for one transaction only (a crash in between loses one observation, not the audit)
         return quota.reserve(account, request.getVideoSeconds(), request.getIdempotencyKey(),
-                request.getRequestFingerprint(), ctx.getCorrelationId())
-                .chain(reservation -> anomalies.observe(account, "requests", Instant.now())
-                        .chain(flag -> flag == null ? Uni.createFrom().voidItem() : auditFlag(ctx, flag))
-                        .chain(() -> audit.append(AuditEntry.draft(actor(ctx), account, "generation.authorize",
-                                reservation.reservationId(), reservation.granted() ? "ALLOW" : "BLOCK",
-                                reservation.reason(), ctx.getCorrelationId(), null,
-                                reservation.granted() ? Map.of("tier", reservation.tier())
-                                        : Map.of("tier", reservation.tier(), "refusal", reservation.refusalCode()))))
-                        .invoke(e -> {
-                            if (!reservation.granted()) {
-                                metrics.refused(reservation.refusalCode());
-                            }
-                        })
-                        .map(e -> toResponse(reservation)));
+                request.getRequestFingerprint(), ctx.getCorrelationId(), reservation -> AuditEntry.draft(actor(ctx), account,
+                        "generation.authorize", reservation.reservationId(), reservation.granted() ? "ALLOW" : "BLOCK",
+                        reservation.reason(), ctx.getCorrelationId(), null,
+                        reservation.granted() ? Map.of("tier", reservation.tier())
+                                : Map.of("tier", reservation.tier(), "refusal", reservation.refusalCode())))
+                .invoke(reservation -> {
+                    outbox.sealSoon();
+                    anomalies.observeAndAudit(account, "requests", Instant.now(), ctx.getCorrelationId()).subscribe()
+                            .with(flag -> {
+                            }, failure -> LOG.warnf("usage of %s not observed: %s", account, failure.toString()));
+                    if (!reservation.granted()) {
+                        metrics.refused(reservation.refusalCode());
+                    }
+                })
+                .map(this::toResponse);
     }
 
     private AuthorizeResponse toResponse(Reservation r) {
@@ -139,10 +149,10 @@ public class PolicyGrpcService implements PolicyService {
         return (commit ? quota.commit(id) : quota.refund(id))
                 .onFailure(QuotaLedger.UnknownReservation.class)
                 .transform(f -> Status.NOT_FOUND.withDescription(f.getMessage()).asRuntimeException())
-                .chain(state -> audit.append(AuditEntry.draft(actor(ctx), ctx.getAccountId(),
+                .chain(state -> outbox.enqueue(pool, AuditEntry.draft(actor(ctx), ctx.getAccountId(),
                         commit ? "generation.commit" : "generation.refund", id, null, request.getReason(),
-                        ctx.getCorrelationId(), null, Map.of("state", state)))
-                        .map(e -> ReservationState.newBuilder().setReservationId(id).setState(state).build()));
+                        ctx.getCorrelationId(), null, Map.of("state", state))).invoke(outbox::sealSoon)
+                        .map(v -> ReservationState.newBuilder().setReservationId(id).setState(state).build()));
     }
 
     @Override
@@ -153,16 +163,21 @@ public class PolicyGrpcService implements PolicyService {
         RequestContext ctx = event.getContext();
         String decision = event.getDecision() == Decision.DECISION_UNSPECIFIED ? null : event.getDecision().name();
         String account = ctx.getAccountId().isBlank() ? null : ctx.getAccountId();
-        Uni<AuditEntry> appended = audit.append(AuditEntry.draft(actor(ctx), account, event.getAction(),
+        // a durable enqueue, chained moments later (AuditOutbox): the caller does not wait for the chain's lock;
+        // readers of the log seal the queue first, so what was recorded is always read back
+        Uni<Void> recorded = outbox.enqueue(pool, AuditEntry.draft(actor(ctx), account, event.getAction(),
                 event.getTarget(), decision, event.getReason(), ctx.getCorrelationId(),
-                keys.promptHmac(event.getPromptToHash()), event.getAttributesMap()));
+                keys.promptHmac(event.getPromptToHash()), event.getAttributesMap())).invoke(outbox::sealSoon);
         String signal = UsageAnomalyDetector.signalFor(event.getAction(), decision);
-        return appended.chain(entry -> {
-            AuditReceipt.Builder receipt = AuditReceipt.newBuilder().setSequence(entry.seq()).setEventHash(entry.eventHash());
+        return recorded.chain(() -> {
+            AuditReceipt.Builder receipt = AuditReceipt.newBuilder();
             Uni<Void> watch = account == null || signal == null ? Uni.createFrom().voidItem()
-                    : anomalies.observe(account, signal, Instant.now())
-                            .chain(flag -> flag == null ? Uni.createFrom().voidItem()
-                                    : auditFlag(ctx, flag).invoke(() -> receipt.setAnomaly(anomalyVerdict(flag))));
+                    : anomalies.observeAndAudit(account, signal, Instant.now(), ctx.getCorrelationId())
+                            .invoke(flag -> {
+                                if (flag != null) {
+                                    receipt.setAnomaly(anomalyVerdict(flag));
+                                }
+                            }).replaceWithVoid();
             return watch.map(v -> receipt.build());
         });
     }
@@ -174,16 +189,6 @@ public class PolicyGrpcService implements PolicyService {
                 .addCategories(io.safeframe.api.v1.CategoryScore.newBuilder().setCategory("usage_anomaly")
                         .setScore(Math.min(1.0, flag.zScore() / 10.0)))
                 .build();
-    }
-
-    private Uni<Void> auditFlag(RequestContext ctx, UsageAnomalyDetector.Flag flag) {
-        Map<String, String> numbers = new LinkedHashMap<>();
-        numbers.put("signal", flag.signal());
-        numbers.put("observed", Integer.toString(flag.observed()));
-        numbers.put("expected", String.format(java.util.Locale.ROOT, "%.3f", flag.expected()));
-        numbers.put("z", String.format(java.util.Locale.ROOT, "%.2f", flag.zScore()));
-        return audit.append(AuditEntry.draft("anomaly-detector", flag.accountId(), "anomaly.flagged", flag.flagId(),
-                "REVIEW", flag.reason(), ctx.getCorrelationId(), null, numbers)).replaceWithVoid();
     }
 
     @Override
@@ -234,7 +239,7 @@ public class PolicyGrpcService implements PolicyService {
 
     @Override
     public Uni<AuditVerification> verifyAudit(VerifyAuditRequest request) {
-        return verifier.verify().map(r -> AuditVerification.newBuilder()
+        return outbox.sealNow().chain(verifier::verify).map(r -> AuditVerification.newBuilder()
                 .setIntact(r.intact())
                 .setEventsChecked(r.eventsChecked())
                 .setCheckpointsChecked(r.checkpointsChecked())
@@ -251,7 +256,7 @@ public class PolicyGrpcService implements PolicyService {
         if (to < from) {
             throw Status.INVALID_ARGUMENT.withDescription("to_seq must not be before from_seq").asRuntimeException();
         }
-        Uni<java.util.List<AuditLine>> lines = audit.range(from, to, 100_000).chain(events -> audit.checkpoints(from, to)
+        Uni<java.util.List<AuditLine>> lines = outbox.sealNow().chain(() -> audit.range(from, to, 100_000)).chain(events -> audit.checkpoints(from, to)
                 .map(checkpoints -> {
                     java.util.List<AuditLine> out = new java.util.ArrayList<>();
                     for (AuditEntry e : events) {
@@ -274,7 +279,7 @@ public class PolicyGrpcService implements PolicyService {
     @Override
     public Uni<DecisionList> listDecisions(StandingRequest request) {
         String account = requireId(request.getAccountId(), "account_id");
-        return audit.forAccount(account, 500).map(entries -> {
+        return outbox.sealNow().chain(() -> audit.forAccount(account, 500)).map(entries -> {
             DecisionList.Builder out = DecisionList.newBuilder();
             for (AuditEntry e : entries) {
                 if (e.decision() == null) {

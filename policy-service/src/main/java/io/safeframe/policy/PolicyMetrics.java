@@ -21,15 +21,12 @@ public class PolicyMetrics {
     private static final Pattern CODE = Pattern.compile("[A-Z_]{1,40}");
 
     private final MeterRegistry meters;
-    private final Counter anomalyFlags;
     private final Counter verificationFailures;
     // held here: a Micrometer gauge keeps only a weak reference to what it reads
     private final AtomicLong lastVerified = new AtomicLong();
 
     public PolicyMetrics(MeterRegistry meters) {
         this.meters = meters;
-        this.anomalyFlags = Counter.builder("safeframe.anomaly.flags").description("accounts flagged and throttled by the usage anomaly detector")
-                .register(meters);
         this.verificationFailures = Counter.builder("safeframe.audit.verification.failures")
                 .description("audit chain verifications that found the chain, a checkpoint or the witness not adding up").register(meters);
         // 0 until the first verification: "never verified" then reads as infinitely stale, which is what it is
@@ -42,8 +39,10 @@ public class PolicyMetrics {
         meters.counter("safeframe.quota.refusals", "reason", code != null && CODE.matcher(code).matches() ? code : "OTHER").increment();
     }
 
-    public void anomalyFlagged() {
-        anomalyFlags.increment();
+    /** An account flagged (and throttled) on {@code signal}: requests, blocked or reviewed. */
+    public void anomalyFlagged(String signal) {
+        Counter.builder("safeframe.anomaly.flags").description("accounts flagged and throttled by the usage anomaly detector")
+                .tag("signal", signal).register(meters).increment();
     }
 
     /** The outcome of one verification of the whole chain (scheduled or asked for over VerifyAudit). */

@@ -49,7 +49,7 @@ public final class OpenLoopLoad {
         QuotaCheck quota = new QuotaCheck(http, options.api());
         quota.before(users);
         Traffic traffic = new Traffic(options.api(), users, accounts.token(options.moderator()), options.unsafeShare(),
-                new Mix(Mix.parse(options.mix()), options.seed()), options.prefix());
+                new Mix(Mix.parse(options.mix()), options.seed()), options.prefix(), options.clipSeconds());
 
         System.out.printf("warm-up: %d s at %.0f/s%n", options.warmupSeconds(), options.rate());
         send(http, traffic, new LatencyBook(), options.rate(), options.warmupSeconds());
@@ -61,6 +61,20 @@ public final class OpenLoopLoad {
         send(http, traffic, book, options.rate(), options.seconds());
         double wall = (System.nanoTime() - started) / 1e9;
         Map<String, Double> spent = ServiceCpu.difference(cpuBefore, cpu.snapshot());
+        Map<String, Object> pipeline = new LinkedHashMap<>();
+        if (options.drainSeconds() > 0) {
+            System.out.printf("draining: up to %d s for %d accepted jobs%n", options.drainSeconds(), traffic.accepted().size());
+            long drainStarted = System.nanoTime();
+            Map<String, Integer> ended = Drain.await(http, options.api(), traffic.accepted(), options.drainSeconds());
+            Map<String, Double> whole = ServiceCpu.difference(cpuBefore, cpu.snapshot());
+            double total = whole.values().stream().mapToDouble(Double::doubleValue).sum();
+            int publishedSeconds = ended.getOrDefault("PUBLISHED", 0) * options.clipSeconds();
+            pipeline.put("ended", ended);
+            pipeline.put("drainSeconds", Math.round((System.nanoTime() - drainStarted) / 1e9));
+            pipeline.put("cpuSecondsWholeRun", round(whole));
+            pipeline.put("publishedVideoSeconds", publishedSeconds);
+            pipeline.put("cpuSecondsPerPublishedVideoSecond", publishedSeconds == 0 ? null : Math.round(total / publishedSeconds * 100) / 100.0);
+        }
         List<String> quotaProblems = quota.after(users, traffic);
 
         Map<String, Object> report = new LinkedHashMap<>();
@@ -76,6 +90,9 @@ public final class OpenLoopLoad {
         report.put("cpuSeconds", round(spent));
         report.put("cpuCores", round(perSecond(spent, wall)));
         report.put("accepted", traffic.accepted().size());
+        if (!pipeline.isEmpty()) {
+            report.put("pipeline", pipeline);
+        }
         report.put("quotaProblems", quotaProblems);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         String text = json.writeValueAsString(report);

@@ -33,17 +33,19 @@ final class Traffic {
     private final double unsafeShare;
     private final Mix mix;
     private final String run;
+    private final int clipSeconds;
     private final AtomicLong sequence = new AtomicLong();
     private final List<Job> accepted = new ArrayList<>();
     private final Map<String, LongAdder> charged = new ConcurrentHashMap<>();
 
-    Traffic(String api, List<User> users, String moderatorToken, double unsafeShare, Mix mix, String run) {
+    Traffic(String api, List<User> users, String moderatorToken, double unsafeShare, Mix mix, String run, int clipSeconds) {
         this.api = api;
         this.users = users;
         this.moderatorToken = moderatorToken;
         this.unsafeShare = unsafeShare;
         this.mix = mix;
         this.run = run;
+        this.clipSeconds = clipSeconds;
     }
 
     /** The next arrival; called from the one scheduling thread only (the mix's random is not shared). */
@@ -66,7 +68,7 @@ final class Traffic {
         long n = sequence.incrementAndGet();
         boolean unsafe = mix.nextInt(1_000_000) < unsafeShare * 1_000_000;
         String prompt = unsafe ? UNSAFE.get((int) (n % UNSAFE.size())) : SAFE.get((int) (n % SAFE.size())) + " " + run + "-" + n;
-        String body = "{\"prompt\":\"" + prompt + "\",\"durationSeconds\":1}";
+        String body = "{\"prompt\":\"" + prompt + "\",\"durationSeconds\":" + clipSeconds + "}";
         return new Arrival(Operation.SUBMIT, user, HttpRequest.newBuilder(URI.create(api + "/v1/generations")).timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + user.token()).header("Content-Type", "application/json")
                 .header("Idempotency-Key", run + "-" + n).POST(HttpRequest.BodyPublishers.ofString(body)).build());

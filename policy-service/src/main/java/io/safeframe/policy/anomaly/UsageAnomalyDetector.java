@@ -3,9 +3,13 @@ package io.safeframe.policy.anomaly;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
+import io.safeframe.policy.audit.AuditEntry;
+import io.safeframe.policy.audit.AuditLog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -23,11 +27,30 @@ public class UsageAnomalyDetector {
     private final Pool pool;
     private final AnomalyThresholds thresholds;
     private final io.safeframe.policy.PolicyMetrics metrics;
+    private final AuditLog audit;
 
-    public UsageAnomalyDetector(Pool pool, AnomalyThresholds thresholds, io.safeframe.policy.PolicyMetrics metrics) {
+    public UsageAnomalyDetector(Pool pool, AnomalyThresholds thresholds, io.safeframe.policy.PolicyMetrics metrics,
+            AuditLog audit) {
         this.pool = pool;
         this.thresholds = thresholds;
         this.metrics = metrics;
+        this.audit = audit;
+    }
+
+    /** {@link #observe}, and a flag it raises is audited with its numbers as the reason (actor anomaly-detector). */
+    public Uni<Flag> observeAndAudit(String accountId, String signal, Instant now, String correlationId) {
+        return observe(accountId, signal, now).call(flag -> {
+            if (flag == null) {
+                return Uni.createFrom().voidItem();
+            }
+            Map<String, String> numbers = new LinkedHashMap<>();
+            numbers.put("signal", flag.signal());
+            numbers.put("observed", Integer.toString(flag.observed()));
+            numbers.put("expected", String.format(Locale.ROOT, "%.3f", flag.expected()));
+            numbers.put("z", String.format(Locale.ROOT, "%.2f", flag.zScore()));
+            return audit.append(AuditEntry.draft("anomaly-detector", flag.accountId(), "anomaly.flagged", flag.flagId(),
+                    "REVIEW", flag.reason(), correlationId, null, numbers));
+        });
     }
 
     public record Flag(String flagId, String accountId, String signal, int observed, double expected, double zScore,
@@ -97,7 +120,7 @@ public class UsageAnomalyDetector {
                 // counted once the flag and the throttle have committed
                 .invoke(flag -> {
                     if (flag != null) {
-                        metrics.anomalyFlagged();
+                        metrics.anomalyFlagged(flag.signal());
                     }
                 });
     }

@@ -97,10 +97,48 @@ public class AuditLog {
     }
 
     private Uni<List<AuditEntry>> writeBatch(List<Pending> batch) {
+        List<AuditEntry> drafts = batch.stream().map(Pending::draft).toList();
         AtomicBoolean checkpointed = new AtomicBoolean();
-        return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)")
-                .execute(Tuple.of(APPEND_LOCK))
-                .chain(() -> conn.query("select seq, event_hash from audit_event order by seq desc limit 1").execute())
+        return pool.withTransaction(conn -> lock(conn).chain(() -> appendLocked(conn, drafts, checkpointed)))
+                // after the commit: a new checkpoint goes to the witness at once
+                .call(() -> checkpointed.get() ? witness.publishQuietly() : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Seals what decisions enqueued in the outbox (their own transaction, see {@link AuditOutbox}) into the chain, in
+     * enqueue order, and removes them from the outbox in the same transaction: each is sealed exactly once.
+     */
+    Uni<List<AuditEntry>> sealOutbox(int max) {
+        AtomicBoolean checkpointed = new AtomicBoolean();
+        return pool.withTransaction(conn -> lock(conn).chain(() -> sealOutboxLocked(conn, max, checkpointed)))
+                .call(() -> checkpointed.get() ? witness.publishQuietly() : Uni.createFrom().voidItem());
+    }
+
+    private Uni<List<AuditEntry>> sealOutboxLocked(SqlConnection conn, int max, AtomicBoolean checkpointed) {
+        return conn.preparedQuery("select id, draft from audit_outbox order by id limit $1").execute(Tuple.of(max))
+                .chain(rows -> {
+                    List<Long> ids = new ArrayList<>();
+                    List<AuditEntry> drafts = new ArrayList<>();
+                    for (Row row : rows) {
+                        ids.add(row.getLong("id"));
+                        drafts.add(AuditOutbox.draftOf(json, row.getJsonObject("draft")));
+                    }
+                    if (drafts.isEmpty()) {
+                        return Uni.createFrom().item(List.<AuditEntry>of());
+                    }
+                    return appendLocked(conn, drafts, checkpointed)
+                            .call(() -> conn.preparedQuery("delete from audit_outbox where id = any($1)")
+                                    .execute(Tuple.of(ids.toArray(new Long[0]))));
+                });
+    }
+
+    private static Uni<Void> lock(SqlConnection conn) {
+        return conn.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(APPEND_LOCK)).replaceWithVoid();
+    }
+
+    /** Chains drafts after the last event; the caller holds the append lock in this transaction. */
+    private Uni<List<AuditEntry>> appendLocked(SqlConnection conn, List<AuditEntry> drafts, AtomicBoolean checkpointed) {
+        return conn.query("select seq, event_hash from audit_event order by seq desc limit 1").execute()
                 .chain(rows -> {
                     long seq = 0;
                     String prevHash = AuditChain.GENESIS;
@@ -112,9 +150,9 @@ public class AuditLog {
                     long firstSeq = seq + 1;
                     // millisecond precision: what PostgreSQL stores must hash the same when read back
                     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-                    List<AuditEntry> sealed = new ArrayList<>(batch.size());
-                    for (Pending p : batch) {
-                        AuditEntry e = p.draft().sealed(++seq, now, prevHash);
+                    List<AuditEntry> sealed = new ArrayList<>(drafts.size());
+                    for (AuditEntry draft : drafts) {
+                        AuditEntry e = draft.sealed(++seq, now, prevHash);
                         sealed.add(e);
                         prevHash = e.eventHash();
                     }
@@ -123,9 +161,7 @@ public class AuditLog {
                     return insert(conn, sealed)
                             .chain(() -> crossesCheckpoint ? checkpoint(conn) : Uni.createFrom().voidItem())
                             .replaceWith(sealed);
-                }))
-                // after the commit: a new checkpoint goes to the witness at once
-                .call(() -> checkpointed.get() ? witness.publishQuietly() : Uni.createFrom().voidItem());
+                });
     }
 
     private Uni<Void> insert(SqlConnection conn, List<AuditEntry> events) {
@@ -148,8 +184,9 @@ public class AuditLog {
      * then copies what the witness lacks. Called every N events and every T seconds.
      */
     public Uni<Void> checkpointNow() {
-        return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)")
-                .execute(Tuple.of(APPEND_LOCK)).chain(() -> checkpoint(conn)))
+        // what waits in the outbox was recorded before this moment: it belongs under this checkpoint
+        return pool.withTransaction(conn -> lock(conn).chain(() -> sealOutboxLocked(conn, 100_000, new AtomicBoolean()))
+                .chain(() -> checkpoint(conn)))
                 .call(witness::publishQuietly);
     }
 

@@ -6,6 +6,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import java.util.function.Function;
+
+import io.safeframe.policy.audit.AuditEntry;
+import io.safeframe.policy.audit.AuditOutbox;
 
 import io.safeframe.policy.tier.UsagePolicies;
 import io.safeframe.policy.tier.TierCatalogue;
@@ -33,25 +37,34 @@ public class QuotaLedger {
     private final Pool pool;
     private final UsagePolicies policies;
     private final TierCatalogue tiers;
+    private final AuditOutbox outbox;
 
-    public QuotaLedger(Pool pool, UsagePolicies policies, TierCatalogue tiers) {
+    public QuotaLedger(Pool pool, UsagePolicies policies, TierCatalogue tiers, AuditOutbox outbox) {
         this.pool = pool;
         this.policies = policies;
         this.tiers = tiers;
+        this.outbox = outbox;
     }
 
+    /**
+     * Reserves one generation, or refuses it, and enqueues the audit event the outcome makes ({@code audited}) in the
+     * same transaction: one transaction per Authorize. A refusal rolls back to the savepoint taken first, so the
+     * counters it moved are undone while its audit event still commits.
+     */
     public Uni<Reservation> reserve(String accountId, int videoSeconds, String idempotencyKey, String fingerprint,
-            String correlationId) {
+            String correlationId, Function<Reservation, AuditEntry> audited) {
         Instant now = Instant.now();
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         OffsetDateTime minute = OffsetDateTime.ofInstant(now.truncatedTo(ChronoUnit.MINUTES), ZoneOffset.UTC);
-        return pool.withTransaction(conn -> conn
-                .preparedQuery("insert into account (account_id, tier) values ($1, $2) on conflict do nothing")
-                .execute(Tuple.of(accountId, policies.defaultTier()))
+        return pool.withTransaction(conn -> conn.query("savepoint reserve").execute()
+                .chain(() -> conn.preparedQuery("insert into account (account_id, tier) values ($1, $2) on conflict do nothing")
+                        .execute(Tuple.of(accountId, policies.defaultTier())))
                 .chain(() -> existingReservation(conn, accountId, idempotencyKey, fingerprint, now))
                 .chain(existing -> existing != null ? Uni.createFrom().item(existing)
-                        : reserveNew(conn, accountId, videoSeconds, idempotencyKey, fingerprint, correlationId, now, day, minute)))
-                .onFailure(Refusal.class).recoverWithItem(f -> ((Refusal) f).reservation);
+                        : reserveNew(conn, accountId, videoSeconds, idempotencyKey, fingerprint, correlationId, now, day, minute))
+                .onFailure(Refusal.class).recoverWithUni(f -> conn.query("rollback to savepoint reserve").execute()
+                        .replaceWith(((Refusal) f).reservation))
+                .call(reservation -> outbox.enqueue(conn, audited.apply(reservation))));
     }
 
     /**

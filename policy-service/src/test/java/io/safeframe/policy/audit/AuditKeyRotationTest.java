@@ -52,9 +52,14 @@ class AuditKeyRotationTest {
     @Inject
     Pool pool;
 
+    @Inject
+    io.safeframe.policy.audit.AuditOutbox outbox;
+
     private String record(String prompt, String target) {
         policy.recordAudit(AuditEvent.newBuilder().setAction("rotation.test").setTarget(target).setDecision(Decision.ALLOW)
                 .setPromptToHash(prompt).setContext(RequestContext.newBuilder().setAccountId("rotation")).build()).await().atMost(WAIT);
+        // recorded events reach the chain moments later (the outbox relay); seal them before reading the table
+        outbox.sealNow().await().atMost(WAIT);
         return pool.preparedQuery("select prompt_hmac from audit_event where target = $1").execute(Tuple.of(target))
                 .await().atMost(WAIT).iterator().next().getString("prompt_hmac");
     }

@@ -54,6 +54,9 @@ class ServiceIdentityTest {
     @Inject
     Pool pool;
 
+    @Inject
+    io.safeframe.policy.audit.AuditOutbox outbox;
+
     final List<ManagedChannel> channels = new ArrayList<>();
 
     @AfterEach
@@ -121,6 +124,8 @@ class ServiceIdentityTest {
         String relayed = id();
         stub(IdentityChannels.as("report-service", TLS_PORT)).recordAudit(AuditEvent.newBuilder().setAction("case.decided")
                 .setContext(context("moderator-7", relayed)).setTarget("case-" + relayed).build());
+        // recorded events reach the chain moments later (the outbox relay); seal them before reading the table
+        outbox.sealNow().await().atMost(WAIT);
         Row row = pool.preparedQuery("select actor from audit_event where correlation_id = $1").execute(Tuple.of(relayed))
                 .await().atMost(WAIT).iterator().next();
         assertEquals("moderator-7", row.getString("actor"));

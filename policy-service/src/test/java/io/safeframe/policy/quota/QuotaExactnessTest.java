@@ -48,10 +48,13 @@ class QuotaExactnessTest {
     Vertx vertx;
 
     @Inject
+    io.safeframe.policy.audit.AuditOutbox outbox;
+
+    @Inject
     io.safeframe.policy.tier.TierCatalogue tiers;
 
     @Test
-    void twoReplicasNeverOverGrant() {
+    void twoReplicasNeverOverGrant() throws InterruptedException {
         String account = "exact-" + UUID.randomUUID();
         pool.preparedQuery("insert into account (account_id, tier) values ($1, 'exact')").execute(Tuple.of(account))
                 .await().atMost(Duration.ofSeconds(10));
@@ -61,7 +64,7 @@ class QuotaExactnessTest {
                 .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(5432)
                         .setDatabase("safeframe_policy_test").setUser("postgres"))
                 .using(vertx).build();
-        QuotaLedger secondReplica = new QuotaLedger(secondPool, policies, tiers);
+        QuotaLedger secondReplica = new QuotaLedger(secondPool, policies, tiers, outbox);
         try {
             AtomicInteger granted = new AtomicInteger();
             AtomicInteger refused = new AtomicInteger();
@@ -72,7 +75,9 @@ class QuotaExactnessTest {
                             .setContext(RequestContext.newBuilder().setAccountId(account).setCorrelationId("c" + i))
                             .build()).map(r -> r.getGranted()));
                 } else {
-                    calls.add(secondReplica.reserve(account, 5, null, null, "c" + i).map(Reservation::granted));
+                    calls.add(secondReplica.reserve(account, 5, null, null, "c" + i, r -> io.safeframe.policy.audit.AuditEntry.draft(
+                            "second-replica", account, "generation.authorize", r.reservationId(), r.granted() ? "ALLOW" : "BLOCK",
+                            r.reason(), "c", null, java.util.Map.of())).map(Reservation::granted));
                 }
             }
             Uni.join().all(calls).andCollectFailures().await().atMost(Duration.ofMinutes(3))
@@ -86,6 +91,18 @@ class QuotaExactnessTest {
             long reservations = pool.preparedQuery("select count(*) as n from reservation where account_id = $1")
                     .execute(Tuple.of(account)).await().atMost(Duration.ofSeconds(10)).iterator().next().getLong("n");
             assertEquals(QUOTA, reservations, "one reservation row per grant, none from refused calls");
+            // every decision, refusals included, is audited exactly once: enqueued in its own transaction, then
+            // chained by the relay (within seconds, off the callers' path)
+            long audited = 0;
+            for (int attempt = 0; attempt < 60 && audited < CALLS; attempt++) {
+                Thread.sleep(500);
+                audited = pool.preparedQuery("select count(*) as n from audit_event where account_id = $1 and action = 'generation.authorize'")
+                        .execute(Tuple.of(account)).await().atMost(Duration.ofSeconds(10)).iterator().next().getLong("n");
+            }
+            assertEquals(CALLS, audited, "one audit event per Authorize");
+            long waiting = pool.preparedQuery("select count(*) as n from audit_outbox where draft->>'accountId' = $1")
+                    .execute(Tuple.of(account)).await().atMost(Duration.ofSeconds(10)).iterator().next().getLong("n");
+            assertEquals(0, waiting, "nothing left behind in the outbox");
         } finally {
             secondPool.close().await().atMost(Duration.ofSeconds(10));
         }
