@@ -52,7 +52,6 @@ import io.smallrye.mutiny.Uni;
 @GrpcService
 public class PolicyGrpcService implements PolicyService {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(PolicyGrpcService.class);
     static final String POLICY_VERSION = "usage-policy/1";
     private static final int MAX_ID_LENGTH = 256;
 
@@ -66,12 +65,13 @@ public class PolicyGrpcService implements PolicyService {
     private final TierCatalogue tiers;
     private final ObjectMapper json;
     private final PolicyMetrics metrics;
+    private final AuditOutboxRelay relay;
     private final AuditOutbox outbox;
     private final io.vertx.mutiny.sqlclient.Pool pool;
 
     public PolicyGrpcService(QuotaLedger quota, StandingService standing, AuditLog audit, AuditVerifier verifier,
             AuditKeys keys, UsageAnomalyDetector anomalies, UsagePolicies policies, TierCatalogue tiers, ObjectMapper json,
-            PolicyMetrics metrics, AuditOutbox outbox, io.vertx.mutiny.sqlclient.Pool pool) {
+            PolicyMetrics metrics, AuditOutboxRelay relay, AuditOutbox outbox, io.vertx.mutiny.sqlclient.Pool pool) {
         this.quota = quota;
         this.standing = standing;
         this.audit = audit;
@@ -82,6 +82,7 @@ public class PolicyGrpcService implements PolicyService {
         this.tiers = tiers;
         this.json = json;
         this.metrics = metrics;
+        this.relay = relay;
         this.outbox = outbox;
         this.pool = pool;
     }
@@ -93,9 +94,8 @@ public class PolicyGrpcService implements PolicyService {
             throw Status.INVALID_ARGUMENT.withDescription("video_seconds must be between 1 and 600").asRuntimeException();
         }
         RequestContext ctx = request.getContext();
-        // the audit event commits in the reservation's own transaction (outbox) and is chained moments later; the
-        // usage-anomaly detector sees the request after the answer: a flag throttles later requests, never this one,
-        // so the caller waits for one transaction only (a crash in between loses one observation, not the audit)
+        // the audit event commits in the reservation's own transaction (outbox); AuditOutboxRelay chains it moments
+        // later and lets the usage-anomaly detector see the request: the caller waits for one transaction only
         return quota.reserve(account, request.getVideoSeconds(), request.getIdempotencyKey(),
                 request.getRequestFingerprint(), ctx.getCorrelationId(), reservation -> AuditEntry.draft(actor(ctx), account,
                         "generation.authorize", reservation.reservationId(), reservation.granted() ? "ALLOW" : "BLOCK",
@@ -103,10 +103,7 @@ public class PolicyGrpcService implements PolicyService {
                         reservation.granted() ? Map.of("tier", reservation.tier())
                                 : Map.of("tier", reservation.tier(), "refusal", reservation.refusalCode())))
                 .invoke(reservation -> {
-                    outbox.sealSoon();
-                    anomalies.observeAndAudit(account, "requests", Instant.now(), ctx.getCorrelationId()).subscribe()
-                            .with(flag -> {
-                            }, failure -> LOG.warnf("usage of %s not observed: %s", account, failure.toString()));
+                    relay.sealSoon();
                     if (!reservation.granted()) {
                         metrics.refused(reservation.refusalCode());
                     }
@@ -151,7 +148,7 @@ public class PolicyGrpcService implements PolicyService {
                 .transform(f -> Status.NOT_FOUND.withDescription(f.getMessage()).asRuntimeException())
                 .chain(state -> outbox.enqueue(pool, AuditEntry.draft(actor(ctx), ctx.getAccountId(),
                         commit ? "generation.commit" : "generation.refund", id, null, request.getReason(),
-                        ctx.getCorrelationId(), null, Map.of("state", state))).invoke(outbox::sealSoon)
+                        ctx.getCorrelationId(), null, Map.of("state", state))).invoke(relay::sealSoon)
                         .map(v -> ReservationState.newBuilder().setReservationId(id).setState(state).build()));
     }
 
@@ -163,11 +160,11 @@ public class PolicyGrpcService implements PolicyService {
         RequestContext ctx = event.getContext();
         String decision = event.getDecision() == Decision.DECISION_UNSPECIFIED ? null : event.getDecision().name();
         String account = ctx.getAccountId().isBlank() ? null : ctx.getAccountId();
-        // a durable enqueue, chained moments later (AuditOutbox): the caller does not wait for the chain's lock;
+        // a durable enqueue, chained moments later (AuditOutboxRelay): the caller does not wait for the chain's lock;
         // readers of the log seal the queue first, so what was recorded is always read back
         Uni<Void> recorded = outbox.enqueue(pool, AuditEntry.draft(actor(ctx), account, event.getAction(),
                 event.getTarget(), decision, event.getReason(), ctx.getCorrelationId(),
-                keys.promptHmac(event.getPromptToHash()), event.getAttributesMap())).invoke(outbox::sealSoon);
+                keys.promptHmac(event.getPromptToHash()), event.getAttributesMap())).invoke(relay::sealSoon);
         String signal = UsageAnomalyDetector.signalFor(event.getAction(), decision);
         return recorded.chain(() -> {
             AuditReceipt.Builder receipt = AuditReceipt.newBuilder();
@@ -239,7 +236,7 @@ public class PolicyGrpcService implements PolicyService {
 
     @Override
     public Uni<AuditVerification> verifyAudit(VerifyAuditRequest request) {
-        return outbox.sealNow().chain(verifier::verify).map(r -> AuditVerification.newBuilder()
+        return relay.sealNow().chain(verifier::verify).map(r -> AuditVerification.newBuilder()
                 .setIntact(r.intact())
                 .setEventsChecked(r.eventsChecked())
                 .setCheckpointsChecked(r.checkpointsChecked())
@@ -256,7 +253,7 @@ public class PolicyGrpcService implements PolicyService {
         if (to < from) {
             throw Status.INVALID_ARGUMENT.withDescription("to_seq must not be before from_seq").asRuntimeException();
         }
-        Uni<java.util.List<AuditLine>> lines = outbox.sealNow().chain(() -> audit.range(from, to, 100_000)).chain(events -> audit.checkpoints(from, to)
+        Uni<java.util.List<AuditLine>> lines = relay.sealNow().chain(() -> audit.range(from, to, 100_000)).chain(events -> audit.checkpoints(from, to)
                 .map(checkpoints -> {
                     java.util.List<AuditLine> out = new java.util.ArrayList<>();
                     for (AuditEntry e : events) {
@@ -279,7 +276,7 @@ public class PolicyGrpcService implements PolicyService {
     @Override
     public Uni<DecisionList> listDecisions(StandingRequest request) {
         String account = requireId(request.getAccountId(), "account_id");
-        return outbox.sealNow().chain(() -> audit.forAccount(account, 500)).map(entries -> {
+        return relay.sealNow().chain(() -> audit.forAccount(account, 500)).map(entries -> {
             DecisionList.Builder out = DecisionList.newBuilder();
             for (AuditEntry e : entries) {
                 if (e.decision() == null) {

@@ -22,8 +22,13 @@ public record RateBaseline(double ewma, double ewmVar, long samples, Instant win
 
     /** Records one occurrence at {@code now}, rolling the window forward first if it has ended. */
     public RateBaseline observe(Instant now, Duration window, double alpha) {
+        return observe(now, window, alpha, 1);
+    }
+
+    /** Records {@code count} occurrences at {@code now} (a batch seen together), rolling the window forward first. */
+    public RateBaseline observe(Instant now, Duration window, double alpha, int count) {
         RateBaseline rolled = rollTo(now, window, alpha);
-        return new RateBaseline(rolled.ewma, rolled.ewmVar, rolled.samples, rolled.windowStart, rolled.windowCount + 1);
+        return new RateBaseline(rolled.ewma, rolled.ewmVar, rolled.samples, rolled.windowStart, rolled.windowCount + count);
     }
 
     RateBaseline rollTo(Instant now, Duration window, double alpha) {

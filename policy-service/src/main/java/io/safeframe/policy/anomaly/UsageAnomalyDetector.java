@@ -39,7 +39,12 @@ public class UsageAnomalyDetector {
 
     /** {@link #observe}, and a flag it raises is audited with its numbers as the reason (actor anomaly-detector). */
     public Uni<Flag> observeAndAudit(String accountId, String signal, Instant now, String correlationId) {
-        return observe(accountId, signal, now).call(flag -> {
+        return observeAndAudit(accountId, signal, now, 1, correlationId);
+    }
+
+    /** {@link #observeAndAudit} for {@code count} occurrences seen together. */
+    public Uni<Flag> observeAndAudit(String accountId, String signal, Instant now, int count, String correlationId) {
+        return observe(accountId, signal, now, count).call(flag -> {
             if (flag == null) {
                 return Uni.createFrom().voidItem();
             }
@@ -73,6 +78,10 @@ public class UsageAnomalyDetector {
 
     /** Records one occurrence; the returned Uni holds a flag when this occurrence crossed the threshold, else null. */
     public Uni<Flag> observe(String accountId, String signal, Instant now) {
+        return observe(accountId, signal, now, 1);
+    }
+
+    private Uni<Flag> observe(String accountId, String signal, Instant now, int count) {
         int minCount = thresholds.minCount().getOrDefault(signal, 10);
         return pool.withTransaction(conn -> conn.preparedQuery("insert into account (account_id) values ($1) on conflict do nothing")
                 .execute(Tuple.of(accountId))
@@ -87,7 +96,7 @@ public class UsageAnomalyDetector {
                     RateBaseline before = new RateBaseline(row.getDouble("ewma"), row.getDouble("ewm_var"),
                             row.getLong("samples"), row.getOffsetDateTime("window_start").toInstant(),
                             row.getInteger("window_count"));
-                    RateBaseline after = before.observe(now, thresholds.window(), thresholds.alpha());
+                    RateBaseline after = before.observe(now, thresholds.window(), thresholds.alpha(), count);
                     boolean crossedNow = exceeds(after, minCount) && !exceeds(before.rollTo(now, thresholds.window(),
                             thresholds.alpha()), minCount);
                     Uni<Void> save = conn.preparedQuery("""

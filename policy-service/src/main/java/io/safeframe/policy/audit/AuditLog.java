@@ -110,12 +110,8 @@ public class AuditLog {
      */
     Uni<List<AuditEntry>> sealOutbox(int max) {
         AtomicBoolean checkpointed = new AtomicBoolean();
-        return pool.withTransaction(conn -> lock(conn).chain(() -> sealOutboxLocked(conn, max, checkpointed)))
-                .call(() -> checkpointed.get() ? witness.publishQuietly() : Uni.createFrom().voidItem());
-    }
-
-    private Uni<List<AuditEntry>> sealOutboxLocked(SqlConnection conn, int max, AtomicBoolean checkpointed) {
-        return conn.preparedQuery("select id, draft from audit_outbox order by id limit $1").execute(Tuple.of(max))
+        return pool.withTransaction(conn -> lock(conn)
+                .chain(() -> conn.preparedQuery("select id, draft from audit_outbox order by id limit $1").execute(Tuple.of(max)))
                 .chain(rows -> {
                     List<Long> ids = new ArrayList<>();
                     List<AuditEntry> drafts = new ArrayList<>();
@@ -129,7 +125,8 @@ public class AuditLog {
                     return appendLocked(conn, drafts, checkpointed)
                             .call(() -> conn.preparedQuery("delete from audit_outbox where id = any($1)")
                                     .execute(Tuple.of(ids.toArray(new Long[0]))));
-                });
+                }))
+                .call(() -> checkpointed.get() ? witness.publishQuietly() : Uni.createFrom().voidItem());
     }
 
     private static Uni<Void> lock(SqlConnection conn) {
@@ -184,9 +181,7 @@ public class AuditLog {
      * then copies what the witness lacks. Called every N events and every T seconds.
      */
     public Uni<Void> checkpointNow() {
-        // what waits in the outbox was recorded before this moment: it belongs under this checkpoint
-        return pool.withTransaction(conn -> lock(conn).chain(() -> sealOutboxLocked(conn, 100_000, new AtomicBoolean()))
-                .chain(() -> checkpoint(conn)))
+        return pool.withTransaction(conn -> lock(conn).chain(() -> checkpoint(conn)))
                 .call(witness::publishQuietly);
     }
 

@@ -53,13 +53,13 @@ class AuditKeyRotationTest {
     Pool pool;
 
     @Inject
-    io.safeframe.policy.audit.AuditOutbox outbox;
+    io.safeframe.policy.AuditOutboxRelay relay;
 
     private String record(String prompt, String target) {
         policy.recordAudit(AuditEvent.newBuilder().setAction("rotation.test").setTarget(target).setDecision(Decision.ALLOW)
                 .setPromptToHash(prompt).setContext(RequestContext.newBuilder().setAccountId("rotation")).build()).await().atMost(WAIT);
         // recorded events reach the chain moments later (the outbox relay); seal them before reading the table
-        outbox.sealNow().await().atMost(WAIT);
+        relay.sealNow().await().atMost(WAIT);
         return pool.preparedQuery("select prompt_hmac from audit_event where target = $1").execute(Tuple.of(target))
                 .await().atMost(WAIT).iterator().next().getString("prompt_hmac");
     }

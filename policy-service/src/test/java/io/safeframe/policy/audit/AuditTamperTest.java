@@ -41,6 +41,9 @@ class AuditTamperTest {
     @Inject
     Pool pool;
 
+    @Inject
+    io.safeframe.policy.AuditOutboxRelay relay;
+
     @BeforeEach
     void fillLog() {
         long have = pool.query("select count(*) as n from audit_event where account_id like 'tamper-%'").execute().await().atMost(WAIT)
@@ -52,6 +55,8 @@ class AuditTamperTest {
                     .setContext(RequestContext.newBuilder().setAccountId("tamper-" + (i % 5)).setCorrelationId("corr-" + i))
                     .build()).await().atMost(WAIT);
         }
+        // recorded events reach the chain moments later (the outbox relay): seal them before checkpointing
+        relay.sealNow().await().atMost(WAIT);
         log.checkpointNow().await().atMost(WAIT);
     }
 

@@ -55,7 +55,7 @@ class ServiceIdentityTest {
     Pool pool;
 
     @Inject
-    io.safeframe.policy.audit.AuditOutbox outbox;
+    io.safeframe.policy.AuditOutboxRelay relay;
 
     final List<ManagedChannel> channels = new ArrayList<>();
 
@@ -125,7 +125,7 @@ class ServiceIdentityTest {
         stub(IdentityChannels.as("report-service", TLS_PORT)).recordAudit(AuditEvent.newBuilder().setAction("case.decided")
                 .setContext(context("moderator-7", relayed)).setTarget("case-" + relayed).build());
         // recorded events reach the chain moments later (the outbox relay); seal them before reading the table
-        outbox.sealNow().await().atMost(WAIT);
+        relay.sealNow().await().atMost(WAIT);
         Row row = pool.preparedQuery("select actor from audit_event where correlation_id = $1").execute(Tuple.of(relayed))
                 .await().atMost(WAIT).iterator().next();
         assertEquals("moderator-7", row.getString("actor"));
