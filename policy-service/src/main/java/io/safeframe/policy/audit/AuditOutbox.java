@@ -33,13 +33,26 @@ public class AuditOutbox {
 
     /** Adds the draft to the outbox: within the caller's transaction when given a connection, else on its own. */
     public Uni<Void> enqueue(SqlClient conn, AuditEntry draft) {
-        JsonObject row;
+        return conn.preparedQuery("insert into audit_outbox (draft) values ($1)").execute(Tuple.of(row(draft))).replaceWithVoid();
+    }
+
+    /**
+     * Runs {@code statement} (an INSERT, UPDATE or DELETE with parameters $1..$n = {@code args}) and enqueues the draft
+     * in the same statement: the decision and its audit event in one round trip.
+     */
+    public Uni<Void> enqueueWith(SqlClient conn, String statement, Object[] args, AuditEntry draft) {
+        Object[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = row(draft);
+        return conn.preparedQuery("with decided as (" + statement + ") insert into audit_outbox (draft) values ($"
+                + all.length + ")").execute(Tuple.from(all)).replaceWithVoid();
+    }
+
+    private JsonObject row(AuditEntry draft) {
         try {
-            row = new JsonObject(json.writeValueAsString(draft));
+            return new JsonObject(json.writeValueAsString(draft));
         } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(new IllegalStateException("audit draft not serialisable", e));
+            throw new IllegalStateException("audit draft not serialisable", e);
         }
-        return conn.preparedQuery("insert into audit_outbox (draft) values ($1)").execute(Tuple.of(row)).replaceWithVoid();
     }
 
     /**

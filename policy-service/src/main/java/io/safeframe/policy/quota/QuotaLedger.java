@@ -48,8 +48,9 @@ public class QuotaLedger {
 
     /**
      * Reserves one generation, or refuses it, and enqueues the audit event the outcome makes ({@code audited}) in the
-     * same transaction: one transaction per Authorize. A refusal rolls back to the savepoint taken first, so the
-     * counters it moved are undone while its audit event still commits.
+     * same transaction: one transaction per Authorize, eight statements on the granting path, five of them while the
+     * account's counters are locked. A refusal rolls back to the savepoint taken first, so the counters it moved are
+     * undone while its audit event still commits.
      */
     public Uni<Reservation> reserve(String accountId, int videoSeconds, String idempotencyKey, String fingerprint,
             String correlationId, Function<Reservation, AuditEntry> audited) {
@@ -57,14 +58,15 @@ public class QuotaLedger {
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         OffsetDateTime minute = OffsetDateTime.ofInstant(now.truncatedTo(ChronoUnit.MINUTES), ZoneOffset.UTC);
         return pool.withTransaction(conn -> conn.query("savepoint reserve").execute()
-                .chain(() -> conn.preparedQuery("insert into account (account_id, tier) values ($1, $2) on conflict do nothing")
-                        .execute(Tuple.of(accountId, policies.defaultTier())))
                 .chain(() -> existingReservation(conn, accountId, idempotencyKey, fingerprint, now))
-                .chain(existing -> existing != null ? Uni.createFrom().item(existing)
-                        : reserveNew(conn, accountId, videoSeconds, idempotencyKey, fingerprint, correlationId, now, day, minute))
-                .onFailure(Refusal.class).recoverWithUni(f -> conn.query("rollback to savepoint reserve").execute()
-                        .replaceWith(((Refusal) f).reservation))
-                .call(reservation -> outbox.enqueue(conn, audited.apply(reservation))));
+                .chain(existing -> existing != null ? outbox.enqueue(conn, audited.apply(existing)).replaceWith(existing)
+                        : reserveNew(conn, accountId, videoSeconds, idempotencyKey, fingerprint, correlationId, now, day,
+                                minute, audited))
+                .onFailure(Refusal.class).recoverWithUni(f -> {
+                    Reservation refused = ((Refusal) f).reservation;
+                    return conn.query("rollback to savepoint reserve").execute()
+                            .chain(() -> outbox.enqueue(conn, audited.apply(refused))).replaceWith(refused);
+                }));
     }
 
     /**
@@ -112,9 +114,17 @@ public class QuotaLedger {
     }
 
     private Uni<Reservation> reserveNew(SqlConnection conn, String accountId, int videoSeconds, String idempotencyKey,
-            String fingerprint, String correlationId, Instant now, LocalDate day, OffsetDateTime minute) {
-        return conn.preparedQuery("select tier, state, suspended_until, reason, throttled_until from account where account_id = $1")
-                .execute(Tuple.of(accountId))
+            String fingerprint, String correlationId, Instant now, LocalDate day, OffsetDateTime minute,
+            Function<Reservation, AuditEntry> audited) {
+        // the account row made on first use and read in one statement (the select cannot see the CTE's own insert)
+        return conn.preparedQuery("""
+                with made as (insert into account (account_id, tier) values ($1, $2) on conflict do nothing
+                              returning tier, state, suspended_until, reason, throttled_until)
+                select * from made
+                union all
+                select tier, state, suspended_until, reason, throttled_until from account
+                where account_id = $1 and not exists (select 1 from made)""")
+                .execute(Tuple.of(accountId, policies.defaultTier()))
                 .chain(rows -> {
                     Row account = rows.iterator().next();
                     String tier = account.getString("tier");
@@ -135,9 +145,8 @@ public class QuotaLedger {
                             .chain(usedToday -> takeMinute(conn, accountId, minute, policy, effectiveTier)
                                     .chain(() -> takeConcurrent(conn, accountId, policy, effectiveTier, usedToday))
                                     .chain(() -> insertReservation(conn, accountId, day, idempotencyKey, fingerprint,
-                                            videoSeconds, correlationId, now))
-                                    .map(r -> Reservation.granted(r.id, effectiveTier,
-                                            policy.generationsPerDay() - usedToday, r.expiresAt)));
+                                            videoSeconds, correlationId, now, effectiveTier,
+                                            policy.generationsPerDay() - usedToday, audited)));
                 });
     }
 
@@ -153,23 +162,23 @@ public class QuotaLedger {
         return null;
     }
 
+    /** One upsert: the day's row is made with this generation in it, or counted up while under the limit. */
     private Uni<Integer> takeDay(SqlConnection conn, String accountId, LocalDate day, UsageLimits policy, String tier) {
-        return conn.preparedQuery("insert into quota_day (account_id, day) values ($1, $2) on conflict do nothing")
-                .execute(Tuple.of(accountId, day))
-                .chain(() -> conn.preparedQuery(
-                        "update quota_day set used = used + 1 where account_id = $1 and day = $2 and used < $3 returning used")
-                        .execute(Tuple.of(accountId, day, policy.generationsPerDay())))
+        return conn.preparedQuery("""
+                insert into quota_day as q (account_id, day, used) values ($1, $2, 1)
+                on conflict (account_id, day) do update set used = q.used + 1 where q.used < $3
+                returning used""")
+                .execute(Tuple.of(accountId, day, policy.generationsPerDay()))
                 .chain(rows -> rows.rowCount() == 1 ? Uni.createFrom().item(rows.iterator().next().getInteger("used"))
                         : refuse(tier, 0, "DAILY_QUOTA_EXHAUSTED", "the " + tier + " tier allows "
                                 + policy.generationsPerDay() + " generations per day; none are left today"));
     }
 
     private Uni<Void> takeMinute(SqlConnection conn, String accountId, OffsetDateTime minute, UsageLimits policy, String tier) {
-        return conn.preparedQuery("insert into quota_minute (account_id, minute) values ($1, $2) on conflict do nothing")
-                .execute(Tuple.of(accountId, minute))
-                .chain(() -> conn.preparedQuery(
-                        "update quota_minute set used = used + 1 where account_id = $1 and minute = $2 and used < $3")
-                        .execute(Tuple.of(accountId, minute, policy.burstPerMinute())))
+        return conn.preparedQuery("""
+                insert into quota_minute as q (account_id, minute, used) values ($1, $2, 1)
+                on conflict (account_id, minute) do update set used = q.used + 1 where q.used < $3""")
+                .execute(Tuple.of(accountId, minute, policy.burstPerMinute()))
                 .chain(rows -> rows.rowCount() == 1 ? Uni.createFrom().voidItem()
                         : refuse(tier, 0, "BURST_LIMIT", "the " + tier + " tier allows " + policy.burstPerMinute()
                                 + " generations per minute; try again in a minute"));
@@ -184,20 +193,20 @@ public class QuotaLedger {
                                         + " generations at a time; wait for one to finish"));
     }
 
-    private record Inserted(String id, Instant expiresAt) {
-    }
-
-    private Uni<Inserted> insertReservation(SqlConnection conn, String accountId, LocalDate day, String idempotencyKey,
-            String fingerprint, int videoSeconds, String correlationId, Instant now) {
+    /** The reservation row and the grant's audit event, in one statement. */
+    private Uni<Reservation> insertReservation(SqlConnection conn, String accountId, LocalDate day, String idempotencyKey,
+            String fingerprint, int videoSeconds, String correlationId, Instant now, String tier, int remaining,
+            Function<Reservation, AuditEntry> audited) {
         UUID id = UUID.randomUUID();
         Instant expiresAt = now.plus(policies.reservationTtl());
-        return conn.preparedQuery("""
+        Reservation granted = Reservation.granted(id.toString(), tier, remaining, expiresAt);
+        return outbox.enqueueWith(conn, """
                 insert into reservation (reservation_id, account_id, day, idempotency_key, state, video_seconds,
                                          correlation_id, expires_at, request_fingerprint)
-                values ($1, $2, $3, $4, 'RESERVED', $5, $6, $7, $8)""")
-                .execute(Tuple.from(new Object[] { id, accountId, day, blankToNull(idempotencyKey), videoSeconds,
-                        correlationId, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC), blankToNull(fingerprint) }))
-                .map(r -> new Inserted(id.toString(), expiresAt));
+                values ($1, $2, $3, $4, 'RESERVED', $5, $6, $7, $8)""",
+                new Object[] { id, accountId, day, blankToNull(idempotencyKey), videoSeconds, correlationId,
+                        OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC), blankToNull(fingerprint) },
+                audited.apply(granted)).replaceWith(granted);
     }
 
     /** The generation happened: it keeps counting against the day, and no longer against concurrency. */

@@ -44,6 +44,24 @@ class RateBaselineTest {
         assertTrue(b.zScore() > 4.0, "z " + b.zScore());
     }
 
+    /** The outbox relay observes a batch at once: n at once must be the same as n one by one within the window. */
+    @Test
+    void aBatchCountsAsItsOccurrencesOneByOne() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        RateBaseline single = RateBaseline.start(t);
+        RateBaseline batched = RateBaseline.start(t);
+        for (int minute = 0; minute < 30; minute++) {
+            Instant at = t.plus(MINUTE.multipliedBy(minute)).plusSeconds(10);
+            int n = 1 + minute % 4;
+            for (int i = 0; i < n; i++) {
+                single = single.observe(at, MINUTE, 0.1);
+            }
+            batched = batched.observe(at, MINUTE, 0.1, n);
+        }
+        assertEquals(single, batched);
+        assertEquals(2, batched.windowCount(), "the last window holds its batch (minute 29: 1 + 29 % 4)");
+    }
+
     @Test
     void idleTimeDecaysTheBaseline() {
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
