@@ -1,0 +1,81 @@
+package io.safeframe.frames.faces;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.safeframe.frames.media.Frame;
+
+/**
+ * Faces and their descriptors in one frame: {@link TinyFaceDetector}, then {@link FaceDescriptorNet} on each face's
+ * detection box. Not landmark-aligned (face-api's own pipeline cuts the box its 68-point landmarks give): the measured
+ * effect of that choice is in docs/video-moderation.md, "Face descriptors". Weights from npm @vladmandic/face-api
+ * 1.7.15 (MIT), unpacked at build time by tools/face-model/build-model. Descriptors are biometric data: this class
+ * computes them and nothing here logs them.
+ */
+public final class FaceDescriptors {
+
+    public static final String MODEL_ID = "face-api-tiny-face-detector+face-recognition";
+
+    /** A face, its detection box in frame pixels and its 128-number descriptor. */
+    public record Described(FaceBox box, float[] descriptor) {
+    }
+
+    private final TinyFaceDetector detector;
+    private final FaceDescriptorNet net;
+
+    public FaceDescriptors(TinyFaceDetector detector, FaceDescriptorNet net) {
+        this.detector = detector;
+        this.net = net;
+    }
+
+    public static FaceDescriptors fromClasspath() {
+        try {
+            return new FaceDescriptors(new TinyFaceDetector(FaceAges.resource("tiny_face_detector_model-weights_manifest.json"),
+                    FaceAges.resource("tiny_face_detector_model.bin")),
+                    new FaceDescriptorNet(FaceAges.resource("face_recognition_model-weights_manifest.json"),
+                            FaceAges.resource("face_recognition_model.bin")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Faces scoring over minScore, strongest first, each with its descriptor (faces cut off entirely are skipped). */
+    public List<Described> describe(Frame f, double minScore) {
+        List<Described> out = new ArrayList<>();
+        for (FaceBox b : detector.detect(f, minScore)) {
+            float[] d = net.describe(f, b);
+            if (d != null) {
+                out.add(new Described(b, d));
+            }
+        }
+        return out;
+    }
+
+    /** The descriptor of a face whose box is already known (calibration crops, tests). */
+    public float[] describe(Frame f, FaceBox box) {
+        return net.describe(f, box);
+    }
+
+    public List<FaceBox> detect(Frame f, double minScore) {
+        return detector.detect(f, minScore);
+    }
+
+    /** Euclidean distance, the measure face-api's threshold (0.6 by default) and ours are stated in. */
+    public static double distance(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("descriptors of " + a.length + " and " + b.length + " numbers");
+        }
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - b[i];
+            sum += d * d;
+        }
+        return Math.sqrt(sum);
+    }
+
+    FaceDescriptorNet net() {
+        return net;
+    }
+}
