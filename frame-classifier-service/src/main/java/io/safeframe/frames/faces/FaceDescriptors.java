@@ -45,7 +45,7 @@ public final class FaceDescriptors {
     public List<Described> describe(Frame f, double minScore) {
         List<Described> out = new ArrayList<>();
         for (FaceBox b : detector.detect(f, minScore)) {
-            float[] d = net.describe(f, b);
+            float[] d = describe(f, b);
             if (d != null) {
                 out.add(new Described(b, d));
             }

@@ -14,6 +14,7 @@ import io.safeframe.api.v1.Region;
 import io.safeframe.frames.classify.ClassifierPolicy;
 import io.safeframe.frames.media.Ffmpeg;
 import io.safeframe.frames.media.Frame;
+import io.safeframe.frames.media.ImageEnd;
 import io.safeframe.frames.media.MediaException;
 import io.safeframe.frames.media.MediaInfo;
 import io.safeframe.frames.media.MediaLimits;
@@ -58,6 +59,7 @@ public class FaceSearch {
                 throw new MediaException("media_type says " + type + " but the bytes are " + (info.image() ? "an image" : "a video"));
             }
             if (info.image()) {
+                ImageEnd.check(media, info.codec());
                 add(out, ffmpeg.decodeImage(file, info));
                 out.setFramesSearched(1);
             } else {
