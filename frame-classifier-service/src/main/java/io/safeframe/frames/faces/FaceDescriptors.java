@@ -8,25 +8,28 @@ import java.util.List;
 import io.safeframe.frames.media.Frame;
 
 /**
- * Faces and their descriptors in one frame: {@link TinyFaceDetector}, then {@link FaceDescriptorNet} on each face's
- * detection box. Not landmark-aligned (face-api's own pipeline cuts the box its 68-point landmarks give): the measured
- * effect of that choice is in docs/video-moderation.md, "Face descriptors". Weights from npm @vladmandic/face-api
- * 1.7.15 (MIT), unpacked at build time by tools/face-model/build-model. Descriptors are biometric data: this class
- * computes them and nothing here logs them.
+ * Faces and their descriptors in one frame, as face-api's descriptor pipeline (detectAllFaces → withFaceLandmarks(true)
+ * → withFaceDescriptors): {@link TinyFaceDetector}, the tiny 68-point {@link LandmarkNet} on each detection box, and
+ * {@link FaceDescriptorNet} on the box the landmarks give (dlib-style alignment: placed by the eyes and mouth, so it
+ * moves far less with the image than the detection box does). Weights from npm @vladmandic/face-api 1.7.15 (MIT),
+ * unpacked at build time by tools/face-model/build-model. Descriptors are biometric data: this class computes them and
+ * nothing here logs them.
  */
 public final class FaceDescriptors {
 
-    public static final String MODEL_ID = "face-api-tiny-face-detector+face-recognition";
+    public static final String MODEL_ID = "face-api-1.7.15:tiny-face-detector+landmark-68-tiny+face-recognition";
 
     /** A face, its detection box in frame pixels and its 128-number descriptor. */
     public record Described(FaceBox box, float[] descriptor) {
     }
 
     private final TinyFaceDetector detector;
+    private final LandmarkNet landmarks;
     private final FaceDescriptorNet net;
 
-    public FaceDescriptors(TinyFaceDetector detector, FaceDescriptorNet net) {
+    FaceDescriptors(TinyFaceDetector detector, LandmarkNet landmarks, FaceDescriptorNet net) {
         this.detector = detector;
+        this.landmarks = landmarks;
         this.net = net;
     }
 
@@ -34,6 +37,8 @@ public final class FaceDescriptors {
         try {
             return new FaceDescriptors(new TinyFaceDetector(FaceAges.resource("tiny_face_detector_model-weights_manifest.json"),
                     FaceAges.resource("tiny_face_detector_model.bin")),
+                    new LandmarkNet(FaceAges.resource("face_landmark_68_tiny_model-weights_manifest.json"),
+                            FaceAges.resource("face_landmark_68_tiny_model.bin")),
                     new FaceDescriptorNet(FaceAges.resource("face_recognition_model-weights_manifest.json"),
                             FaceAges.resource("face_recognition_model.bin")));
         } catch (IOException e) {
@@ -53,9 +58,16 @@ public final class FaceDescriptors {
         return out;
     }
 
-    /** The descriptor of a face whose box is already known (calibration crops, tests). */
+    /** The descriptor of a face whose detection box is known: cut from its landmark-aligned box; null if none is left. */
     public float[] describe(Frame f, FaceBox box) {
-        return net.describe(f, box);
+        FaceBox aligned = aligned(f, box);
+        return aligned == null ? null : net.describe(f, aligned);
+    }
+
+    /** The box face-api cuts for the descriptor (landmarks.align with dlib alignment), or null when the box is off-frame. */
+    FaceBox aligned(Frame f, FaceBox box) {
+        double[] pts = landmarks.landmarks(f, box);
+        return pts == null ? null : LandmarkNet.alignedBox(pts, box.score());
     }
 
     public List<FaceBox> detect(Frame f, double minScore) {
@@ -77,5 +89,9 @@ public final class FaceDescriptors {
 
     FaceDescriptorNet net() {
         return net;
+    }
+
+    LandmarkNet landmarkNet() {
+        return landmarks;
     }
 }

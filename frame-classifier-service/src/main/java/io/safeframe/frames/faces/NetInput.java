@@ -27,6 +27,12 @@ final class NetInput {
      * centred in its square; null when the box has no pixels inside the frame.
      */
     static Tensor face(Frame f, FaceBox box, int size, float[] meanRgb, float divisor) {
+        int[] c = clip(f, box);
+        return c == null ? null : square(f, c[0], c[1], c[2], c[3], size, true, meanRgb, divisor);
+    }
+
+    /** The box clipped to the frame and floored: {x, y, width, height}, or null when nothing is left. */
+    static int[] clip(Frame f, FaceBox box) {
         double x = Math.max(box.x(), 0);
         double y = Math.max(box.y(), 0);
         int cx = (int) Math.floor(x);
@@ -36,7 +42,7 @@ final class NetInput {
         if (cw <= 0 || ch <= 0 || cx >= f.width() || cy >= f.height()) {
             return null;
         }
-        return square(f, cx, cy, cw, ch, size, true, meanRgb, divisor);
+        return new int[] { cx, cy, cw, ch };
     }
 
     static Tensor square(Frame f, int x0, int y0, int w, int h, int size, boolean centered, float[] meanRgb, float divisor) {

@@ -14,11 +14,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.safeframe.frames.media.Frame;
 
 /**
- * The Java face descriptor net against face-api's FaceRecognitionNet on the real TF.js (reference.jsonl, written by
- * tools/face-model/make-reference): the raw descriptor of a gradient pattern, and the descriptor of every face the
- * reference detected in the six demo photos, cut from its detection box as both sides cut it (extractFaceTensors).
- * The tolerance is stated against the match threshold: a difference of 1e-3 per number moves a distance by at most
- * ≈ 0.011, far below the gap between genuine and impostor distances.
+ * The Java landmark and descriptor nets against face-api on the real TF.js (reference.jsonl, written by
+ * tools/face-model/make-reference): raw outputs for gradient patterns, and for every face the reference detected in the
+ * six demo photos face-api's whole descriptor pipeline (withFaceLandmarks(true).withFaceDescriptors()): eye and mouth
+ * centres, the aligned box, the descriptor. The descriptor tolerance is stated against the match threshold: 0.01 in
+ * Euclidean distance is far below the calibrated distances (0.38 / 0.48).
  */
 class FaceDescriptorParityTest {
 
@@ -31,10 +31,10 @@ class FaceDescriptorParityTest {
     }
 
     @Test
-    void patternDescriptorMatchesTfjs() {
+    void patternOutputsMatchTfjs() {
         JsonNode expected = FaceParityTest.ref("raw", "descriptor-pattern").path("descriptor");
-        Frame f = FaceParityTest.pattern(150);
-        float[] d = faces.net().forward(NetInput.square(f, 0, 0, 150, 150, 150, true, FaceDescriptorNet.MEAN_RGB, FaceDescriptorNet.DIVISOR));
+        float[] d = faces.net().forward(NetInput.square(FaceParityTest.pattern(150), 0, 0, 150, 150, 150, true, FaceDescriptorNet.MEAN_RGB,
+                FaceDescriptorNet.DIVISOR));
         assertEquals(FaceDescriptorNet.DIMENSIONS, d.length);
         assertEquals(FaceDescriptorNet.DIMENSIONS, expected.size());
         double worst = 0;
@@ -42,13 +42,21 @@ class FaceDescriptorParityTest {
             assertEquals(expected.get(i).asDouble(), d[i], 1e-3, "descriptor number " + i);
             worst = Math.max(worst, Math.abs(expected.get(i).asDouble() - d[i]));
         }
-        System.out.printf(Locale.ROOT, "face descriptor parity (pattern): max |Δ| = %.2e%n", worst);
+        JsonNode lm = FaceParityTest.ref("raw", "landmark-pattern").path("values");
+        float[] out = faces.landmarkNet().forward(NetInput.square(FaceParityTest.pattern(112), 0, 0, 112, 112, 112, true, LandmarkNet.MEAN_RGB, 255f));
+        assertEquals(136, lm.size());
+        double worstLm = 0;
+        for (int i = 0; i < out.length; i++) {
+            assertEquals(lm.get(i).asDouble(), out[i], 1e-4, "landmark output " + i);
+            worstLm = Math.max(worstLm, Math.abs(lm.get(i).asDouble() - out[i]));
+        }
+        System.out.printf(Locale.ROOT, "face descriptor parity (pattern): max |Δ| = %.2e; landmarks (pattern): max |Δ| = %.2e%n", worst, worstLm);
     }
 
     @Test
-    void demoPhotoDescriptorsMatchTfjs() throws Exception {
+    void demoPhotoPipelineMatchesTfjs() throws Exception {
         int compared = 0;
-        double worstNumber = 0;
+        double worstPoint = 0;
         double worstDistance = 0;
         for (JsonNode r : FaceParityTest.reference) {
             if (!r.path("image").asText().startsWith("sample")) {
@@ -59,11 +67,21 @@ class FaceDescriptorParityTest {
             for (JsonNode e : r.path("faces")) {
                 FaceBox box = boxes.stream().min((a, b) -> Double.compare(FaceParityTest.distance(a, e), FaceParityTest.distance(b, e))).orElseThrow();
                 assertTrue(FaceParityTest.distance(box, e) < 1.0, r.path("image").asText() + ": no face within 1 px of " + e.path("x"));
+                double[] centres = LandmarkNet.eyesAndMouth(faces.landmarkNet().landmarks(f, box));
+                for (int i = 0; i < 6; i++) {
+                    double expected = e.path("eyes_mouth").get(i / 2).get(i % 2).asDouble();
+                    assertEquals(expected, centres[i], 0.05, r.path("image").asText() + " eye/mouth centre " + i);
+                    worstPoint = Math.max(worstPoint, Math.abs(expected - centres[i]));
+                }
+                FaceBox aligned = faces.aligned(f, box);
+                JsonNode a = e.path("aligned");
+                assertEquals(a.get(0).asDouble(), aligned.x(), 0, "aligned x");
+                assertEquals(a.get(1).asDouble(), aligned.y(), 0, "aligned y");
+                assertEquals(a.get(2).asDouble(), aligned.width(), 0, "aligned size");
                 float[] d = faces.describe(f, box);
                 float[] expected = new float[FaceDescriptorNet.DIMENSIONS];
                 for (int i = 0; i < expected.length; i++) {
                     expected[i] = (float) e.path("descriptor").get(i).asDouble();
-                    worstNumber = Math.max(worstNumber, Math.abs(expected[i] - d[i]));
                 }
                 double dist = FaceDescriptors.distance(expected, d);
                 worstDistance = Math.max(worstDistance, dist);
@@ -73,7 +91,7 @@ class FaceDescriptorParityTest {
             }
         }
         assertEquals(20, compared, "faces compared over the six photos");
-        System.out.printf(Locale.ROOT, "face descriptor parity on demo photos: %d faces, max |Δ| per number %.2e, max distance to TF.js %.2e%n",
-                compared, worstNumber, worstDistance);
+        System.out.printf(Locale.ROOT, "face descriptor parity on demo photos: %d faces, eye/mouth centres within %.1e px, aligned boxes equal,"
+                + " max descriptor distance to TF.js %.2e%n", compared, worstPoint, worstDistance);
     }
 }

@@ -70,19 +70,18 @@ final class LikenessCalibration {
             return impostor.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
         }
 
-        /** Confident match (BLOCK): the largest distance on a 0.01 grid at which no impostor pair matches. */
-        double noFalseMatchDistance() {
-            return Math.floor((minImpostor() - 1e-9) * 100) / 100;
+        double maxGenuine() {
+            return genuine.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         }
 
-        /** Uncertain (REVIEW): the smallest distance on a 0.01 grid that misses at most maxMiss of the genuine pairs. */
-        double missAtMostDistance(double maxMiss) {
-            for (int c = 1; c < 200; c++) {
-                if (missRate(c / 100.0) <= maxMiss) {
-                    return c / 100.0;
-                }
-            }
-            return 2.0;
+        /** Confident match (BLOCK): the smallest distance on a 0.01 grid at which no genuine pair is missed. */
+        double noMissDistance() {
+            return Math.ceil((maxGenuine() - 1e-9) * 100) / 100;
+        }
+
+        /** Still possibly the same person (REVIEW): the largest distance on a 0.01 grid at which no impostor pair matches. */
+        double noFalseMatchDistance() {
+            return Math.floor((minImpostor() - 1e-9) * 100) / 100;
         }
     }
 
