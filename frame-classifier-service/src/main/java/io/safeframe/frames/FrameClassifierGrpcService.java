@@ -17,6 +17,8 @@ import io.safeframe.api.v1.ClassifyVideoRequest;
 import io.safeframe.api.v1.ClassifyVideoResponse;
 import io.safeframe.api.v1.CreateBankRequest;
 import io.safeframe.api.v1.Decision;
+import io.safeframe.api.v1.DescribeFacesRequest;
+import io.safeframe.api.v1.DescribeFacesResponse;
 import io.safeframe.api.v1.FrameClassifier;
 import io.safeframe.api.v1.HashLine;
 import io.safeframe.api.v1.ImportHashesRequest;
@@ -27,6 +29,7 @@ import io.safeframe.api.v1.RemoveHashRequest;
 import io.safeframe.frames.bank.HashBanks;
 import io.safeframe.frames.classify.FrameAnalyzer;
 import io.safeframe.frames.classify.VideoClassifier;
+import io.safeframe.frames.faces.FaceSearch;
 import io.safeframe.frames.media.Ffmpeg;
 import io.safeframe.frames.media.MediaException;
 import io.safeframe.frames.media.MediaInfo;
@@ -50,13 +53,15 @@ public class FrameClassifierGrpcService implements FrameClassifier {
     private final HashBanks banks;
     private final java.util.concurrent.ExecutorService mediaWorkers;
     private final VerdictMetrics metrics;
+    private final FaceSearch faces;
 
-    public FrameClassifierGrpcService(VideoClassifier classifier, HashBanks banks, VerdictMetrics metrics,
+    public FrameClassifierGrpcService(VideoClassifier classifier, HashBanks banks, VerdictMetrics metrics, FaceSearch faces,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "safeframe.media.concurrent-analyses", defaultValue = "2") int concurrent,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "safeframe.media.queued-analyses", defaultValue = "32") int queued) {
         this.classifier = classifier;
         this.banks = banks;
         this.metrics = metrics;
+        this.faces = faces;
         this.mediaWorkers = io.safeframe.media.MediaWorkers.bounded("media-analysis", concurrent, queued);
     }
 
@@ -101,6 +106,12 @@ public class FrameClassifierGrpcService implements FrameClassifier {
         return onWorker(() -> classifier.classifyFrames(request.getFramesList().stream()
                 .map(f -> new VideoClassifier.TimedImage(f.getImage().toByteArray(), f.getTimestampMs())).toList()))
                 .invoke(r -> metrics.classified(r.getVerdict(), r.getFramesList(), start));
+    }
+
+    /** Descriptors are biometric data: the answer goes to the caller only (likeness-service), never into a log. */
+    @Override
+    public Uni<DescribeFacesResponse> describeFaces(DescribeFacesRequest request) {
+        return onWorker(() -> faces.describe(request.getMedia().toByteArray(), request.getMediaType()));
     }
 
     @Override

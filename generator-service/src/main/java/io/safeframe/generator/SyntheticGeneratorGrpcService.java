@@ -3,7 +3,10 @@ package io.safeframe.generator;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.google.protobuf.ByteString;
@@ -14,6 +17,7 @@ import io.safeframe.api.v1.GenerateRequest;
 import io.safeframe.api.v1.GenerateResponse;
 import io.safeframe.api.v1.VideoGenerator;
 import io.safeframe.generator.encode.H264Writer;
+import io.safeframe.generator.fixture.CameoFaces;
 import io.safeframe.generator.fixture.FixtureMedia;
 import io.safeframe.generator.render.SyntheticScene;
 import io.smallrye.common.annotation.Blocking;
@@ -33,13 +37,29 @@ public class SyntheticGeneratorGrpcService implements VideoGenerator {
     private final int fps;
     private final int maxSeconds;
     private final Duration encodeTimeout;
+    private final CameoFaces cameos;
 
     public SyntheticGeneratorGrpcService(@ConfigProperty(name = "safeframe.generator.fps") int fps,
             @ConfigProperty(name = "safeframe.generator.max-seconds") int maxSeconds,
-            @ConfigProperty(name = "safeframe.generator.encode-timeout") Duration encodeTimeout) {
+            @ConfigProperty(name = "safeframe.generator.encode-timeout") Duration encodeTimeout,
+            @ConfigProperty(name = "safeframe.generator.person-face") Optional<String> personFace) {
         this.fps = fps;
         this.maxSeconds = maxSeconds;
         this.encodeTimeout = encodeTimeout;
+        this.cameos = new CameoFaces(cameoFaces(), personFace);
+    }
+
+    /** safeframe.generator.cameo-faces.HANDLE=sampleN:CX,CY,SIDE (tests set these; none by default). */
+    private static Map<String, String> cameoFaces() {
+        String prefix = "safeframe.generator.cameo-faces.";
+        Config config = ConfigProvider.getConfig();
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(prefix)) {
+                out.put(name.substring(prefix.length()).replace("\"", ""), config.getValue(name, String.class));
+            }
+        }
+        return out;
     }
 
     @Override
@@ -64,7 +84,12 @@ public class SyntheticGeneratorGrpcService implements VideoGenerator {
             H264Writer.deleteAll(dir);
             throw e;
         }
-        return H264Writer.encode(size[0], size[1], fps, frames, scene::render, encodeTimeout, new H264Writer.Extras(filter, narration), dir);
+        Optional<CameoFaces.Patch> face = cameos.faceFor(request.getPrompt()).map(f -> CameoFaces.patch(f, size[0], size[1]));
+        H264Writer.FrameSource source = face.isEmpty() ? scene::render : (index, rgb) -> {
+            scene.render(index, rgb);
+            face.get().paint(rgb, size[0], size[1]);
+        };
+        return H264Writer.encode(size[0], size[1], fps, frames, source, encodeTimeout, new H264Writer.Extras(filter, narration), dir);
     }
 
     private GenerateResponse render(GenerateRequest request) {

@@ -16,10 +16,11 @@ import io.safeframe.frames.faces.MinorsPolicy;
  * category scores the sum of its model classes. BLOCK when at least blockMinFrames sampled frames or
  * blockMinSeconds of sampled time are at or over block — so the model alone never blocks a single still, it
  * sends it to a human; REVIEW when any frame is at or over review. {@code minors}: sexual content together with an
- * apparent minor (io.safeframe.frames.faces).
+ * apparent minor (io.safeframe.frames.faces). {@code likeness}: the face descriptor distances DescribeFaces hands its caller.
  */
 @RegisterForReflection
-public record ClassifierPolicy(String version, String notes, int hashQualityMin, String model, List<Category> categories, MinorsPolicy minors) {
+public record ClassifierPolicy(String version, String notes, int hashQualityMin, String model, List<Category> categories, MinorsPolicy minors,
+        io.safeframe.frames.faces.LikenessPolicy likeness) {
 
     @RegisterForReflection
     public record Category(String code, String name, List<String> classes, double review, double block, int blockMinFrames,
@@ -40,6 +41,9 @@ public record ClassifierPolicy(String version, String notes, int hashQualityMin,
             }
             if (p.minors() == null) {
                 throw new IllegalStateException("classifier policy: the minors section is missing");
+            }
+            if (p.likeness() == null) {
+                throw new IllegalStateException("classifier policy: the likeness section is missing");
             }
             return p;
         } catch (IOException e) {

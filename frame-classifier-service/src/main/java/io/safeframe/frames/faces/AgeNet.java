@@ -30,17 +30,11 @@ public final class AgeNet {
 
     /** Apparent age of the face in the box, or NaN when the box has no pixels inside the frame. */
     public double age(Frame f, FaceBox box) {
-        // Box.clipAtImageBorders + floor, as face-api's extractFaceTensors
-        double x = Math.max(box.x(), 0);
-        double y = Math.max(box.y(), 0);
-        int cx = (int) Math.floor(x);
-        int cy = (int) Math.floor(y);
-        int cw = (int) Math.floor(Math.min(box.right() - x, f.width() - x));
-        int chh = (int) Math.floor(Math.min(box.bottom() - y, f.height() - y));
-        if (cw <= 0 || chh <= 0 || cx >= f.width() || cy >= f.height()) {
+        Tensor x = NetInput.face(f, box, INPUT_SIZE, MEAN_RGB, 255f);
+        if (x == null) {
             return Double.NaN;
         }
-        return forward(NetInput.square(f, cx, cy, cw, chh, INPUT_SIZE, true, MEAN_RGB));
+        return forward(x);
     }
 
     /** The age output for an input already prepared (parity tests). */

@@ -41,7 +41,7 @@ public final class FaceAges {
         }
     }
 
-    private static InputStream resource(String name) throws IOException {
+    static InputStream resource(String name) throws IOException {
         try (InputStream in = FaceAges.class.getClassLoader().getResourceAsStream(RESOURCES + name)) {
             if (in == null) {
                 throw new IllegalStateException("face model file " + RESOURCES + name

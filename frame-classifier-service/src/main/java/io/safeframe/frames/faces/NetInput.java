@@ -6,7 +6,7 @@ import io.safeframe.frames.model.Tensor;
 /**
  * face-api's input preparation (NetInput.toBatchTensor): a region of the frame padded with zeros to a square, resized
  * to size × size with TF.js resizeBilinear (alignCorners = false, halfPixelCenters = false), then (value − mean) / 255
- * per channel. The padded square is never materialised: resizing samples it virtually (a 1920×1080 frame would
+ * per channel (/ 256 for the descriptor net, as face-api's FaceRecognitionNet divides). The padded square is never materialised: resizing samples it virtually (a 1920×1080 frame would
  * otherwise need a 1920×1920 float copy).
  */
 final class NetInput {
@@ -19,6 +19,33 @@ final class NetInput {
      *        half, round(diff / 2), after the image)
      */
     static Tensor square(Frame f, int x0, int y0, int w, int h, int size, boolean centered, float[] meanRgb) {
+        return square(f, x0, y0, w, h, size, centered, meanRgb, 255f);
+    }
+
+    /**
+     * A face box as face-api's extractFaceTensors cuts it (Box.clipAtImageBorders, then floored to whole pixels),
+     * centred in its square; null when the box has no pixels inside the frame.
+     */
+    static Tensor face(Frame f, FaceBox box, int size, float[] meanRgb, float divisor) {
+        int[] c = clip(f, box);
+        return c == null ? null : square(f, c[0], c[1], c[2], c[3], size, true, meanRgb, divisor);
+    }
+
+    /** The box clipped to the frame and floored: {x, y, width, height}, or null when nothing is left. */
+    static int[] clip(Frame f, FaceBox box) {
+        double x = Math.max(box.x(), 0);
+        double y = Math.max(box.y(), 0);
+        int cx = (int) Math.floor(x);
+        int cy = (int) Math.floor(y);
+        int cw = (int) Math.floor(Math.min(box.right() - x, f.width() - x));
+        int ch = (int) Math.floor(Math.min(box.bottom() - y, f.height() - y));
+        if (cw <= 0 || ch <= 0 || cx >= f.width() || cy >= f.height()) {
+            return null;
+        }
+        return new int[] { cx, cy, cw, ch };
+    }
+
+    static Tensor square(Frame f, int x0, int y0, int w, int h, int size, boolean centered, float[] meanRgb, float divisor) {
         int side = Math.max(w, h);
         int offX = 0;
         int offY = 0;
@@ -56,7 +83,7 @@ final class NetInput {
                     double top = tl + (tr - tl) * dc;
                     double bottom = bl + (br - bl) * dc;
                     float v = (float) (top + (bottom - top) * dr); // TF.js stores the resized value as float32
-                    y[(r * size + c) * 3 + k] = (v - meanRgb[k]) / 255f;
+                    y[(r * size + c) * 3 + k] = (v - meanRgb[k]) / divisor;
                 }
             }
         }

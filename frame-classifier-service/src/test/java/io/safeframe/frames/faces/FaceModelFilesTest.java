@@ -55,6 +55,12 @@ class FaceModelFilesTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new TinyFaceDetector(
                 bytes(resource("age_gender_model-weights_manifest.json")), bytes(resource("age_gender_model.bin"))));
         assertTrue(e.getMessage().contains("conv0/filters"), e.getMessage());
+        IllegalStateException d = assertThrows(IllegalStateException.class, () -> new FaceDescriptorNet(
+                bytes(resource("age_gender_model-weights_manifest.json")), bytes(resource("age_gender_model.bin"))));
+        assertTrue(d.getMessage().contains("conv32_down/conv/filters"), d.getMessage());
+        IllegalStateException l = assertThrows(IllegalStateException.class, () -> new LandmarkNet(
+                bytes(resource("age_gender_model-weights_manifest.json")), bytes(resource("age_gender_model.bin"))));
+        assertTrue(l.getMessage().contains("dense0/conv0/filters"), l.getMessage());
     }
 
     @Test

@@ -33,6 +33,9 @@ class FaceParityTest {
 
     @BeforeAll
     static void load() throws IOException {
+        if (faces != null) {
+            return; // FaceDescriptorParityTest shares the reference
+        }
         faces = FaceAges.fromClasspath();
         try (InputStream in = FaceParityTest.class.getResourceAsStream("/faces/reference.jsonl")) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
