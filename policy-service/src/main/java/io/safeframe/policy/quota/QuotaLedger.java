@@ -116,15 +116,21 @@ public class QuotaLedger {
     private Uni<Reservation> reserveNew(SqlConnection conn, String accountId, int videoSeconds, String idempotencyKey,
             String fingerprint, String correlationId, Instant now, LocalDate day, OffsetDateTime minute,
             Function<Reservation, AuditEntry> audited) {
-        // the account row made on first use and read in one statement (the select cannot see the CTE's own insert)
+        // the account row made on first use and read in one statement (the select cannot see the CTE's own insert),
+        // with today's and this minute's counters: a spent quota is refused from this read, without locking the
+        // counters (a request arriving a moment later would have read the same)
         return conn.preparedQuery("""
                 with made as (insert into account (account_id, tier) values ($1, $2) on conflict do nothing
-                              returning tier, state, suspended_until, reason, throttled_until)
-                select * from made
-                union all
-                select tier, state, suspended_until, reason, throttled_until from account
-                where account_id = $1 and not exists (select 1 from made)""")
-                .execute(Tuple.of(accountId, policies.defaultTier()))
+                              returning tier, state, suspended_until, reason, throttled_until, in_flight),
+                     acct as (select * from made
+                              union all
+                              select tier, state, suspended_until, reason, throttled_until, in_flight from account
+                              where account_id = $1 and not exists (select 1 from made))
+                select acct.*,
+                       (select used from quota_day where account_id = $1 and day = $3) as used_today,
+                       (select used from quota_minute where account_id = $1 and minute = $4) as used_minute
+                from acct""")
+                .execute(Tuple.of(accountId, policies.defaultTier(), day, minute))
                 .chain(rows -> {
                     Row account = rows.iterator().next();
                     String tier = account.getString("tier");
@@ -140,6 +146,18 @@ public class QuotaLedger {
                     if (videoSeconds > policy.maxVideoSeconds()) {
                         return refuse(tier, 0, "VIDEO_TOO_LONG", "the " + effectiveTier + " tier allows videos up to "
                                 + policy.maxVideoSeconds() + " s, " + videoSeconds + " s were asked for");
+                    }
+                    int usedBefore = account.getInteger("used_today") == null ? 0 : account.getInteger("used_today");
+                    if (usedBefore >= policy.generationsPerDay()) {
+                        return refuse(tier, 0, "DAILY_QUOTA_EXHAUSTED", dailyExhausted(effectiveTier, policy));
+                    }
+                    Integer minuteBefore = account.getInteger("used_minute");
+                    if (minuteBefore != null && minuteBefore >= policy.burstPerMinute()) {
+                        return refuse(tier, 0, "BURST_LIMIT", burstExceeded(effectiveTier, policy));
+                    }
+                    if (account.getInteger("in_flight") >= policy.concurrentJobs()) {
+                        return refuse(tier, policy.generationsPerDay() - usedBefore, "TOO_MANY_CONCURRENT_JOBS",
+                                tooManyConcurrent(effectiveTier, policy));
                     }
                     return takeDay(conn, accountId, day, policy, effectiveTier)
                             .chain(usedToday -> takeMinute(conn, accountId, minute, policy, effectiveTier)
@@ -170,8 +188,7 @@ public class QuotaLedger {
                 returning used""")
                 .execute(Tuple.of(accountId, day, policy.generationsPerDay()))
                 .chain(rows -> rows.rowCount() == 1 ? Uni.createFrom().item(rows.iterator().next().getInteger("used"))
-                        : refuse(tier, 0, "DAILY_QUOTA_EXHAUSTED", "the " + tier + " tier allows "
-                                + policy.generationsPerDay() + " generations per day; none are left today"));
+                        : refuse(tier, 0, "DAILY_QUOTA_EXHAUSTED", dailyExhausted(tier, policy)));
     }
 
     private Uni<Void> takeMinute(SqlConnection conn, String accountId, OffsetDateTime minute, UsageLimits policy, String tier) {
@@ -180,8 +197,7 @@ public class QuotaLedger {
                 on conflict (account_id, minute) do update set used = q.used + 1 where q.used < $3""")
                 .execute(Tuple.of(accountId, minute, policy.burstPerMinute()))
                 .chain(rows -> rows.rowCount() == 1 ? Uni.createFrom().voidItem()
-                        : refuse(tier, 0, "BURST_LIMIT", "the " + tier + " tier allows " + policy.burstPerMinute()
-                                + " generations per minute; try again in a minute"));
+                        : refuse(tier, 0, "BURST_LIMIT", burstExceeded(tier, policy)));
     }
 
     private Uni<Void> takeConcurrent(SqlConnection conn, String accountId, UsageLimits policy, String tier, int usedToday) {
@@ -189,8 +205,19 @@ public class QuotaLedger {
                 .execute(Tuple.of(accountId, policy.concurrentJobs()))
                 .chain(rows -> rows.rowCount() == 1 ? Uni.createFrom().voidItem()
                         : refuse(tier, policy.generationsPerDay() - usedToday + 1, "TOO_MANY_CONCURRENT_JOBS",
-                                "the " + tier + " tier allows " + policy.concurrentJobs()
-                                        + " generations at a time; wait for one to finish"));
+                                tooManyConcurrent(tier, policy)));
+    }
+
+    private static String dailyExhausted(String tier, UsageLimits policy) {
+        return "the " + tier + " tier allows " + policy.generationsPerDay() + " generations per day; none are left today";
+    }
+
+    private static String burstExceeded(String tier, UsageLimits policy) {
+        return "the " + tier + " tier allows " + policy.burstPerMinute() + " generations per minute; try again in a minute";
+    }
+
+    private static String tooManyConcurrent(String tier, UsageLimits policy) {
+        return "the " + tier + " tier allows " + policy.concurrentJobs() + " generations at a time; wait for one to finish";
     }
 
     /** The reservation row and the grant's audit event, in one statement. */
