@@ -55,7 +55,7 @@ public class LikenessChecks {
     }
 
     public Uni<LikenessCheck> checkPrompt(CheckPromptRequest request) {
-        String requester = Refusal.requireActor(request.getContext());
+        String requester = requester(request.getContext());
         if (request.getPrompt().length() > MAX_PROMPT) {
             throw Refusal.invalid("prompt longer than " + MAX_PROMPT + " characters");
         }
@@ -80,7 +80,7 @@ public class LikenessChecks {
     }
 
     public Uni<LikenessCheck> checkClip(CheckClipRequest request) {
-        String requester = Refusal.requireActor(request.getContext());
+        String requester = requester(request.getContext());
         if (request.getMedia().isEmpty()) {
             throw Refusal.invalid("no clip");
         }
@@ -103,6 +103,18 @@ public class LikenessChecks {
                         return consented.map(c -> result(out.decision(), out.reason(), rule, c, List.of(), faces.size()));
                     }));
                 });
+    }
+
+    /**
+     * Whose generation it is: the account the request is about. Inline (the prompt check) the gateway also proves it
+     * as the actor; the job runner's later clip check runs as gateway-service on behalf of the job's account.
+     */
+    static String requester(io.safeframe.api.v1.RequestContext context) {
+        String account = context.getAccountId().isBlank() ? context.getActor() : context.getAccountId();
+        if (account.isBlank()) {
+            throw Refusal.invalid("the request names no account");
+        }
+        return account;
     }
 
     private Uni<List<ConsentedLikeness>> recordUses(SqlClient sql, String jobId, String requester, List<StoredLikeness> permitted) {

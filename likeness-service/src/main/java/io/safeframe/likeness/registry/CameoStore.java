@@ -14,7 +14,6 @@ import io.safeframe.likeness.crypto.DescriptorVault;
 import io.safeframe.likeness.crypto.DescriptorVault.WrappedKey;
 import io.safeframe.likeness.matching.Enrolled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -47,14 +46,14 @@ public class CameoStore {
         WrappedKey wrapped = vault.wrap(dataKey, id.toString());
         List<Tuple> sealed = new ArrayList<>();
         for (int i = 0; i < descriptors.size(); i++) {
-            sealed.add(Tuple.of(id, i, Buffer.buffer(vault.sealDescriptor(dataKey, descriptors.get(i), id.toString()))));
+            sealed.add(Tuple.of(id, i, io.vertx.core.buffer.Buffer.buffer(vault.sealDescriptor(dataKey, descriptors.get(i), id.toString()))));
         }
         java.util.Arrays.fill(dataKey, (byte) 0);
         return sql.preparedQuery("""
                 insert into likeness (id, kind, owner_account, handle, display_name, audience, master_key_id, wrapped_key)
                 values ($1, $2, $3, $4, $5, $6, $7, $8)""")
                 .execute(Tuple.tuple().addValue(id).addValue(kind).addValue(owner).addValue(handle).addValue(displayName)
-                        .addValue(audience.name()).addValue(wrapped.masterKeyId()).addValue(Buffer.buffer(wrapped.wrapped())))
+                        .addValue(audience.name()).addValue(wrapped.masterKeyId()).addValue(io.vertx.core.buffer.Buffer.buffer(wrapped.wrapped())))
                 .chain(() -> sql.preparedQuery("insert into likeness_descriptor (likeness_id, ordinal, sealed) values ($1, $2, $3)")
                         .executeBatch(sealed))
                 .replaceWith(id);
