@@ -1,0 +1,222 @@
+package io.safeframe.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.safeframe.testing.FramesServiceProcess;
+import io.safeframe.testing.GeneratorServiceProcess;
+import io.safeframe.testing.GuardServiceProcess;
+import io.safeframe.testing.LikenessServiceProcess;
+import io.safeframe.testing.PackagedService;
+import io.safeframe.testing.PolicyServiceProcess;
+import io.safeframe.testing.ProvenanceServiceProcess;
+import io.safeframe.testing.ReportServiceProcess;
+
+/**
+ * Likeness consent end to end (issue 21) over the real services with the likeness checks on. The registry's own
+ * rules are tested in likeness-service; here the gateway's part: the /v1/cameos API's input handling, the prompt
+ * check in front of screening (fail closed), and the flows the issue names.
+ *
+ * <p>The flows need enrolment, and enrolment needs frame-classifier's DescribeFaces (face descriptors), which is being
+ * built in parallel and answers UNIMPLEMENTED until then: while it does, enrolment answers 503 and those tests are
+ * skipped (an assumption, reported as skipped, never as passed).
+ */
+@QuarkusTest
+@TestProfile(CameoFlowTest.LikenessOn.class)
+@QuarkusTestResource(value = OidcWiremockTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = PolicyServiceProcess.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = GuardServiceProcess.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ReportServiceProcess.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = FramesServiceProcess.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ProvenanceServiceProcess.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = GeneratorServiceProcess.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = LikenessServiceProcess.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CameoFlowTest {
+
+    public static class LikenessOn implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("safeframe.likeness.checks", "true");
+        }
+    }
+
+    private static final Duration FLOW = Duration.ofSeconds(120);
+
+    private static RequestSpecification as(String subject) {
+        return given().auth().oauth2(Tokens.valid(subject, "user")).contentType(ContentType.JSON);
+    }
+
+    private static Response submit(String user, String prompt) {
+        return as(user).header("X-Correlation-Id", "cameo-" + UUID.randomUUID())
+                .body(Map.of("prompt", prompt, "durationSeconds", 2)).post("/v1/generations");
+    }
+
+    /** One face, cropped from a face-api demo photo the frame-classifier build unpacks (sample1, the middle person). */
+    private static String facePhoto() throws Exception {
+        Path sample = Path.of("..", "frame-classifier-service", "target", "face-samples", "sample1.jpg");
+        Assumptions.assumeTrue(Files.exists(sample), "frame-classifier's face samples are not built: " + sample);
+        BufferedImage photo = ImageIO.read(sample.toFile());
+        BufferedImage face = photo.getSubimage(932 - 220, 573 - 260, 440, 480);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(face, "jpg", out);
+        return Base64.getEncoder().encodeToString(out.toByteArray());
+    }
+
+    /** Enrols through the API; skips the calling test while DescribeFaces does not exist (503 from the registry). */
+    private static void enrol(String owner, String handle, String audience, List<String> granted) throws Exception {
+        Response r = as(owner).body(Map.of("handle", handle, "audience", audience, "grantedAccounts", granted,
+                "photos", List.of(Map.of("mediaType", "image/jpeg", "data", facePhoto())))).post("/v1/cameos");
+        Assumptions.assumeFalse(r.statusCode() == 503,
+                "enrolment needs frame-classifier DescribeFaces, which is not implemented yet: " + r.asString());
+        assertEquals(201, r.statusCode(), r.asString());
+        assertEquals("@" + handle, r.jsonPath().getString("handle"));
+    }
+
+    private static JsonPath await(String user, String id, String state) {
+        long deadline = System.nanoTime() + FLOW.toNanos();
+        JsonPath job;
+        do {
+            job = as(user).get("/v1/generations/" + id).then().extract().jsonPath();
+            if (state.equals(job.getString("state"))) {
+                return job;
+            }
+            if (List.of("PUBLISHED", "BLOCKED", "FAILED").contains(job.getString("state"))) {
+                throw new AssertionError("job " + id + " ended " + job.getString("state") + " instead of " + state + ": " + job.prettify());
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("job " + id + " not " + state + " within " + FLOW + ": " + job.prettify());
+    }
+
+    @Test
+    @Order(1)
+    void cameoEndpointsRefuseBadInputWithProblems() {
+        String u = "cameo-input-" + UUID.randomUUID();
+        as(u).body("{\"handle\":\"x\",").post("/v1/cameos").then().statusCode(400).contentType("application/problem+json");
+        as(u).body("{\"handle\":\"abc\",\"audience\":\"everyone\",\"photos\":[],\"admin\":true}").post("/v1/cameos").then().statusCode(400);
+        as(u).body("{\"handle\":\"abc\",\"audience\":\"everyone\",\"photos\":[],\"handle\":\"abd\"}").post("/v1/cameos").then().statusCode(400);
+        as(u).body(Map.of("handle", "abc", "audience", "friends", "photos", List.of(Map.of("mediaType", "image/png", "data", "AAAA"))))
+                .post("/v1/cameos").then().statusCode(400).body("detail", containsString("audience"));
+        as(u).body(Map.of("handle", "abc", "audience", "everyone", "photos", List.of())).post("/v1/cameos").then().statusCode(400);
+        as(u).body(Map.of("handle", "abc", "audience", "everyone", "photos", List.of(Map.of("mediaType", "image/gif", "data", "AAAA"))))
+                .post("/v1/cameos").then().statusCode(400).body("detail", containsString("mediaType"));
+        as(u).body(Map.of("handle", "abc", "audience", "everyone", "photos", List.of(Map.of("mediaType", "image/png", "data", "%%%"))))
+                .post("/v1/cameos").then().statusCode(400).body("detail", containsString("base64"));
+        List<Map<String, String>> six = java.util.Collections.nCopies(6, Map.of("mediaType", "image/png", "data", "AAAA"));
+        as(u).body(Map.of("handle", "abc", "audience", "everyone", "photos", six)).post("/v1/cameos").then().statusCode(400);
+        // over the enrolment route's limit (6 MiB): refused before the body is read
+        as(u).header("Content-Length", "7000000").body("{}").post("/v1/cameos").then().statusCode(413);
+        // the other cameo routes keep the JSON limit
+        as(u).body("{\"audience\":\"" + "a".repeat(70_000) + "\"}").put("/v1/cameos/me/audience").then().statusCode(413);
+        // a handle the registry refuses (hostile Unicode) is the registry's 422, nothing stored
+        as(u).body(Map.of("handle", "\u0430lice", "audience", "everyone", "photos", List.of(Map.of("mediaType", "image/png", "data", "AAAA"))))
+                .post("/v1/cameos").then().statusCode(422);
+        // no token, a forged one
+        given().contentType(ContentType.JSON).get("/v1/cameos/me").then().statusCode(401);
+        given().auth().oauth2(Tokens.valid(u, "user") + "x").get("/v1/cameos/me").then().statusCode(401);
+        // nothing enrolled: 404 on every owner control
+        as(u).get("/v1/cameos/me").then().statusCode(404).contentType("application/problem+json");
+        as(u).put("/v1/cameos/me/grants/bob").then().statusCode(404);
+        as(u).delete("/v1/cameos/me").then().statusCode(404);
+        as(u).body("{}").post("/v1/cameos/me/uses/" + UUID.randomUUID() + "/takedown").then().statusCode(404);
+        as(u).get("/v1/cameos/me/uses").then().statusCode(200).body("uses.size()", equalTo(0));
+    }
+
+    @Test
+    @Order(2)
+    void anUnknownHandleIsPlainTextAndTheRegistryDownFailsClosed() {
+        String u = "cameo-plain-" + UUID.randomUUID();
+        submit(u, "a poster saying @nobody_" + UUID.randomUUID().toString().substring(0, 8) + " in neon").then().statusCode(202);
+        PackagedService registry = PackagedService.running(LikenessServiceProcess.class);
+        registry.kill();
+        try {
+            submit(u, "a quiet harbour at dawn").then().statusCode(503).header("Retry-After", org.hamcrest.Matchers.notNullValue());
+        } finally {
+            registry.restart();
+        }
+        submit(u, "a quiet harbour at dawn").then().statusCode(202);
+    }
+
+    @Test
+    @Order(3)
+    void withoutConsentTheCameoIsBlockedAtThePrompt() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String owner = "cameo-owner-" + tag;
+        String handle = "owner_" + tag;
+        enrol(owner, handle, "only_me", List.of());
+        submit("cameo-stranger-" + tag, "@" + handle + " riding a horse").then().statusCode(422)
+                .body("detail", containsString("@" + handle + " has not allowed you to use their likeness"));
+    }
+
+    @Test
+    @Order(4)
+    void withConsentPublishedWithTheConsentAssertionThenRevocationBlocksAndQueues() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String owner = "cameo-owner2-" + tag;
+        String friend = "cameo-friend-" + tag;
+        String handle = "friend_of_" + tag;
+        enrol(owner, handle, "listed_accounts", List.of(friend));
+
+        String id = submit(friend, "@" + handle + " waving on a beach").then().statusCode(202).extract().path("id");
+        await(friend, id, "PUBLISHED");
+        JsonPath uses = as(owner).get("/v1/cameos/me/uses").then().statusCode(200).extract().jsonPath();
+        assertEquals(id, uses.getString("uses[0].generationId"));
+        assertEquals(friend, uses.getString("uses[0].requester"));
+        assertEquals("PUBLISHED", uses.getString("uses[0].state"));
+        String consentId = uses.getString("uses[0].consentReferenceId");
+        byte[] video = as(friend).get("/v1/generations/" + id + "/video").then().statusCode(200).extract().asByteArray();
+        String bytes = new String(video, StandardCharsets.ISO_8859_1);
+        assertTrue(bytes.contains("io.safeframe.likeness-consent") && bytes.contains(consentId),
+                "the published video's C2PA manifest asserts the consent reference");
+
+        as(owner).delete("/v1/cameos/me/grants/" + friend).then().statusCode(200);
+        submit(friend, "@" + handle + " again").then().statusCode(422);
+        JsonPath after = as(owner).get("/v1/cameos/me/uses").then().statusCode(200).extract().jsonPath();
+        assertTrue(after.getBoolean("uses[0].ownerReview"), "the published video waits for the owner's review");
+
+        // the owner takes it down: a report to moderation about the friend's video
+        as(owner).body(Map.of("reason", "I changed my mind")).post("/v1/cameos/me/uses/" + after.getString("uses[0].id") + "/takedown")
+                .then().statusCode(201).body("caseId", org.hamcrest.Matchers.notNullValue());
+
+        // unenrolment: the handle is plain text again
+        as(owner).delete("/v1/cameos/me").then().statusCode(200).body("deleted", equalTo(true));
+        submit(friend, "@" + handle + " once more").then().statusCode(202);
+    }
+}
