@@ -38,19 +38,18 @@ import io.safeframe.testing.FramesServiceProcess;
 import io.safeframe.testing.GeneratorServiceProcess;
 import io.safeframe.testing.GuardServiceProcess;
 import io.safeframe.testing.LikenessServiceProcess;
-import io.safeframe.testing.PackagedService;
 import io.safeframe.testing.PolicyServiceProcess;
 import io.safeframe.testing.ProvenanceServiceProcess;
 import io.safeframe.testing.ReportServiceProcess;
 
 /**
- * Likeness consent end to end (issue 21) over the real services with the likeness checks on. The registry's own
- * rules are tested in likeness-service; here the gateway's part: the /v1/cameos API's input handling, the prompt
- * check in front of screening (fail closed), and the flows the issue names.
+ * Likeness consent end to end (issue 21) over the real services with the likeness checks on: the flows the issue
+ * names. The registry's own rules are tested in likeness-service, the API's input handling in {@link CameoApiTest}.
  *
  * <p>The flows need enrolment, and enrolment needs frame-classifier's DescribeFaces (face descriptors), which is being
- * built in parallel and answers UNIMPLEMENTED until then: while it does, enrolment answers 503 and those tests are
- * skipped (an assumption, reported as skipped, never as passed).
+ * built in parallel: until it answers, enrolment answers 503 and these tests are skipped (an assumption, reported as
+ * skipped, never as passed). Until that work is merged frame-classifier-service does not even compile on this branch
+ * (the contract has the RPC, the service does not), so this class cannot start its processes yet.
  */
 @QuarkusTest
 @TestProfile(CameoFlowTest.LikenessOn.class)
@@ -123,55 +122,6 @@ class CameoFlowTest {
             }
         } while (System.nanoTime() < deadline);
         throw new AssertionError("job " + id + " not " + state + " within " + FLOW + ": " + job.prettify());
-    }
-
-    @Test
-    @Order(1)
-    void cameoEndpointsRefuseBadInputWithProblems() {
-        String u = "cameo-input-" + UUID.randomUUID();
-        as(u).body("{\"handle\":\"x\",").post("/v1/cameos").then().statusCode(400).contentType("application/problem+json");
-        as(u).body("{\"handle\":\"abc\",\"audience\":\"everyone\",\"photos\":[],\"admin\":true}").post("/v1/cameos").then().statusCode(400);
-        as(u).body("{\"handle\":\"abc\",\"audience\":\"everyone\",\"photos\":[],\"handle\":\"abd\"}").post("/v1/cameos").then().statusCode(400);
-        as(u).body(Map.of("handle", "abc", "audience", "friends", "photos", List.of(Map.of("mediaType", "image/png", "data", "AAAA"))))
-                .post("/v1/cameos").then().statusCode(400).body("detail", containsString("audience"));
-        as(u).body(Map.of("handle", "abc", "audience", "everyone", "photos", List.of())).post("/v1/cameos").then().statusCode(400);
-        as(u).body(Map.of("handle", "abc", "audience", "everyone", "photos", List.of(Map.of("mediaType", "image/gif", "data", "AAAA"))))
-                .post("/v1/cameos").then().statusCode(400).body("detail", containsString("mediaType"));
-        as(u).body(Map.of("handle", "abc", "audience", "everyone", "photos", List.of(Map.of("mediaType", "image/png", "data", "%%%"))))
-                .post("/v1/cameos").then().statusCode(400).body("detail", containsString("base64"));
-        List<Map<String, String>> six = java.util.Collections.nCopies(6, Map.of("mediaType", "image/png", "data", "AAAA"));
-        as(u).body(Map.of("handle", "abc", "audience", "everyone", "photos", six)).post("/v1/cameos").then().statusCode(400);
-        // over the enrolment route's limit (6 MiB): refused before the body is read
-        as(u).header("Content-Length", "7000000").body("{}").post("/v1/cameos").then().statusCode(413);
-        // the other cameo routes keep the JSON limit
-        as(u).body("{\"audience\":\"" + "a".repeat(70_000) + "\"}").put("/v1/cameos/me/audience").then().statusCode(413);
-        // a handle the registry refuses (hostile Unicode) is the registry's 422, nothing stored
-        as(u).body(Map.of("handle", "\u0430lice", "audience", "everyone", "photos", List.of(Map.of("mediaType", "image/png", "data", "AAAA"))))
-                .post("/v1/cameos").then().statusCode(422);
-        // no token, a forged one
-        given().contentType(ContentType.JSON).get("/v1/cameos/me").then().statusCode(401);
-        given().auth().oauth2(Tokens.valid(u, "user") + "x").get("/v1/cameos/me").then().statusCode(401);
-        // nothing enrolled: 404 on every owner control
-        as(u).get("/v1/cameos/me").then().statusCode(404).contentType("application/problem+json");
-        as(u).put("/v1/cameos/me/grants/bob").then().statusCode(404);
-        as(u).delete("/v1/cameos/me").then().statusCode(404);
-        as(u).body("{}").post("/v1/cameos/me/uses/" + UUID.randomUUID() + "/takedown").then().statusCode(404);
-        as(u).get("/v1/cameos/me/uses").then().statusCode(200).body("uses.size()", equalTo(0));
-    }
-
-    @Test
-    @Order(2)
-    void anUnknownHandleIsPlainTextAndTheRegistryDownFailsClosed() {
-        String u = "cameo-plain-" + UUID.randomUUID();
-        submit(u, "a poster saying @nobody_" + UUID.randomUUID().toString().substring(0, 8) + " in neon").then().statusCode(202);
-        PackagedService registry = PackagedService.running(LikenessServiceProcess.class);
-        registry.kill();
-        try {
-            submit(u, "a quiet harbour at dawn").then().statusCode(503).header("Retry-After", org.hamcrest.Matchers.notNullValue());
-        } finally {
-            registry.restart();
-        }
-        submit(u, "a quiet harbour at dawn").then().statusCode(202);
     }
 
     @Test
