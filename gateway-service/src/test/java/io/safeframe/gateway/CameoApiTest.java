@@ -83,6 +83,21 @@ class CameoApiTest {
     }
 
     @Test
+    @Order(3)
+    void theProtectedPersonsBankIsForAdminsOnly() {
+        String body = "{\"name\":\"A Public Figure\",\"photos\":[{\"mediaType\":\"image/png\",\"data\":\"AAAA\"}]}";
+        as("cameo-user-" + UUID.randomUUID()).body(body).post("/v1/admin/protected-persons").then().statusCode(403);
+        as("cameo-user-" + UUID.randomUUID()).get("/v1/admin/protected-persons").then().statusCode(403);
+        RequestSpecification admin = given().auth().oauth2(Tokens.valid("cameo-admin-" + UUID.randomUUID(), "admin")).contentType(ContentType.JSON);
+        admin.body("{\"name\":\"x\",\"photos\":[]}").post("/v1/admin/protected-persons").then().statusCode(400);
+        admin.body("{\"name\":\"x\",\"photos\":[{\"mediaType\":\"image/png\",\"data\":\"AAAA\"}],\"x\":1}")
+                .post("/v1/admin/protected-persons").then().statusCode(400);
+        admin.delete("/v1/admin/protected-persons/not-a-uuid").then().statusCode(422);
+        admin.delete("/v1/admin/protected-persons/" + UUID.randomUUID()).then().statusCode(404);
+        admin.get("/v1/admin/protected-persons").then().statusCode(200).body("persons", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
     @Order(2)
     void anUnknownHandleIsPlainTextAndTheRegistryDownFailsClosed() {
         String u = "cameo-plain-" + UUID.randomUUID();

@@ -90,7 +90,7 @@ public class CameoResource {
         return likeness.enrol(request.build()).map(c -> Response.status(201).entity(CameoViews.of(c)).build());
     }
 
-    private static ReferencePhoto photo(PhotoBody p, int n) {
+    static ReferencePhoto photo(PhotoBody p, int n) {
         if (p == null || p.data() == null || p.mediaType() == null) {
             throw ApiException.badRequest("photos[" + n + "] needs mediaType and data");
         }

@@ -24,6 +24,8 @@ public class BodyLimit {
 
     /** A cameo's enrolment: JSON with up to 5 base64 reference photos (each string at most 1 MiB, StrictJson). */
     public static final String CAMEO_ENROL_PATH = "/v1/cameos";
+    /** Admins add a public figure to the protected-persons bank the same way. */
+    public static final String PROTECTED_PERSON_PATH = "/v1/admin/protected-persons";
 
     private final long jsonMax;
     private final long uploadMax;
@@ -50,7 +52,8 @@ public class BodyLimit {
             return;
         }
         boolean upload = UPLOAD_PATH.equals(rc.normalizedPath()) || BANK_MEDIA.matcher(rc.normalizedPath()).matches();
-        boolean cameo = method == HttpMethod.POST && CAMEO_ENROL_PATH.equals(rc.normalizedPath());
+        boolean cameo = method == HttpMethod.POST
+                && (CAMEO_ENROL_PATH.equals(rc.normalizedPath()) || PROTECTED_PERSON_PATH.equals(rc.normalizedPath()));
         long max = upload ? uploadMax : cameo ? cameoMax : jsonMax;
         String length = rc.request().getHeader("Content-Length");
         if (length == null) {

@@ -88,6 +88,22 @@ public class LikenessClient {
         return SafetyCall.answer(SafetyCall.withCorrelation(likeness, ctx).listUses(CameoRequest.newBuilder().setContext(ctx).build()), SERVICE);
     }
 
+    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.ProtectedPerson> addProtected(io.safeframe.api.v1.ProtectedPersonRequest request) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(likeness, request.getContext()).addProtectedPerson(request), SERVICE);
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<UnenrolResult> removeProtected(io.safeframe.api.v1.ProtectedPersonRef request) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(likeness, request.getContext()).removeProtectedPerson(request), SERVICE);
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.ProtectedPersonList> protectedPersons(RequestContext ctx) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(likeness, ctx)
+                .listProtectedPersons(CameoRequest.newBuilder().setContext(ctx).build()), SERVICE);
+    }
+
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     public Uni<CameoUse> requestTakedown(TakedownRequest request) {
         return SafetyCall.answer(SafetyCall.withCorrelation(likeness, request.getContext()).requestTakedown(request), SERVICE);
