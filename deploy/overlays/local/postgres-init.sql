@@ -3,5 +3,6 @@ CREATE DATABASE safeframe_policy;
 CREATE DATABASE safeframe_frames;
 CREATE DATABASE safeframe_provenance;
 CREATE DATABASE safeframe_report;
+CREATE DATABASE safeframe_likeness;
 CREATE DATABASE safeframe_gateway;
 CREATE DATABASE safeframe_audit_witness;

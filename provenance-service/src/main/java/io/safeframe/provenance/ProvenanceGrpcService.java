@@ -116,6 +116,7 @@ public class ProvenanceGrpcService implements Provenance {
         if (request.getRequestId().length() > 200) {
             throw Status.INVALID_ARGUMENT.withDescription("request_id is longer than 200 characters").asRuntimeException();
         }
+        checkConsentReferences(request.getConsentReferenceIdsList());
         Uni<String[]> earlier = request.getRequestId().isEmpty() ? Uni.createFrom().nullItem() : registry.byRequest(request.getRequestId());
         return earlier.chain(found -> {
             if (found != null) {
@@ -145,6 +146,21 @@ public class ProvenanceGrpcService implements Provenance {
         });
     }
 
+    /**
+     * A consent reference goes into a public, signed manifest: only the registry's opaque UUIDs are accepted, so no
+     * caller can put a name, a handle or a descriptor there.
+     */
+    static void checkConsentReferences(java.util.List<String> ids) {
+        if (ids.size() > 16) {
+            throw Status.INVALID_ARGUMENT.withDescription("at most 16 consent reference ids").asRuntimeException();
+        }
+        for (String id : ids) {
+            if (!id.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+                throw Status.INVALID_ARGUMENT.withDescription("a consent reference id is a lower-case UUID").asRuntimeException();
+            }
+        }
+    }
+
     /** Watermark, then embed the manifest: it binds the watermarked bytes and names the watermark's payload. */
     private Uni<Marked> markWith(MarkRequest request, String payloadHex) {
         byte[] payload = HexFormat.of().parseHex(payloadHex);
@@ -155,7 +171,8 @@ public class ProvenanceGrpcService implements Provenance {
                 String keyId = watermarks.newest().id();
                 watermarks.marker().mark(in, out, payload);
                 C2paEmbedder.Signed signed = c2pa.embedder().sign(Files.readAllBytes(out), type(request.getMediaType()), request.getModel(),
-                        request.getModelVersion().isEmpty() ? "unknown" : request.getModelVersion(), payloadHex);
+                        request.getModelVersion().isEmpty() ? "unknown" : request.getModelVersion(), payloadHex,
+                        request.getConsentReferenceIdsList());
                 return new Marked(signed.media(), new AssetRegistry.Marking(keyId, WatermarkLayout.VERSION, sha256(signed.media()),
                         HexFormat.of().formatHex(signed.manifestSha256()), signed.manifestLabel(), signed.store()));
             } finally {

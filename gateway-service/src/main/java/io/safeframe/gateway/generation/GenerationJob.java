@@ -49,6 +49,10 @@ public class GenerationJob extends PanacheEntityBase {
     @Column(name = "trace_parent")
     public String traceParent;
 
+    /** Consent reference ids of the cameos used with consent, comma-separated (likeness registry). */
+    @Column(name = "consent_refs")
+    public String consentRefs;
+
     /** JSON array of the verdicts collected so far (policy, prompt-guard, ...). */
     public String verdicts;
 

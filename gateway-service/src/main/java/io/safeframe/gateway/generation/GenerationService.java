@@ -46,9 +46,17 @@ public class GenerationService {
     private final ObjectMapper json;
     private final int retryAfterSeconds;
     private final JobMetrics metrics;
+    private final io.safeframe.gateway.internal.LikenessClient likeness;
+    private final JobStore jobs;
+    private final boolean likenessChecks;
 
     public GenerationService(PolicyClient policy, GuardClient guard, ReportClient reports, ObjectMapper json, JobMetrics metrics,
+            io.safeframe.gateway.internal.LikenessClient likeness, JobStore jobs,
+            @ConfigProperty(name = "safeframe.likeness.checks") boolean likenessChecks,
             @ConfigProperty(name = "safeframe.fail-closed.retry-after-seconds", defaultValue = "5") int retryAfterSeconds) {
+        this.likeness = likeness;
+        this.jobs = jobs;
+        this.likenessChecks = likenessChecks;
         this.policy = policy;
         this.guard = guard;
         this.reports = reports;
@@ -135,7 +143,27 @@ public class GenerationService {
         return new ApiException(429, "quota", "Usage limit reached", verdict.getReason(), extra);
     }
 
+    /**
+     * The likeness registry first: a prompt naming a cameo its owner did not allow is blocked before anything else
+     * reads it, with the registry's reason ("@x has not allowed you to use their likeness"); cameos used with consent
+     * are recorded on the job for the manifest. Then prompt-guard.
+     */
     private Uni<GenerationJob> screen(RequestContext ctx, GenerationJob job) {
+        if (!likenessChecks) {
+            return screenText(ctx, job);
+        }
+        io.safeframe.api.v1.CheckPromptRequest check = io.safeframe.api.v1.CheckPromptRequest.newBuilder().setContext(ctx)
+                .setPrompt(job.prompt).setJobId(job.jobId.toString()).build();
+        return likeness.checkPrompt(check)
+                .onFailure(SafetyServiceUnavailable.class).call(f -> fail(ctx, job, (SafetyServiceUnavailable) f))
+                .chain(checked -> checked.getVerdict().getDecision() == Decision.ALLOW
+                        ? jobs.addConsentRefs(job.jobId, checked.getConsentedList().stream()
+                                .map(io.safeframe.api.v1.ConsentedLikeness::getConsentReferenceId).toList())
+                                .chain(() -> screenText(ctx, job))
+                        : decide(ctx, job, ScreenResponse.newBuilder().setVerdict(checked.getVerdict()).build()));
+    }
+
+    private Uni<GenerationJob> screenText(RequestContext ctx, GenerationJob job) {
         ScreenRequest request = ScreenRequest.newBuilder().setContext(ctx).setText(job.prompt).build();
         return metrics.timed(JobMetrics.SCREEN, () -> guard.screen(request))
                 .onFailure(SafetyServiceUnavailable.class).call(f -> fail(ctx, job, (SafetyServiceUnavailable) f))

@@ -51,10 +51,16 @@ public class JobSteps {
     private final int maxAttempts;
     private final Duration reviewPoll;
     private final JobMetrics metrics;
+    private final io.safeframe.gateway.internal.LikenessClient likeness;
+    private final boolean likenessChecks;
 
     public JobSteps(JobStore store, GeneratorClient generator, FramesClient frames, ProvenanceClient provenance, PolicyClient policy,
-            ReportClient reports, JobMetrics metrics, @ConfigProperty(name = "safeframe.generation.max-attempts") int maxAttempts,
+            ReportClient reports, JobMetrics metrics, io.safeframe.gateway.internal.LikenessClient likeness,
+            @ConfigProperty(name = "safeframe.likeness.checks") boolean likenessChecks,
+            @ConfigProperty(name = "safeframe.generation.max-attempts") int maxAttempts,
             @ConfigProperty(name = "safeframe.generation.review-poll") Duration reviewPoll) {
+        this.likeness = likeness;
+        this.likenessChecks = likenessChecks;
         this.store = store;
         this.generator = generator;
         this.frames = frames;
@@ -107,14 +113,49 @@ public class JobSteps {
                 VerdictView view = VerdictView.of(verdict);
                 Uni<Void> audited = audit(ctx, job, "video.classified", verdict.getDecision(), verdict.getReason());
                 return switch (verdict.getDecision()) {
-                    case ALLOW -> audited.chain(() -> store.move(job.id(), JobState.CLASSIFYING, JobState.MARKING, view, null, null))
-                            .replaceWithVoid();
+                    case ALLOW -> audited.chain(() -> checkLikeness(ctx, job, clip.media(), view));
                     case REVIEW -> audited.chain(() -> hold(ctx, job, TargetKind.CONTENT, "VIDEO", verdict, view));
                     default -> audited.chain(() -> commit(ctx, job, "video blocked by the frame classifier"))
                             .chain(() -> store.move(job.id(), JobState.CLASSIFYING, JobState.BLOCKED, view, null, null)).replaceWithVoid();
                 };
             });
         });
+    }
+
+    /**
+     * The faces in the clip against the likeness registry (a prompt can avoid every @handle and still show an enrolled
+     * face): a confident match without consent blocks, an uncertain one holds the clip for a moderator, permitted ones
+     * add their consent reference ids to the job. Runs after the classifier allowed the clip, as the same step.
+     */
+    private Uni<Void> checkLikeness(RequestContext ctx, Job job, byte[] media, VerdictView classifier) {
+        if (!likenessChecks) {
+            return store.move(job.id(), JobState.CLASSIFYING, JobState.MARKING, classifier, null, null).replaceWithVoid();
+        }
+        return likeness.checkClip(io.safeframe.api.v1.CheckClipRequest.newBuilder().setContext(ctx).setMedia(ByteString.copyFrom(media))
+                .setMediaType("video/mp4").setJobId(job.id().toString()).build()).chain(checked -> {
+                    Verdict verdict = checked.getVerdict();
+                    VerdictView view = VerdictView.of(verdict);
+                    Uni<Void> audited = audit(ctx, job, "likeness.checked", verdict.getDecision(), verdict.getReason());
+                    return switch (verdict.getDecision()) {
+                        case ALLOW -> audited.chain(() -> store.addConsentRefs(job.id(), checked.getConsentedList().stream()
+                                .map(io.safeframe.api.v1.ConsentedLikeness::getConsentReferenceId).toList()))
+                                .chain(() -> store.move(job.id(), JobState.CLASSIFYING, JobState.MARKING, classifier, null, null))
+                                .replaceWithVoid();
+                        case REVIEW -> audited.chain(() -> hold(ctx, job, TargetKind.CONTENT, "VIDEO", verdict, view));
+                        default -> audited.chain(() -> commit(ctx, job, "video blocked: likeness without consent"))
+                                .chain(() -> useState(ctx, job, "BLOCKED"))
+                                .chain(() -> store.move(job.id(), JobState.CLASSIFYING, JobState.BLOCKED, view, null, null)).replaceWithVoid();
+                    };
+                });
+    }
+
+    /** The registry's record of the job's cameo uses follows the job (the owner's list, revocation's review queue). */
+    private Uni<Void> useState(RequestContext ctx, Job job, String state) {
+        if (!likenessChecks) {
+            return Uni.createFrom().voidItem();
+        }
+        return likeness.setUseState(io.safeframe.api.v1.UseStateRequest.newBuilder().setContext(ctx).setJobId(job.id().toString())
+                .setState(state).build()).replaceWithVoid();
     }
 
     /**
@@ -159,6 +200,8 @@ public class JobSteps {
                     MarkRequest request = MarkRequest.newBuilder().setContext(ctx).setMedia(ByteString.copyFrom(clip.media()))
                             .setMediaType("video/mp4").setModel(model[0]).setModelVersion(model.length > 1 ? model[1] : "")
                             .setPromptVerdictId(job.promptVerdictId() == null ? "" : job.promptVerdictId())
+                            // the manifest asserts the consent of every cameo used (reference ids only)
+                            .addAllConsentReferenceIds(job.consentReferenceIds())
                             // a retry after a lost answer gets the same asset back instead of registering another
                             .setRequestId("generation:" + job.id()).build();
                     // timed apart from publishing: marking is provenance-service's part, publishing the commit and audit
@@ -171,7 +214,9 @@ public class JobSteps {
     }
 
     private Uni<Void> publish(RequestContext ctx, Job job, String sha256) {
-        return metrics.timed(JobMetrics.PUBLISH, () -> audit(ctx, job, "video.published", Decision.ALLOW, "watermarked and registered; sha256 " + sha256)
+        // the uses become PUBLISHED first (fail closed: a later revocation must find them to queue them for the owner)
+        return metrics.timed(JobMetrics.PUBLISH, () -> (job.consentReferenceIds().isEmpty() ? Uni.createFrom().voidItem() : useState(ctx, job, "PUBLISHED"))
+                .chain(() -> audit(ctx, job, "video.published", Decision.ALLOW, "watermarked and registered; sha256 " + sha256))
                 .chain(() -> commit(ctx, job, "published"))
                 .chain(() -> store.move(job.id(), JobState.MARKING, JobState.PUBLISHED, null, null, null))
                 .chain(() -> store.dropVideo(job.id(), GENERATED)));
@@ -201,7 +246,7 @@ public class JobSteps {
 
     private static final java.util.Map<String, String> CLIENT_SERVICES = java.util.Map.of("GeneratorClient", "video-generator",
             "FramesClient", "frame-classifier-service", "ProvenanceClient", "provenance-service", "PolicyClient", "policy-service",
-            "ReportClient", "report-service", "GuardClient", "prompt-guard");
+            "ReportClient", "report-service", "GuardClient", "prompt-guard", "LikenessClient", "likeness-service");
 
     /** A service did not answer: try again later with back-off, or give up and give the quota back. */
     private Uni<Void> waitFor(Job job, String service) {

@@ -28,7 +28,12 @@ public class JobStore {
     /** What a step needs of a job. */
     public record Job(UUID id, JobState state, String accountId, String prompt, int durationSeconds, String aspect,
             String reservationId, String correlationId, String reviewStage, String reviewBaseline, int attempts, String promptVerdictId,
-            String traceParent) {
+            String traceParent, String consentRefs) {
+
+        /** The consent reference ids recorded for the job, in order, without duplicates. */
+        public java.util.List<String> consentReferenceIds() {
+            return consentRefs == null || consentRefs.isBlank() ? java.util.List.of() : java.util.List.of(consentRefs.split(","));
+        }
     }
 
     public record Video(byte[] media, String sha256, String model) {
@@ -36,7 +41,7 @@ public class JobStore {
 
     private static final String COLUMNS = """
             job_id, state, account_id, prompt, duration_seconds, aspect, reservation_id, correlation_id, review_stage,
-            review_baseline, attempts, trace_parent,
+            review_baseline, attempts, trace_parent, consent_refs,
             (select v ->> 'verdictId' from jsonb_array_elements(verdicts::jsonb) v where v ->> 'source' = 'prompt-guard' limit 1)
               as prompt_verdict_id""";
 
@@ -166,7 +171,27 @@ public class JobStore {
         return new Job(r.getUUID("job_id"), JobState.valueOf(r.getString("state")), r.getString("account_id"), r.getString("prompt"),
                 r.getInteger("duration_seconds"), r.getString("aspect"), r.getString("reservation_id"), r.getString("correlation_id"),
                 r.getString("review_stage"), r.getString("review_baseline"), r.getInteger("attempts"), r.getString("prompt_verdict_id"),
-                r.getString("trace_parent"));
+                r.getString("trace_parent"), r.getString("consent_refs"));
+    }
+
+    /** Adds consent reference ids to the job's (the prompt's and the clip's checks may each name some). */
+    public Uni<Void> addConsentRefs(UUID id, java.util.List<String> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("select consent_refs from generation_job where job_id = $1").execute(Tuple.of(id))
+                .chain(rows -> {
+                    java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+                    for (Row r : rows) {
+                        String existing = r.getString("consent_refs");
+                        if (existing != null && !existing.isBlank()) {
+                            all.addAll(java.util.List.of(existing.split(",")));
+                        }
+                    }
+                    all.addAll(ids);
+                    return pool.preparedQuery("update generation_job set consent_refs = $2 where job_id = $1")
+                            .execute(Tuple.of(id, String.join(",", all)));
+                }).replaceWithVoid();
     }
 
     private String write(VerdictView verdict) {

@@ -22,13 +22,21 @@ public class BodyLimit {
     /** Admins add a frame or a clip to a hash bank ({@code POST /v1/admin/banks/{name}/media}). */
     private static final java.util.regex.Pattern BANK_MEDIA = java.util.regex.Pattern.compile("/v1/admin/banks/[a-z0-9-]{1,64}/media");
 
+    /** A cameo's enrolment: JSON with up to 5 base64 reference photos (each string at most 1 MiB, StrictJson). */
+    public static final String CAMEO_ENROL_PATH = "/v1/cameos";
+    /** Admins add a public figure to the protected-persons bank the same way. */
+    public static final String PROTECTED_PERSON_PATH = "/v1/admin/protected-persons";
+
     private final long jsonMax;
     private final long uploadMax;
+    private final long cameoMax;
 
     public BodyLimit(@ConfigProperty(name = "safeframe.limits.json-max-bytes") long jsonMax,
-            @ConfigProperty(name = "safeframe.limits.upload-max-bytes") long uploadMax) {
+            @ConfigProperty(name = "safeframe.limits.upload-max-bytes") long uploadMax,
+            @ConfigProperty(name = "safeframe.limits.cameo-max-bytes") long cameoMax) {
         this.jsonMax = jsonMax;
         this.uploadMax = uploadMax;
+        this.cameoMax = cameoMax;
     }
 
     void install(@Observes Router router) {
@@ -44,7 +52,9 @@ public class BodyLimit {
             return;
         }
         boolean upload = UPLOAD_PATH.equals(rc.normalizedPath()) || BANK_MEDIA.matcher(rc.normalizedPath()).matches();
-        long max = upload ? uploadMax : jsonMax;
+        boolean cameo = method == HttpMethod.POST
+                && (CAMEO_ENROL_PATH.equals(rc.normalizedPath()) || PROTECTED_PERSON_PATH.equals(rc.normalizedPath()));
+        long max = upload ? uploadMax : cameo ? cameoMax : jsonMax;
         String length = rc.request().getHeader("Content-Length");
         if (length == null) {
             if (!upload && "chunked".equalsIgnoreCase(rc.request().getHeader("Transfer-Encoding"))) {

@@ -30,7 +30,14 @@ public final class C2paEmbedder {
     }
 
     public Signed sign(byte[] media, String mediaType, String generatorName, String generatorVersion, String watermarkPayloadHex) {
-        C2paManifest manifest = new C2paManifest(new C2paManifest.Facts(generatorName, generatorVersion, watermarkPayloadHex), signer);
+        return sign(media, mediaType, generatorName, generatorVersion, watermarkPayloadHex, java.util.List.of());
+    }
+
+    /** As above, asserting the consent of every enrolled person the asset shows (likeness registry reference ids). */
+    public Signed sign(byte[] media, String mediaType, String generatorName, String generatorVersion, String watermarkPayloadHex,
+            java.util.List<String> consentReferenceIds) {
+        C2paManifest manifest = new C2paManifest(new C2paManifest.Facts(generatorName, generatorVersion, watermarkPayloadHex,
+                consentReferenceIds), signer);
         if (mediaType.equals("video/mp4")) {
             return signMp4(media, manifest);
         }

@@ -23,8 +23,18 @@ public final class C2paManifest {
     /** Our soft-binding algorithm name (assertion `alg`, and what the soft-binding resolution API accepts). */
     public static final String SOFT_BINDING_ALG = "io.safeframe.watermark.qim-dct.v1";
 
+    /**
+     * Our assertion that every enrolled person whose likeness the asset shows consented: opaque consent reference ids
+     * from the likeness registry, resolvable only there, by the person. No name, no handle, nothing biometric.
+     * Present only when the asset used a cameo.
+     */
+    public static final String LIKENESS_CONSENT_LABEL = "io.safeframe.likeness-consent";
+
     /** What the manifest says about the asset. */
-    record Facts(String generatorName, String generatorVersion, String watermarkPayloadHex) {
+    record Facts(String generatorName, String generatorVersion, String watermarkPayloadHex, List<String> consentReferenceIds) {
+        Facts {
+            consentReferenceIds = List.copyOf(consentReferenceIds);
+        }
     }
 
     private final String label = "urn:c2pa:" + UUID.randomUUID();
@@ -61,6 +71,11 @@ public final class C2paManifest {
     private byte[] store(String hardBindingLabel, Map<String, Object> hardBinding) {
         Map<String, byte[]> assertions = new LinkedHashMap<>();
         assertions.put("c2pa.actions.v2", Jumbf.cborAssertion("c2pa.actions.v2", Cbor.encode(actions())));
+        if (!facts.consentReferenceIds().isEmpty()) {
+            assertions.put(LIKENESS_CONSENT_LABEL, Jumbf.cborAssertion(LIKENESS_CONSENT_LABEL, Cbor.encode(map(
+                    "consent_given", true, "consent_reference_ids", new ArrayList<Object>(facts.consentReferenceIds()),
+                    "registry", "safeframe likeness registry"))));
+        }
         assertions.put("c2pa.soft-binding", Jumbf.cborAssertion("c2pa.soft-binding", Cbor.encode(softBinding())));
         assertions.put(hardBindingLabel, Jumbf.cborAssertion(hardBindingLabel, Cbor.encode(hardBinding)));
 

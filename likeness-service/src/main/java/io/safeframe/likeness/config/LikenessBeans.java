@@ -1,0 +1,23 @@
+package io.safeframe.likeness.config;
+
+import io.safeframe.likeness.crypto.DescriptorVault;
+import io.safeframe.likeness.matching.FaceMatcher;
+import io.safeframe.likeness.matching.Thresholds;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** The plain classes, configured from {@link LikenessSettings}. */
+public class LikenessBeans {
+
+    @Produces
+    @Singleton
+    DescriptorVault vault(LikenessSettings settings) {
+        return new DescriptorVault(settings.masterKey());
+    }
+
+    @Produces
+    @Singleton
+    FaceMatcher matcher(LikenessSettings settings) {
+        return new FaceMatcher(new Thresholds(settings.strictThreshold(), settings.looseThreshold()));
+    }
+}

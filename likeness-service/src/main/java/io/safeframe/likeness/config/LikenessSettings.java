@@ -1,0 +1,25 @@
+package io.safeframe.likeness.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Everything configurable about likeness checks, under {@code safeframe.likeness}. */
+@ConfigMapping(prefix = "safeframe.likeness")
+public interface LikenessSettings {
+
+    /** Below this descriptor distance a face is the enrolled person (BLOCK without consent). */
+    double strictThreshold();
+
+    /** Below this and at or above the strict one: perhaps the person (REVIEW without consent). */
+    double looseThreshold();
+
+    @WithDefault("5")
+    int maxPhotos();
+
+    /** A reference photo's face must be detected at least this surely (face-api's detector score, 0..1). */
+    @WithDefault("0.8")
+    double minDetectionScore();
+
+    /** Comma-separated master secrets, oldest first; never logged. */
+    String masterKey();
+}
