@@ -21,6 +21,7 @@ import io.safeframe.likeness.faces.ReferenceFaces;
 import io.safeframe.likeness.handle.Handle;
 import io.safeframe.likeness.handle.PromptHandles;
 import io.safeframe.likeness.matching.FaceMatcher;
+import io.safeframe.likeness.matching.Thresholds;
 import io.safeframe.likeness.registry.CameoStore;
 import io.safeframe.likeness.registry.StoredLikeness;
 import io.safeframe.likeness.uses.CameoUses;
@@ -44,14 +45,12 @@ public class LikenessChecks {
     private final CameoStore store;
     private final CameoUses uses;
     private final FaceDescriber describer;
-    private final FaceMatcher matcher;
 
-    public LikenessChecks(Pool pool, CameoStore store, CameoUses uses, FaceDescriber describer, FaceMatcher matcher) {
+    public LikenessChecks(Pool pool, CameoStore store, CameoUses uses, FaceDescriber describer) {
         this.pool = pool;
         this.store = store;
         this.uses = uses;
         this.describer = describer;
-        this.matcher = matcher;
     }
 
     public Uni<LikenessCheck> checkPrompt(CheckPromptRequest request) {
@@ -91,7 +90,8 @@ public class LikenessChecks {
                         return Uni.createFrom().item(result(Decision.ALLOW, "No face in the video.", "likeness:frames", List.of(), List.of(), 0));
                     }
                     return pool.withTransaction(sql -> store.enrolledWithDescriptors(sql).chain(enrolled -> {
-                        ClipDecision.Outcome out = ClipDecision.decide(requester, matcher.matches(faces, enrolled));
+                        ClipDecision.Outcome out = ClipDecision.decide(requester, FaceMatcher.matches(faces, enrolled,
+                                new Thresholds(described.getMatchDistance(), described.getReviewDistance())));
                         String rule = out.decision() == Decision.ALLOW ? "likeness:frames" : "likeness:frames.no-consent";
                         List<StoredLikeness> permitted = out.permitted().stream().filter(m -> m.likeness().owner() != null)
                                 .map(m -> new StoredLikeness(UUID.fromString(m.likeness().likenessId()), "cameo", m.likeness().owner(),

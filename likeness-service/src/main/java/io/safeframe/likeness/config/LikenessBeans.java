@@ -1,8 +1,6 @@
 package io.safeframe.likeness.config;
 
 import io.safeframe.likeness.crypto.DescriptorVault;
-import io.safeframe.likeness.matching.FaceMatcher;
-import io.safeframe.likeness.matching.Thresholds;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -13,11 +11,5 @@ public class LikenessBeans {
     @Singleton
     DescriptorVault vault(LikenessSettings settings) {
         return new DescriptorVault(settings.masterKey());
-    }
-
-    @Produces
-    @Singleton
-    FaceMatcher matcher(LikenessSettings settings) {
-        return new FaceMatcher(new Thresholds(settings.strictThreshold(), settings.looseThreshold()));
     }
 }

@@ -7,12 +7,6 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "safeframe.likeness")
 public interface LikenessSettings {
 
-    /** Below this descriptor distance a face is the enrolled person (BLOCK without consent). */
-    double strictThreshold();
-
-    /** Below this and at or above the strict one: perhaps the person (REVIEW without consent). */
-    double looseThreshold();
-
     @WithDefault("5")
     int maxPhotos();
 

@@ -13,14 +13,14 @@ public final class FaceMatcher {
     public record Match(Enrolled likeness, double distance, Strength strength) {
     }
 
-    private final Thresholds thresholds;
-
-    public FaceMatcher(Thresholds thresholds) {
-        this.thresholds = thresholds;
+    private FaceMatcher() {
     }
 
-    /** Every likeness some face is within the loose threshold of, closest first; one entry per likeness. */
-    public List<Match> matches(List<float[]> faces, List<Enrolled> enrolled) {
+    /**
+     * Every likeness some face is within the loose threshold of, closest first; one entry per likeness. The thresholds
+     * come with the descriptors (frame-classifier's calibrated distances for the model that made them).
+     */
+    public static List<Match> matches(List<float[]> faces, List<Enrolled> enrolled, Thresholds thresholds) {
         List<Match> out = new ArrayList<>();
         for (Enrolled e : enrolled) {
             double best = Double.POSITIVE_INFINITY;
@@ -29,9 +29,9 @@ public final class FaceMatcher {
                     best = Math.min(best, distance(face, ref));
                 }
             }
-            if (best < thresholds.strict()) {
+            if (best <= thresholds.strict()) {
                 out.add(new Match(e, best, Strength.CONFIDENT));
-            } else if (best < thresholds.loose()) {
+            } else if (best <= thresholds.loose()) {
                 out.add(new Match(e, best, Strength.UNCERTAIN));
             }
         }

@@ -15,10 +15,14 @@ import io.safeframe.api.v1.Audience;
 import io.safeframe.api.v1.Decision;
 import io.safeframe.likeness.check.ClipDecision;
 
-/** Matching decisions on given descriptor vectors, at the interim 0.5 strict / 0.6 loose thresholds. */
+/** Matching decisions on given descriptor vectors, at example thresholds 0.5 / 0.6 (in service they come with each DescribeFaces answer). */
 class ClipMatchingTest {
 
-    private static final FaceMatcher MATCHER = new FaceMatcher(new Thresholds(0.5, 0.6));
+    private static final Thresholds THRESHOLDS = new Thresholds(0.5, 0.6);
+
+    private static List<FaceMatcher.Match> match(List<float[]> faces, List<Enrolled> enrolled) {
+        return FaceMatcher.matches(faces, enrolled, THRESHOLDS);
+    }
 
     private static float[] unit(long seed) {
         Random r = new Random(seed);
@@ -63,7 +67,7 @@ class ClipMatchingTest {
 
     @Test
     void confidentMatchWithoutConsentBlocksAndNamesTheHandle() {
-        var out = ClipDecision.decide("bob", MATCHER.matches(List.of(at(ALICE, 0.35, 3)), List.of(alice(Audience.ONLY_ME, Set.of()))));
+        var out = ClipDecision.decide("bob", match(List.of(at(ALICE, 0.35, 3)), List.of(alice(Audience.ONLY_ME, Set.of()))));
         assertEquals(Decision.BLOCK, out.decision());
         assertEquals("The video shows @alice, who has not allowed you to use their likeness.", out.reason());
         assertTrue(out.permitted().isEmpty());
@@ -71,14 +75,14 @@ class ClipMatchingTest {
 
     @Test
     void uncertainMatchWithoutConsentIsHeldForReview() {
-        var out = ClipDecision.decide("bob", MATCHER.matches(List.of(at(ALICE, 0.55, 3)), List.of(alice(Audience.ONLY_ME, Set.of()))));
+        var out = ClipDecision.decide("bob", match(List.of(at(ALICE, 0.55, 3)), List.of(alice(Audience.ONLY_ME, Set.of()))));
         assertEquals(Decision.REVIEW, out.decision());
         assertFalse(out.reason().contains("alice"), "an uncertain match does not name anyone");
     }
 
     @Test
     void farFacesDoNotMatch() {
-        var out = ClipDecision.decide("bob", MATCHER.matches(List.of(at(ALICE, 0.61, 3), unit(50)), List.of(alice(Audience.ONLY_ME, Set.of()))));
+        var out = ClipDecision.decide("bob", match(List.of(at(ALICE, 0.61, 3), unit(50)), List.of(alice(Audience.ONLY_ME, Set.of()))));
         assertEquals(Decision.ALLOW, out.decision());
         assertTrue(out.permitted().isEmpty());
     }
@@ -86,24 +90,24 @@ class ClipMatchingTest {
     @Test
     void grantedOrEveryoneOrOwnerIsAllowedWithTheMatchAsAUse() {
         for (var l : List.of(alice(Audience.LISTED_ACCOUNTS, Set.of("bob")), alice(Audience.EVERYONE, Set.of()))) {
-            var out = ClipDecision.decide("bob", MATCHER.matches(List.of(at(ALICE, 0.2, 3)), List.of(l)));
+            var out = ClipDecision.decide("bob", match(List.of(at(ALICE, 0.2, 3)), List.of(l)));
             assertEquals(Decision.ALLOW, out.decision());
             assertEquals("L-alice", out.permitted().get(0).likeness().likenessId());
         }
-        var own = ClipDecision.decide("alice", MATCHER.matches(List.of(at(ALICE, 0.2, 3)), List.of(alice(Audience.ONLY_ME, Set.of()))));
+        var own = ClipDecision.decide("alice", match(List.of(at(ALICE, 0.2, 3)), List.of(alice(Audience.ONLY_ME, Set.of()))));
         assertEquals(Decision.ALLOW, own.decision());
         assertEquals(1, own.permitted().size());
     }
 
     @Test
     void listedAudienceRefusesAccountsNotOnTheList() {
-        var out = ClipDecision.decide("carol", MATCHER.matches(List.of(at(ALICE, 0.2, 3)), List.of(alice(Audience.LISTED_ACCOUNTS, Set.of("bob")))));
+        var out = ClipDecision.decide("carol", match(List.of(at(ALICE, 0.2, 3)), List.of(alice(Audience.LISTED_ACCOUNTS, Set.of("bob")))));
         assertEquals(Decision.BLOCK, out.decision());
     }
 
     @Test
     void protectedFigureIsBlockedForEveryoneWithoutNamingThem() {
-        var out = ClipDecision.decide("bob", MATCHER.matches(List.of(unit(60), at(FIGURE, 0.3, 3)),
+        var out = ClipDecision.decide("bob", match(List.of(unit(60), at(FIGURE, 0.3, 3)),
                 List.of(alice(Audience.EVERYONE, Set.of()), figure())));
         assertEquals(Decision.BLOCK, out.decision());
         assertEquals("The video shows a protected public figure, who has not allowed you to use their likeness.", out.reason());
@@ -112,10 +116,10 @@ class ClipMatchingTest {
     @Test
     void aBlockOutranksAReviewAndPermittedMatchesAreStillReported() {
         var faces = List.of(at(ALICE, 0.1, 3), at(FIGURE, 0.55, 4));
-        var out = ClipDecision.decide("bob", MATCHER.matches(faces, List.of(alice(Audience.EVERYONE, Set.of()), figure())));
+        var out = ClipDecision.decide("bob", match(faces, List.of(alice(Audience.EVERYONE, Set.of()), figure())));
         assertEquals(Decision.REVIEW, out.decision());
         assertEquals(1, out.permitted().size());
-        var blocked = ClipDecision.decide("carol", MATCHER.matches(List.of(at(ALICE, 0.1, 3), at(FIGURE, 0.3, 4)),
+        var blocked = ClipDecision.decide("carol", match(List.of(at(ALICE, 0.1, 3), at(FIGURE, 0.3, 4)),
                 List.of(alice(Audience.LISTED_ACCOUNTS, Set.of("bob")), figure())));
         assertEquals(Decision.BLOCK, blocked.decision());
         assertEquals(2, blocked.refused().size());
@@ -123,7 +127,7 @@ class ClipMatchingTest {
 
     @Test
     void theClosestReferencePhotoCounts() {
-        var matches = MATCHER.matches(List.of(at(ALICE, 0.4, 3)), List.of(alice(Audience.ONLY_ME, Set.of())));
+        var matches = match(List.of(at(ALICE, 0.4, 3)), List.of(alice(Audience.ONLY_ME, Set.of())));
         assertEquals(1, matches.size());
         assertEquals(0.4, matches.get(0).distance(), 1e-5);
         assertEquals(FaceMatcher.Strength.CONFIDENT, matches.get(0).strength());
