@@ -113,8 +113,8 @@ public class JobSteps {
                 VerdictView view = VerdictView.of(verdict);
                 Uni<Void> audited = audit(ctx, job, "video.classified", verdict.getDecision(), verdict.getReason());
                 return switch (verdict.getDecision()) {
-                    case ALLOW -> audited.chain(() -> checkLikeness(ctx, job, clip.media(), view));
-                    case REVIEW -> audited.chain(() -> hold(ctx, job, TargetKind.CONTENT, "VIDEO", verdict, view));
+                    // a clip the classifier only holds is still checked for likeness: a face without consent blocks it
+                    case ALLOW, REVIEW -> audited.chain(() -> checkLikeness(ctx, job, clip.media(), verdict, view));
                     default -> audited.chain(() -> commit(ctx, job, "video blocked by the frame classifier"))
                             .chain(() -> store.move(job.id(), JobState.CLASSIFYING, JobState.BLOCKED, view, null, null)).replaceWithVoid();
                 };
@@ -125,11 +125,15 @@ public class JobSteps {
     /**
      * The faces in the clip against the likeness registry (a prompt can avoid every @handle and still show an enrolled
      * face): a confident match without consent blocks, an uncertain one holds the clip for a moderator, permitted ones
-     * add their consent reference ids to the job. Runs after the classifier allowed the clip, as the same step.
+     * add their consent reference ids to the job. Runs after the classifier allowed or held the clip, as the same
+     * step; the more severe of the two decides (a classifier hold stays a hold when the faces are fine).
      */
-    private Uni<Void> checkLikeness(RequestContext ctx, Job job, byte[] media, VerdictView classifier) {
+    private Uni<Void> checkLikeness(RequestContext ctx, Job job, byte[] media, Verdict classifier, VerdictView classifierView) {
+        java.util.function.Supplier<Uni<Void>> afterFaces = () -> classifier.getDecision() == Decision.REVIEW
+                ? hold(ctx, job, TargetKind.CONTENT, "VIDEO", classifier, classifierView)
+                : store.move(job.id(), JobState.CLASSIFYING, JobState.MARKING, classifierView, null, null).replaceWithVoid();
         if (!likenessChecks) {
-            return store.move(job.id(), JobState.CLASSIFYING, JobState.MARKING, classifier, null, null).replaceWithVoid();
+            return afterFaces.get();
         }
         return likeness.checkClip(io.safeframe.api.v1.CheckClipRequest.newBuilder().setContext(ctx).setMedia(ByteString.copyFrom(media))
                 .setMediaType("video/mp4").setJobId(job.id().toString()).build()).chain(checked -> {
@@ -139,8 +143,7 @@ public class JobSteps {
                     return switch (verdict.getDecision()) {
                         case ALLOW -> audited.chain(() -> store.addConsentRefs(job.id(), checked.getConsentedList().stream()
                                 .map(io.safeframe.api.v1.ConsentedLikeness::getConsentReferenceId).toList()))
-                                .chain(() -> store.move(job.id(), JobState.CLASSIFYING, JobState.MARKING, classifier, null, null))
-                                .replaceWithVoid();
+                                .chain(afterFaces);
                         case REVIEW -> audited.chain(() -> hold(ctx, job, TargetKind.CONTENT, "VIDEO", verdict, view));
                         default -> audited.chain(() -> commit(ctx, job, "video blocked: likeness without consent"))
                                 .chain(() -> useState(ctx, job, "BLOCKED"))
