@@ -144,7 +144,10 @@ class MeExportTest {
 
         // her generation with its prompt, and the provenance record of the published clip
         assertEquals(List.of(aliceVideo), a.getList("sections.generations.data.job.id"));
-        assertEquals(List.of(alicePrompt), a.getList("sections.generations.data.prompt"));
+        // the prompt of a finished job is deleted when it finishes: null, and the section says so
+        assertEquals(java.util.Collections.singletonList(null), a.getList("sections.generations.data.prompt"));
+        assertTrue(a.getList("sections.generations.notExported.what").toString().contains("finished jobs"));
+        assertFalse(aliceText.contains(alicePrompt), "a deleted prompt came back");
         assertEquals(1000, a.getInt("sections.generations.limit"));
         assertFalse(a.getBoolean("sections.generations.truncated"));
         assertEquals(List.of(aliceVideo), a.getList("sections.provenance.data.jobId"));

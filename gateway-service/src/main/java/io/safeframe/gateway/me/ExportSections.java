@@ -45,7 +45,8 @@ final class ExportSections {
                 new Withheld("verdict evidence: matched text, spans, scores, frame times and normalisation steps",
                         "they would show how to rephrase a prompt or alter a clip until detection misses it (GDPR Art. 15(4), Art. 23(1)(d)); each verdict's decision, categories, rule and reason are included"),
                 new Withheld("the video files themselves", "too large for this document; each published job links to its video"),
-                new Withheld("prompts that are no longer stored", "shown as null: nothing is left to export")));
+                new Withheld("the prompts of finished jobs (published, blocked in the pipeline, failed)",
+                        "deleted when the job finishes, so nothing is left to export: shown as null; jobs still in progress carry theirs")));
     }
 
     /** reportsFiled, casesAboutYou, moderationDecisions, appeals, notices. */
