@@ -1,6 +1,7 @@
 package io.safeframe.report;
 
 import io.quarkus.grpc.GrpcService;
+import io.safeframe.api.v1.AccountRecords;
 import io.safeframe.api.v1.AppealList;
 import io.safeframe.api.v1.AppealRecord;
 import io.safeframe.api.v1.AppealRequest;
@@ -25,6 +26,7 @@ import io.safeframe.api.v1.ResolveAppealRequest;
 import io.safeframe.api.v1.Target;
 import io.safeframe.api.v1.TransparencyRequest;
 import io.safeframe.report.appeal.Appeals;
+import io.safeframe.report.export.AccountExport;
 import io.safeframe.report.decision.Decisions;
 import io.safeframe.report.intake.ReportIntake;
 import io.safeframe.report.notice.Notices;
@@ -49,10 +51,12 @@ public class ReportGrpcService implements ReportService {
     private final Appeals appeals;
     private final Notices notices;
     private final TransparencyExports transparency;
+    private final AccountExport accountExport;
     private final Pool pool;
 
     public ReportGrpcService(ReportIntake intake, CaseQueue queue, Decisions decisions, Appeals appeals, Notices notices,
-            TransparencyExports transparency, Pool pool) {
+            TransparencyExports transparency, AccountExport accountExport, Pool pool) {
+        this.accountExport = accountExport;
         this.intake = intake;
         this.queue = queue;
         this.decisions = decisions;
@@ -120,6 +124,11 @@ public class ReportGrpcService implements ReportService {
     @Override
     public Uni<NoticeList> listNotices(NoticesRequest request) {
         return Uni.createFrom().deferred(() -> notices.of(Refusal.requireText(request.getAccountId(), "account_id", 200)));
+    }
+
+    @Override
+    public Uni<AccountRecords> exportAccount(NoticesRequest request) {
+        return Uni.createFrom().deferred(() -> accountExport.of(Refusal.requireText(request.getAccountId(), "account_id", 200)));
     }
 
     @Override

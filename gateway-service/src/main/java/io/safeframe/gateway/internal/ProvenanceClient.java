@@ -9,6 +9,7 @@ import io.quarkus.grpc.GrpcClient;
 import io.safeframe.api.v1.MarkRequest;
 import io.safeframe.api.v1.MarkResponse;
 import io.safeframe.api.v1.MutinyProvenanceGrpc.MutinyProvenanceStub;
+import io.safeframe.api.v1.RequestContext;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,5 +26,13 @@ public class ProvenanceClient {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
     public Uni<MarkResponse> mark(MarkRequest request) {
         return SafetyCall.failClosed(SafetyCall.withCorrelation(provenance, request.getContext()).mark(request), SERVICE);
+    }
+
+    /** The C2PA manifest ids registered for a watermark payload the caller's own job recorded (data export). */
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<java.util.List<String>> manifests(RequestContext ctx, String payload, int max) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(provenance, ctx)
+                .findManifests(io.safeframe.api.v1.ManifestQuery.newBuilder().setPayload(payload).setMaxResults(max).build()), SERVICE)
+                .map(io.safeframe.api.v1.ManifestMatches::getManifestIdList);
     }
 }

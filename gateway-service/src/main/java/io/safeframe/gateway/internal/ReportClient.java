@@ -112,6 +112,12 @@ public class ReportClient {
         return call(stub(ctx).listNotices(NoticesRequest.newBuilder().setContext(ctx).setAccountId(ctx.getAccountId()).build()));
     }
 
+    /** Everything report-service keeps about the caller, as the caller may see it (reporters and moderators left out there). */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.AccountRecords> accountRecords(RequestContext ctx) {
+        return call(stub(ctx).exportAccount(NoticesRequest.newBuilder().setContext(ctx).setAccountId(ctx.getAccountId()).build()));
+    }
+
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     public Uni<ContentStatus> contentStatus(RequestContext ctx, String contentId) {
         return call(stub(ctx).getContentStatus(Target.newBuilder().setId(contentId).build()));

@@ -1,20 +1,15 @@
 package io.safeframe.gateway.me;
 
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.safeframe.api.v1.RequestContext;
 import io.safeframe.api.v1.Standing;
-import io.safeframe.gateway.generation.GenerationJob;
-import io.safeframe.gateway.generation.GenerationService;
 import io.safeframe.gateway.internal.CorrelationId;
 import io.safeframe.gateway.internal.PolicyClient;
 import io.smallrye.mutiny.Uni;
@@ -33,14 +28,14 @@ public class MeResource {
 
     private final PolicyClient policy;
     private final io.safeframe.gateway.internal.ReportClient reports;
-    private final GenerationService generations;
+    private final AccountExporter exporter;
     private final SecurityIdentity identity;
 
-    public MeResource(PolicyClient policy, io.safeframe.gateway.internal.ReportClient reports, GenerationService generations,
+    public MeResource(PolicyClient policy, io.safeframe.gateway.internal.ReportClient reports, AccountExporter exporter,
             SecurityIdentity identity) {
         this.policy = policy;
         this.reports = reports;
-        this.generations = generations;
+        this.exporter = exporter;
         this.identity = identity;
     }
 
@@ -66,20 +61,9 @@ public class MeResource {
 
     @GET
     @Path("/export")
-    @Operation(summary = "The caller's data as JSON (GDPR Art. 15/20)")
+    @Operation(summary = "Everything Safeframe holds about the caller, per source service, as safeframe-export/2 JSON (GDPR Art. 15/20)")
     public Uni<Map<String, Object>> export(@HeaderParam(CorrelationId.HEADER) String correlationId) {
-        RequestContext ctx = ctx(correlationId);
-        Uni<List<GenerationJob>> jobs = Panache.withSession(() -> GenerationJob
-                .<GenerationJob>find("accountId = ?1 order by createdAt desc", account()).list());
-        return Uni.combine().all().unis(me(correlationId), decisions(correlationId), jobs).asTuple().map(t -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("account", account());
-            out.put("exportedAt", Instant.now().toString());
-            out.put("standing", t.getItem1());
-            out.put("decisions", t.getItem2());
-            out.put("generations", t.getItem3().stream().map(generations::view).toList());
-            return out;
-        });
+        return me(correlationId).chain(standing -> exporter.export(ctx(correlationId), standing));
     }
 
     private Map<String, Object> standing(Standing s) {

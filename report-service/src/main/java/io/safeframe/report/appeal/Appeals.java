@@ -179,7 +179,8 @@ public class Appeals {
                 .execute(Tuple.of(appealId)).map(rows -> record(rows.iterator().next()));
     }
 
-    private static AppealRecord record(Row r) {
+    /** An appeal row joined with its decision row. */
+    public static AppealRecord record(Row r) {
         AppealRecord.Builder b = AppealRecord.newBuilder().setAppealId(r.getUUID("appeal_id").toString())
                 .setDecisionId(r.getUUID("decision_id").toString()).setState(r.getString("state"))
                 .setFiledAt(CaseRows.text(r.getOffsetDateTime("filed_at"))).setExplanation(r.getString("explanation"))

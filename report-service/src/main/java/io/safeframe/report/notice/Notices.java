@@ -8,6 +8,7 @@ import io.safeframe.report.queue.CaseRows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,22 +49,24 @@ public class Notices {
                 .execute(Tuple.of(account))
                 .map(rows -> {
                     NoticeList.Builder out = NoticeList.newBuilder();
-                    rows.forEach(r -> {
-                        Notice.Builder n = Notice.newBuilder().setNoticeId(r.getUUID("notice_id").toString()).setKind(r.getString("kind"))
-                                .setTitle(r.getString("title")).setBodyJson(r.getJsonObject("body").encode())
-                                .setCreatedAt(CaseRows.text(r.getOffsetDateTime("created_at")));
-                        if (r.getUUID("case_id") != null) {
-                            n.setCaseId(r.getUUID("case_id").toString());
-                        }
-                        if (r.getUUID("decision_id") != null) {
-                            n.setDecisionId(r.getUUID("decision_id").toString());
-                        }
-                        if (r.getUUID("appeal_id") != null) {
-                            n.setAppealId(r.getUUID("appeal_id").toString());
-                        }
-                        out.addNotices(n);
-                    });
+                    rows.forEach(r -> out.addNotices(notice(r)));
                     return out.build();
                 });
+    }
+
+    public static Notice notice(Row r) {
+        Notice.Builder n = Notice.newBuilder().setNoticeId(r.getUUID("notice_id").toString()).setKind(r.getString("kind"))
+                .setTitle(r.getString("title")).setBodyJson(r.getJsonObject("body").encode())
+                .setCreatedAt(CaseRows.text(r.getOffsetDateTime("created_at")));
+        if (r.getUUID("case_id") != null) {
+            n.setCaseId(r.getUUID("case_id").toString());
+        }
+        if (r.getUUID("decision_id") != null) {
+            n.setDecisionId(r.getUUID("decision_id").toString());
+        }
+        if (r.getUUID("appeal_id") != null) {
+            n.setAppealId(r.getUUID("appeal_id").toString());
+        }
+        return n.build();
     }
 }
