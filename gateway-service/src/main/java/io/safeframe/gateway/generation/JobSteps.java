@@ -143,7 +143,7 @@ public class JobSteps {
                     return switch (verdict.getDecision()) {
                         case ALLOW -> audited.chain(() -> store.addConsentRefs(job.id(), checked.getConsentedList().stream()
                                 .map(io.safeframe.api.v1.ConsentedLikeness::getConsentReferenceId).toList()))
-                                .chain(afterFaces);
+                                .chain(() -> afterFaces.get());
                         case REVIEW -> audited.chain(() -> hold(ctx, job, TargetKind.CONTENT, "VIDEO", verdict, view));
                         default -> audited.chain(() -> commit(ctx, job, "video blocked: likeness without consent"))
                                 .chain(() -> useState(ctx, job, "BLOCKED"))
