@@ -2,7 +2,6 @@ package io.safeframe.frames.faces;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,19 +22,6 @@ public final class DemoPhotos {
         if (!Files.isRegularFile(file)) {
             fail(file + " missing: the build unpacks the face-api demo photos there (tools/face-model/build-model)");
         }
-        BufferedImage img = javax.imageio.ImageIO.read(file.toFile());
-        int w = img.getWidth();
-        int h = img.getHeight();
-        byte[] px = new byte[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int p = img.getRGB(x, y);
-                int i = (y * w + x) * 3;
-                px[i] = (byte) (p >> 16);
-                px[i + 1] = (byte) (p >> 8);
-                px[i + 2] = (byte) p;
-            }
-        }
-        return new Frame(0, 0, w, h, 3, px);
+        return Augment.frame(javax.imageio.ImageIO.read(file.toFile()));
     }
 }
