@@ -184,11 +184,6 @@ class GenerationFlowTest {
      * export over OTLP as in production; only the collector is in this JVM.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("""
-            fails when run after the rest of this class (passes alone): a runner step's continuations after a database
-            or gRPC call may run outside the step's Vert.x context, so later gRPC calls of the step start traces of their
-            own (6 trace ids for one generation). Carrying the job's context into every client call is open work
-            (issue 22's traces item); disabled so the rest lands, not because it passes""")
     void oneGenerationIsOneTraceAcrossEveryService() {
         String correlation = "trace-" + UUID.randomUUID();
         String id = submit("gen-tracy", "a windmill in a field of tulips", correlation);

@@ -12,6 +12,7 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.safeframe.gateway.generation.JobStore.Job;
+import io.safeframe.gateway.internal.StepTraces;
 import io.safeframe.identity.trace.CorrelationSpanInterceptor;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -67,12 +68,18 @@ public class JobTracing {
                 .setAttribute(CorrelationSpanInterceptor.CORRELATION_ID, String.valueOf(job.correlationId()))
                 .setAttribute(JOB_ID, job.id().toString()).startSpan();
         io.vertx.core.Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        Context stepContext = parent.with(span);
         context.runOnContext(ignored -> {
             // attached to this step's own duplicated context and never detached: continuations of the step run on
-            // it and must see the span; the context is dropped with the step
-            parent.with(span).makeCurrent();
+            // it and must see the span; the context is dropped with the step. Continuations that run elsewhere (after
+            // some answers) still start their gRPC calls in it: StepTraces, by the job's correlation id
+            stepContext.makeCurrent();
+            StepTraces.begin(job.correlationId(), stepContext);
             step.get().onFailure().invoke(f -> span.setStatus(StatusCode.ERROR, f.toString()))
-                    .onTermination().invoke(span::end)
+                    .onTermination().invoke(() -> {
+                        StepTraces.end(job.correlationId(), stepContext);
+                        span.end();
+                    })
                     .subscribe().with(ok -> {
                     }, f -> {
                         // the step reports its own failures; the span has recorded it

@@ -1,5 +1,6 @@
 package io.safeframe.gateway.internal;
 
+import io.grpc.ClientInterceptor;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -20,7 +21,14 @@ public final class SafetyCall {
     public static <S extends MutinyStub> S withCorrelation(S stub, RequestContext ctx) {
         Metadata headers = new Metadata();
         headers.put(CORRELATION, ctx.getCorrelationId());
-        return GrpcClientUtils.attachHeaders(stub, headers);
+        S attached = GrpcClientUtils.attachHeaders(stub, headers);
+        ClientInterceptor step = StepTraces.joining(ctx.getCorrelationId());
+        return step == null ? attached : withInterceptor(attached, step);
+    }
+
+    @SuppressWarnings("unchecked") // AbstractStub.withInterceptors returns the stub's own type
+    private static <S extends MutinyStub> S withInterceptor(S stub, ClientInterceptor interceptor) {
+        return (S) ((io.grpc.stub.AbstractStub<?>) stub).withInterceptors(interceptor);
     }
 
     /**
