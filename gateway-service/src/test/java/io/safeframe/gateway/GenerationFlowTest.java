@@ -276,6 +276,42 @@ class GenerationFlowTest {
     }
 
     /**
+     * Platform-wide trends through the whole stack: twenty accounts nobody has seen before send the same harmful prompt
+     * within a minute, each with its own take number (near-identical, not identical). Each is blocked on its own; the
+     * signatures prompt-guard computes reach report-service, which opens one CAMPAIGN case naming the accounts.
+     */
+    @Test
+    void twentyNewAccountsSendingOnePromptOpenOneCampaignCase() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 20; i++) {
+            as("campaign-" + run + "-" + i, "user").body("{\"prompt\":\"a beheading video by jihadists in the town square, take " + (i + 1) + "\"}")
+                    .post("/v1/generations").then().statusCode(422).body("job.state", equalTo("BLOCKED"));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<Map<String, Object>> campaigns;
+        do {
+            campaigns = new java.util.ArrayList<>();
+            for (String queue : as("gen-mod", "moderator").get("/v1/moderation/queues").then().statusCode(200).extract().jsonPath().<String>getList("queue")) {
+                List<Map<String, Object>> cases = as("gen-mod", "moderator").get("/v1/moderation/queues/" + queue + "/cases?limit=200").then()
+                        .statusCode(200).extract().jsonPath().getList("findAll { it.target.type == 'campaign' }");
+                campaigns.addAll(cases);
+            }
+            if (!campaigns.isEmpty()) {
+                break;
+            }
+            sleep(500);
+        } while (System.nanoTime() < deadline);
+        List<String> mine = new java.util.ArrayList<>();
+        for (Map<String, Object> c : campaigns) {
+            JsonPath detail = as("gen-mod", "moderator").get("/v1/moderation/cases/" + c.get("caseId")).then().statusCode(200).extract().jsonPath();
+            if (detail.prettify().contains("campaign-" + run + "-")) {
+                mine.add(String.valueOf(c.get("caseId")));
+            }
+        }
+        assertEquals(1, mine.size(), "one campaign case for the twenty accounts: " + campaigns);
+    }
+
+    /**
      * The exploit this closes: the reservation key was built from X-Correlation-Id, so eight requests with one replayed
      * header bought eight videos for one unit of quota and skipped the burst and in-flight limits.
      */

@@ -11,7 +11,9 @@ import io.safeframe.api.v1.CasesRequest;
 import io.safeframe.api.v1.CaseRef;
 import io.safeframe.api.v1.CaseRequest;
 import io.safeframe.api.v1.ClaimRequest;
+import io.safeframe.api.v1.ContentObservation;
 import io.safeframe.api.v1.ContentStatus;
+import io.safeframe.api.v1.ObservationResult;
 import io.safeframe.api.v1.DecideRequest;
 import io.safeframe.api.v1.DecisionRecord;
 import io.safeframe.api.v1.EnqueueRequest;
@@ -33,6 +35,7 @@ import io.safeframe.report.notice.Notices;
 import io.safeframe.report.queue.CaseQueue;
 import io.safeframe.report.transparency.TransparencyExports;
 import io.smallrye.mutiny.Multi;
+import io.safeframe.report.trends.CampaignDetector;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -53,9 +56,11 @@ public class ReportGrpcService implements ReportService {
     private final TransparencyExports transparency;
     private final AccountExport accountExport;
     private final Pool pool;
+    private final CampaignDetector campaigns;
 
     public ReportGrpcService(ReportIntake intake, CaseQueue queue, Decisions decisions, Appeals appeals, Notices notices,
-            TransparencyExports transparency, AccountExport accountExport, Pool pool) {
+            TransparencyExports transparency, AccountExport accountExport, Pool pool, CampaignDetector campaigns) {
+        this.campaigns = campaigns;
         this.accountExport = accountExport;
         this.intake = intake;
         this.queue = queue;
@@ -129,6 +134,11 @@ public class ReportGrpcService implements ReportService {
     @Override
     public Uni<AccountRecords> exportAccount(NoticesRequest request) {
         return Uni.createFrom().deferred(() -> accountExport.of(Refusal.requireText(request.getAccountId(), "account_id", 200)));
+    }
+
+    @Override
+    public Uni<ObservationResult> observeContent(ContentObservation request) {
+        return Uni.createFrom().deferred(() -> campaigns.observe(request));
     }
 
     @Override

@@ -185,6 +185,7 @@ public class GenerationService {
 
     private Uni<GenerationJob> decide(RequestContext ctx, GenerationJob job, ScreenResponse screened) {
         Decision decision = screened.getVerdict().getDecision();
+        observeTrend(ctx, screened);
         JobState next = switch (decision) {
             case ALLOW -> JobState.GENERATING;
             case REVIEW -> JobState.HELD_FOR_REVIEW;
@@ -215,6 +216,21 @@ public class GenerationService {
                         j.reviewStage = "PROMPT";
                     }
                 }).invoke(j -> metrics.entered(next)));
+    }
+
+    /**
+     * Every screened prompt feeds platform-wide trend detection (report-service: campaigns of new accounts, category
+     * spikes) as its signature only. Nobody waits for it: a lost observation weakens a statistic, never a verdict.
+     */
+    private void observeTrend(RequestContext ctx, ScreenResponse screened) {
+        io.safeframe.api.v1.Verdict verdict = screened.getVerdict();
+        boolean flagged = verdict.getDecision() == Decision.REVIEW || verdict.getDecision() == Decision.BLOCK;
+        String category = flagged ? verdict.getCategoriesList().stream().max(java.util.Comparator.comparingDouble(io.safeframe.api.v1.CategoryScore::getScore))
+                .map(io.safeframe.api.v1.CategoryScore::getCategory).orElse("") : "";
+        reports.observe(io.safeframe.api.v1.ContentObservation.newBuilder().setContext(ctx).setKind("PROMPT")
+                .setSignature(screened.getNearDuplicateSignature()).setCategory(category).setDecision(verdict.getDecision()).build())
+                .subscribe().with(ignored -> {
+                }, f -> LOG.debugf("trend observation for %s not recorded: %s", ctx.getCorrelationId(), f.toString()));
     }
 
     /**

@@ -133,6 +133,15 @@ public class ReportClient {
         return call(stub(request.getContext()).transparencyReport(request).map(JsonLine::getJson));
     }
 
+    /**
+     * A screened prompt, as its near-duplicate signature, for platform-wide trends. Callers do not wait for it (it is
+     * not on the user's path), so it has a short timeout and no circuit breaker of its own.
+     */
+    @Timeout(value = 2, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.ObservationResult> observe(io.safeframe.api.v1.ContentObservation observation) {
+        return call(stub(observation.getContext()).observeContent(observation));
+    }
+
     private static <T> Uni<T> call(Uni<T> call) {
         return SafetyCall.answer(call, SERVICE);
     }

@@ -21,6 +21,7 @@ import io.safeframe.api.v1.ScreenRequest;
 import io.safeframe.api.v1.ScreenResponse;
 import io.safeframe.api.v1.Span;
 import io.safeframe.api.v1.Verdict;
+import io.safeframe.guard.similarity.NearDuplicateSignature;
 import io.safeframe.guard.policy.CompiledPolicy;
 import io.safeframe.guard.policy.PolicyHolder;
 import io.smallrye.common.annotation.Blocking;
@@ -103,7 +104,8 @@ public class PromptGuardGrpcService implements PromptGuard {
             v.addEvidence(Evidence.newBuilder().setRuleId(h.ruleId()).setCategory(h.category()).setMatched(h.matched())
                     .addSpans(Span.newBuilder().setStart(h.start()).setEnd(h.end())).setTimestampMs(-1).setScore(h.score()));
         }
-        ScreenResponse.Builder out = ScreenResponse.newBuilder().setVerdict(v).setNormalisedText(s.normalisedText());
+        ScreenResponse.Builder out = ScreenResponse.newBuilder().setVerdict(v).setNormalisedText(s.normalisedText())
+                .setNearDuplicateSignature(NearDuplicateSignature.of(s.normalisedText()));
         s.steps().forEach(st -> out.addNormalisation(NormalisationStep.newBuilder().setStep(st.name())
                 .setChanges(st.changes()).setExample(st.example())));
         return out.build();

@@ -125,6 +125,10 @@ public class Decisions {
         if ((action == Action.REMOVE_CONTENT || action == Action.AGE_RESTRICT) && "ACCOUNT".equals(targetKind)) {
             throw Refusal.invalid(action + " applies to content; this case is about an account");
         }
+        if (action != Action.NO_ACTION && "CAMPAIGN".equals(targetKind)) {
+            // a campaign case records the finding; sanctions go through each account's own case, with its own notice
+            throw Refusal.invalid(action + " cannot apply to a campaign; decide it with NO_ACTION and act on the member accounts' cases");
+        }
         if (accountAction && owner == null) {
             throw Refusal.invalid(action + " needs the account behind the content, which this case does not know");
         }

@@ -49,6 +49,9 @@ public class ReportIntake {
         RequestContext ctx = request.getContext();
         String reporter = Refusal.requireText(ctx.getActor(), "reporter (context.actor)", 200);
         Target target = validTarget(request.getTarget());
+        if (target.getKind() == TargetKind.CAMPAIGN) {
+            throw Refusal.invalid("report the content or the accounts; campaigns are found by trend detection");
+        }
         ReportSettings.Category category = knownCategory(request.getCategory());
         String explanation = Refusal.requireText(request.getExplanation(), "explanation", MAX_EXPLANATION);
         if (!request.getGoodFaithStatement()) {
@@ -89,6 +92,15 @@ public class ReportIntake {
 
     /** A machine REVIEW (or BLOCK worth a human look) opens a case or joins the open one; repeats are no-ops. */
     public Uni<CaseRef> enqueue(EnqueueRequest request) {
+        Target target = validTarget(request.getTarget());
+        if (target.getKind() == TargetKind.CAMPAIGN) {
+            throw Refusal.invalid("CAMPAIGN cases are opened by trend detection only");
+        }
+        return pool.withTransaction(conn -> enqueue(conn, request));
+    }
+
+    /** {@link #enqueue(EnqueueRequest)} inside the caller's transaction (trend detection opens CAMPAIGN cases so). */
+    public Uni<CaseRef> enqueue(SqlConnection conn, EnqueueRequest request) {
         RequestContext ctx = request.getContext();
         Target target = validTarget(request.getTarget());
         Verdict verdict = request.getMachineVerdict();
@@ -102,13 +114,13 @@ public class ReportIntake {
                 .orElse(CategoryScore.newBuilder().setCategory("other").setScore(0).build());
         String category = settings.category(top.getCategory()) == null ? "other" : top.getCategory();
         double score = Math.max(0, Math.min(1, top.getScore()));
-        return pool.withTransaction(conn -> lock(conn, targetKey(target))
+        return lock(conn, targetKey(target))
                 .chain(() -> openCase(conn, target))
                 .chain(open -> open == null
                         ? createCase(conn, target, category, "AUTOMATED", 0, 0.5, score, verdict)
                                 .call(ref -> outbox.audit(conn, ctx, null, "case.opened", ref.getCaseId(), Decision.REVIEW, verdict.getReason(),
                                         Map.of("source", verdict.getSource(), "rule", verdict.getRuleId(), "category", category)))
-                        : attachVerdict(conn, open, score, verdict)));
+                        : attachVerdict(conn, open, score, verdict));
     }
 
     private int severity(String category) {
@@ -192,7 +204,7 @@ public class ReportIntake {
                 });
     }
 
-    static Uni<Void> lock(SqlConnection conn, String key) {
+    public static Uni<Void> lock(SqlConnection conn, String key) {
         return conn.preparedQuery("select pg_advisory_xact_lock(hashtextextended($1, 0))").execute(Tuple.of(key)).replaceWithVoid();
     }
 
@@ -206,7 +218,7 @@ public class ReportIntake {
 
     private static Target validTarget(Target target) {
         if (target.getKind() == TargetKind.TARGET_KIND_UNSPECIFIED || target.getKind() == TargetKind.UNRECOGNIZED) {
-            throw Refusal.invalid("target.kind must be CONTENT, ACCOUNT or PROMPT");
+            throw Refusal.invalid("target.kind must be CONTENT, ACCOUNT, PROMPT or CAMPAIGN");
         }
         Refusal.requireText(target.getId(), "target.id", 200);
         if (target.getViews() < 0) {
