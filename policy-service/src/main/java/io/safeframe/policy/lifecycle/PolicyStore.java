@@ -118,7 +118,7 @@ public class PolicyStore {
                 .chain(() -> conn.preparedQuery("""
                         insert into policy_version (kind, version, state, document, label, author, reason)
                         select $1, coalesce(max(version), 0) + 1, 'DRAFT', $2, $3, $4, $5 from policy_version where kind = $1
-                        returning """ + StoredVersion.COLUMNS)
+                        returning\s""" + StoredVersion.COLUMNS)
                         .execute(Tuple.of(kind, new JsonObject(node.toString()), label, actor.name(), reason)))
                 .map(rows -> StoredVersion.of(rows.iterator().next()))
                 .call(v -> recordTransition(conn, v, null, Stage.DRAFT, actor, reason, false, "policy.drafted",
