@@ -89,11 +89,16 @@ class PolicyAdminTest {
                 .then().statusCode(400);
         as("pv-admin", "admin").body("{\"to\":\"shadow\",\"reason\":\"watch it\"}").post(BASE + "/versions/" + v2 + "/transition")
                 .then().statusCode(200).body("state", equalTo("shadow"));
+        // the shadow report: reviewers read it, users do not; nothing diverged (this prompt-guard screens with its file)
+        as("pv-user", "user").get(BASE + "/shadow/report").then().statusCode(403);
+        as("pv-rita", "moderator", "policy_reviewer").get(BASE + "/shadow/report").then().statusCode(200)
+                .body("candidateVersion", equalTo(v2)).body("total", equalTo(0));
         as("pv-admin", "admin").body("{\"to\":\"live\",\"reason\":\"promote\"}").post(BASE + "/versions/" + v2 + "/transition")
                 .then().statusCode(200).body("state", equalTo("live"));
 
         // emergency rollback: one call, v1 live again and flagged; only admins may
         as("pv-rita", "moderator", "policy_reviewer").body("{\"reason\":\"x\"}").post(BASE + "/rollback").then().statusCode(403);
+        as("pv-admin", "admin").get(BASE + "/shadow/report").then().statusCode(409);
         as("pv-admin", "admin").body("{\"reason\":\"violence slipping through\"}").post(BASE + "/rollback").then().statusCode(200)
                 .body("version", equalTo(v1)).body("state", equalTo("live")).body("rollbackNeedsReview", equalTo(true));
         as("pv-admin", "admin").get(BASE + "/versions/" + v2).then().statusCode(200).body("state", equalTo("retired"))

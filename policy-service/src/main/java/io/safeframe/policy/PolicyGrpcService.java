@@ -350,6 +350,16 @@ public class PolicyGrpcService implements PolicyService {
         return versions.seed(request);
     }
 
+    @Override
+    public Uni<io.safeframe.api.v1.PolicyDivergenceReceipt> recordPolicyDivergences(io.safeframe.api.v1.PolicyDivergences request) {
+        return versions.recordDivergences(request);
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.DivergenceReport> getDivergenceReport(io.safeframe.api.v1.DivergenceReportRequest request) {
+        return versions.divergenceReport(request);
+    }
+
     private Standing toStanding(String accountId, Account a, int usedToday) {
         Instant now = Instant.now();
         String tier = a == null ? policies.defaultTier() : a.tier;

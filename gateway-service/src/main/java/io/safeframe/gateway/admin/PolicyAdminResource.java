@@ -165,6 +165,44 @@ public class PolicyAdminResource {
                 .map(PolicyAdminResource::view);
     }
 
+    @GET
+    @Path("/shadow/report")
+    @RolesAllowed({ "admin", REVIEWER })
+    @Operation(summary = "Shadow mode: where the candidate (default: the version in shadow now) decided otherwise than live, "
+            + "by category and decision pair, with samples")
+    public Uni<Map<String, Object>> shadowReport(@PathParam("kind") String kind, @jakarta.ws.rs.QueryParam("version") int version,
+            @jakarta.ws.rs.QueryParam("samples") int samples, @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        documents.requireKnown(kind);
+        RequestContext ctx = StaffContext.of(identity, correlationId);
+        return policy.divergenceReport(io.safeframe.api.v1.DivergenceReportRequest.newBuilder().setContext(ctx).setKind(kind)
+                .setCandidateVersion(version).setSamplesPerGroup(samples).build()).map(r -> {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("kind", r.getKind());
+                    out.put("candidateVersion", r.getCandidateVersion());
+                    out.put("total", r.getTotal());
+                    out.put("groups", r.getGroupsList().stream().map(g -> {
+                        Map<String, Object> group = new LinkedHashMap<>();
+                        group.put("category", g.getCategory());
+                        group.put("live", g.getLiveDecision().name());
+                        group.put("candidate", g.getCandidateDecision().name());
+                        group.put("count", g.getCount());
+                        group.put("samples", g.getSamplesList().stream().map(d -> {
+                            Map<String, Object> sample = new LinkedHashMap<>();
+                            sample.put("at", Instant.ofEpochSecond(d.getAt().getSeconds()).toString());
+                            sample.put("liveVersion", d.getLiveVersion());
+                            sample.put("liveRule", d.getLiveRule());
+                            sample.put("candidateRule", d.getCandidateRule());
+                            sample.put("liveEvidence", d.getLiveEvidenceList());
+                            sample.put("candidateEvidence", d.getCandidateEvidenceList());
+                            sample.put("correlationId", d.getCorrelationId());
+                            return sample;
+                        }).toList());
+                        return group;
+                    }).toList());
+                    return out;
+                });
+    }
+
     private static String reason(ReasonBody body) {
         if (body == null) {
             throw ApiException.badRequest("a JSON body {reason} is required");

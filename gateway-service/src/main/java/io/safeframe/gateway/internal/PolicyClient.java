@@ -132,4 +132,9 @@ public class PolicyClient {
     public Uni<io.safeframe.api.v1.PolicyVersion> policyVersion(io.safeframe.api.v1.GetPolicyVersionRequest request) {
         return SafetyCall.answer(SafetyCall.withCorrelation(policy, request.getContext()).getPolicyVersion(request), SERVICE);
     }
+
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.DivergenceReport> divergenceReport(io.safeframe.api.v1.DivergenceReportRequest request) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(policy, request.getContext()).getDivergenceReport(request), SERVICE);
+    }
 }

@@ -274,6 +274,13 @@ public class PolicyStore {
         return pool.withConnection(conn -> live(conn, kind));
     }
 
+    /** The version of a kind in a single-holder stage (live, shadow, canary), or null. */
+    public Uni<StoredVersion> inStage(String kind, Stage stage) {
+        requireKind(kind);
+        return pool.preparedQuery("select " + StoredVersion.COLUMNS + " from policy_version where kind = $1 and state = $2")
+                .execute(Tuple.of(kind, stage.name())).map(rows -> rows.iterator().hasNext() ? StoredVersion.of(rows.iterator().next()) : null);
+    }
+
     private Uni<StoredVersion> live(SqlConnection conn, String kind) {
         return conn.preparedQuery("select " + StoredVersion.COLUMNS + " from policy_version where kind = $1 and state = 'LIVE'")
                 .execute(Tuple.of(kind)).map(rows -> rows.iterator().hasNext() ? StoredVersion.of(rows.iterator().next()) : null);

@@ -9,7 +9,11 @@ import com.google.protobuf.Timestamp;
 
 import io.grpc.Status;
 import io.safeframe.api.v1.ApprovePolicyVersionRequest;
+import io.safeframe.api.v1.DivergenceReport;
+import io.safeframe.api.v1.DivergenceReportRequest;
 import io.safeframe.api.v1.DraftPolicyVersionRequest;
+import io.safeframe.api.v1.PolicyDivergenceReceipt;
+import io.safeframe.api.v1.PolicyDivergences;
 import io.safeframe.api.v1.GetPolicyVersionRequest;
 import io.safeframe.api.v1.ListPolicyVersionsRequest;
 import io.safeframe.api.v1.LivePolicyRequest;
@@ -29,10 +33,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class PolicyVersionRpc {
 
     private final PolicyStore store;
+    private final DivergenceLog divergences;
     private final ObjectMapper json;
 
-    public PolicyVersionRpc(PolicyStore store, ObjectMapper json) {
+    public PolicyVersionRpc(PolicyStore store, DivergenceLog divergences, ObjectMapper json) {
         this.store = store;
+        this.divergences = divergences;
         this.json = json;
     }
 
@@ -76,11 +82,13 @@ public class PolicyVersionRpc {
         })));
     }
 
-    /** What services poll: cheap when nothing changed (the number only). */
+    /** What services poll (the live version, or the candidate in shadow): cheap when nothing changed (the number only). */
     public Uni<PolicyVersion> live(LivePolicyRequest r) {
-        return answer(() -> store.live(r.getKind()).map(v -> {
+        Stage stage = r.getState() == PolicyState.POLICY_SHADOW ? Stage.SHADOW : Stage.LIVE;
+        return answer(() -> store.inStage(r.getKind(), stage).map(v -> {
             if (v == null) {
-                throw Status.NOT_FOUND.withDescription("no live " + r.getKind() + " policy").asRuntimeException();
+                throw Status.NOT_FOUND.withDescription("no " + stage.name().toLowerCase() + " " + r.getKind() + " policy")
+                        .asRuntimeException();
             }
             return toProto(v, v.version() != r.getKnownVersion());
         }));
@@ -94,6 +102,17 @@ public class PolicyVersionRpc {
             }
             return toProto(v, true);
         }));
+    }
+
+    public Uni<PolicyDivergenceReceipt> recordDivergences(PolicyDivergences r) {
+        return answer(() -> {
+            r.getDivergencesList().forEach(d -> store.requireKind(d.getKind()));
+            return divergences.record(r.getDivergencesList()).map(n -> PolicyDivergenceReceipt.newBuilder().setRecorded(n).build());
+        });
+    }
+
+    public Uni<DivergenceReport> divergenceReport(DivergenceReportRequest r) {
+        return answer(() -> divergences.report(store.requireKind(r.getKind()), r.getCandidateVersion(), r.getSamplesPerGroup()));
     }
 
     private <T> Uni<T> answer(java.util.function.Supplier<Uni<T>> call) {

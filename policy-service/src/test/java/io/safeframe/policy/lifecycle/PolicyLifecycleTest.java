@@ -16,7 +16,12 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.safeframe.api.v1.ApprovePolicyVersionRequest;
+import io.safeframe.api.v1.Decision;
+import io.safeframe.api.v1.DivergenceReport;
+import io.safeframe.api.v1.DivergenceReportRequest;
 import io.safeframe.api.v1.DraftPolicyVersionRequest;
+import io.safeframe.api.v1.PolicyDivergence;
+import io.safeframe.api.v1.PolicyDivergences;
 import io.safeframe.api.v1.ExportAuditRequest;
 import io.safeframe.api.v1.GetPolicyVersionRequest;
 import io.safeframe.api.v1.ListPolicyVersionsRequest;
@@ -124,6 +129,25 @@ class PolicyLifecycleTest {
         assertEquals(Status.Code.FAILED_PRECONDITION, refusal(() -> approve("rita", 2, true)), "approved once");
 
         assertEquals(PolicyState.POLICY_SHADOW, move(2, PolicyState.POLICY_SHADOW).getState());
+
+        // shadow mode's record: a divergence is kept with both decisions and evidence, the prompt only as its keyed hash
+        PolicyDivergence divergence = PolicyDivergence.newBuilder().setKind("prompt").setLiveVersion(1).setCandidateVersion(2)
+                .setLiveDecision(Decision.BLOCK).setCandidateDecision(Decision.REVIEW).setCategory("violence")
+                .setLiveRule("lexicon:violence").setCandidateRule("lexicon:violence").addLiveEvidence("lexicon:violence:behead")
+                .addCandidateEvidence("lexicon:violence:behead").setPromptToHash("a knight beheads the dragon").build();
+        assertEquals(1, policy.recordPolicyDivergences(PolicyDivergences.newBuilder().addDivergences(divergence).build())
+                .await().atMost(WAIT).getRecorded());
+        assertEquals(Status.Code.INVALID_ARGUMENT, refusal(() -> policy.recordPolicyDivergences(PolicyDivergences.newBuilder()
+                .addDivergences(divergence.toBuilder().setCandidateDecision(Decision.BLOCK)).build()).await().atMost(WAIT)),
+                "two equal decisions are no divergence");
+        assertEquals(Status.Code.INVALID_ARGUMENT, refusal(() -> policy.recordPolicyDivergences(PolicyDivergences.newBuilder()
+                .addDivergences(divergence.toBuilder().setKind("nope")).build()).await().atMost(WAIT)));
+        DivergenceReport report = policy.getDivergenceReport(DivergenceReportRequest.newBuilder().setKind("prompt").build())
+                .await().atMost(WAIT);
+        assertEquals(2, report.getCandidateVersion(), "the version in shadow now");
+        assertEquals(1, report.getTotal());
+        assertEquals(Decision.REVIEW, report.getGroups(0).getCandidateDecision());
+        assertEquals(List.of("lexicon:violence:behead"), report.getGroups(0).getSamples(0).getLiveEvidenceList());
         assertEquals(PolicyState.POLICY_CANARY, move(2, PolicyState.POLICY_CANARY).getState());
         assertEquals(Status.Code.FAILED_PRECONDITION, refusal(() -> move(2, PolicyState.POLICY_SHADOW)), "no way back to shadow");
         assertEquals(PolicyState.POLICY_LIVE, move(2, PolicyState.POLICY_LIVE).getState());

@@ -40,6 +40,11 @@ public class PolicyHolder {
     private final java.util.Deque<Change> history = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     private final boolean fromStore;
+    /** The candidate in shadow (shadow mode): screened beside live, never acting. Null when none. */
+    private final AtomicReference<Shadow> shadow = new AtomicReference<>();
+
+    public record Shadow(CompiledPolicy policy, int version) {
+    }
     /** The store's version number of the policy in force (0: not from the store). */
     private volatile int storeVersion;
 
@@ -120,6 +125,36 @@ public class PolicyHolder {
                     e.getMessage());
             record(kept == null ? "" : kept.version(), "REFUSED", "store v" + number + ": " + e.getMessage());
             return "refused v" + number;
+        }
+    }
+
+    public Shadow shadow() {
+        return shadow.get();
+    }
+
+    public int shadowVersion() {
+        Shadow s = shadow.get();
+        return s == null ? 0 : s.version();
+    }
+
+    /** Takes the store's candidate in shadow, if it validates; a refused one means no shadow. */
+    public String installShadow(int number, byte[] document) {
+        try {
+            CompiledPolicy candidate = parse(document, normaliser);
+            shadow.set(new Shadow(candidate, number));
+            record(candidate.version(), "SHADOW", "store v" + number + " screened beside live, not acting");
+            return "shadow v" + number;
+        } catch (CompiledPolicy.InvalidPolicy e) {
+            shadow.set(null);
+            record("", "REFUSED", "shadow store v" + number + ": " + e.getMessage());
+            return "refused shadow v" + number;
+        }
+    }
+
+    public void clearShadow() {
+        Shadow previous = shadow.getAndSet(null);
+        if (previous != null) {
+            record(previous.policy().version(), "SHADOW_ENDED", "store v" + previous.version() + " left shadow");
         }
     }
 

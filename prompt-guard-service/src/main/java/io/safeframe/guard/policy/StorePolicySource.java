@@ -12,6 +12,7 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.scheduler.Scheduled;
 import io.safeframe.api.v1.LivePolicyRequest;
 import io.safeframe.api.v1.PolicyServiceGrpc.PolicyServiceBlockingStub;
+import io.safeframe.api.v1.PolicyState;
 import io.safeframe.api.v1.PolicyVersion;
 import io.safeframe.api.v1.RequestContext;
 import io.safeframe.api.v1.SeedPolicyRequest;
@@ -26,7 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class StorePolicySource {
 
-    static final String KIND = "prompt";
+    public static final String KIND = "prompt";
     private static final Logger LOG = Logger.getLogger(StorePolicySource.class);
 
     private final PolicyHolder holder;
@@ -71,6 +72,7 @@ public class StorePolicySource {
                 reachable = true;
                 holder.noteStore("STORE_REACHABLE", "policy store answers again");
             }
+            pollShadow(ctx);
             if (live.getVersion() == holder.storeVersion() || live.getVersion() == refusedVersion) {
                 return "unchanged";
             }
@@ -87,6 +89,22 @@ public class StorePolicySource {
                 holder.noteStore("STORE_UNREACHABLE", e.getStatus().getCode() + ": " + e.getStatus().getDescription());
             }
             return "unreachable: " + e.getStatus().getCode();
+        }
+    }
+
+    /** The candidate in shadow, if any: screened beside live by ShadowEvaluator. */
+    private void pollShadow(RequestContext ctx) {
+        try {
+            PolicyVersion candidate = stub().getLivePolicy(LivePolicyRequest.newBuilder().setContext(ctx).setKind(KIND)
+                    .setState(PolicyState.POLICY_SHADOW).setKnownVersion(holder.shadowVersion()).build());
+            if (candidate.getVersion() != holder.shadowVersion()) {
+                holder.installShadow(candidate.getVersion(), candidate.getDocumentJson().getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                throw e;
+            }
+            holder.clearShadow();
         }
     }
 

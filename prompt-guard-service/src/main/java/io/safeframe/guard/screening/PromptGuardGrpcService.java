@@ -37,17 +37,20 @@ public class PromptGuardGrpcService implements PromptGuard {
     private final Screener screener;
     private final PolicyHolder policy;
     private final VerdictMetrics metrics;
+    private final ShadowEvaluator shadow;
 
-    public PromptGuardGrpcService(PolicyHolder policy, Screener screener, VerdictMetrics metrics) {
+    public PromptGuardGrpcService(PolicyHolder policy, Screener screener, VerdictMetrics metrics,
+            ShadowEvaluator shadow) {
         this.policy = policy;
         this.screener = screener;
         this.metrics = metrics;
+        this.shadow = shadow;
     }
 
     @Override
     @Blocking // the encoder waits for its worker thread: never on the event loop
     public Uni<ScreenResponse> screen(ScreenRequest request) {
-        return Uni.createFrom().item(() -> toProto(screenOrReject(request.getText())));
+        return Uni.createFrom().item(() -> toProto(screenOrReject(request.getText(), request.getContext().getCorrelationId())));
     }
 
     @Override
@@ -58,7 +61,7 @@ public class PromptGuardGrpcService implements PromptGuard {
         }
         return Uni.createFrom().item(() -> {
             ScreenBatchResponse.Builder out = ScreenBatchResponse.newBuilder();
-            request.getTextsList().forEach(t -> out.addResults(toProto(screenOrReject(t))));
+            request.getTextsList().forEach(t -> out.addResults(toProto(screenOrReject(t, request.getContext().getCorrelationId()))));
             return out.build();
         });
     }
@@ -107,11 +110,12 @@ public class PromptGuardGrpcService implements PromptGuard {
     }
 
     /** One prompt to its verdict, counted and timed (input refused as invalid has no verdict and is not counted). */
-    private Screening screenOrReject(String text) {
+    private Screening screenOrReject(String text, String correlationId) {
         long start = System.nanoTime();
         try {
             Screening s = screener.screen(text, currentOrUnavailable());
             metrics.screened(s, start);
+            shadow.observe(text, s, correlationId);
             return s;
         } catch (Screener.InputRejected e) {
             throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();

@@ -16,6 +16,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.safeframe.api.v1.ApprovePolicyVersionRequest;
 import io.safeframe.api.v1.Decision;
+import io.safeframe.api.v1.DivergenceReport;
+import io.safeframe.api.v1.DivergenceReportRequest;
 import io.safeframe.api.v1.DraftPolicyVersionRequest;
 import io.safeframe.api.v1.MutinyPolicyServiceGrpc.MutinyPolicyServiceStub;
 import io.safeframe.api.v1.MutinyPromptGuardGrpc.MutinyPromptGuardStub;
@@ -103,6 +105,27 @@ class StorePolicyTest {
         store.approvePolicyVersion(ApprovePolicyVersionRequest.newBuilder().setContext(as("rita")).setKind("prompt").setVersion(v2)
                 .setReason("ok").setActorIsReviewer(true).build()).await().atMost(WAIT);
         assertEquals(Decision.ALLOW, screen(), "approved is not live");
+
+        // shadow mode: the candidate is screened beside live on every prompt, never acting; the divergence is recorded
+        store.transitionPolicyVersion(TransitionPolicyVersionRequest.newBuilder().setContext(as("olga")).setKind("prompt")
+                .setVersion(v2).setTo(PolicyState.POLICY_SHADOW).setReason("watch it").build()).await().atMost(WAIT);
+        millisUntil(() -> guard.getPolicy(PolicyRequest.newBuilder().build()).await().atMost(WAIT).getHistoryList().stream()
+                .anyMatch(e -> e.getOutcome().equals("SHADOW")));
+        assertEquals(Decision.ALLOW, screen(), "the shadow candidate does not act");
+        guard.screen(ScreenRequest.newBuilder().setContext(as("prompt-guard-service")).setText("a red fox running through snow")
+                .build()).await().atMost(WAIT);
+        long recorded = millisUntil(() -> store.getDivergenceReport(DivergenceReportRequest.newBuilder().setKind("prompt").build())
+                .await().atMost(WAIT).getTotal() >= 1);
+        DivergenceReport report = store.getDivergenceReport(DivergenceReportRequest.newBuilder().setKind("prompt").build())
+                .await().atMost(WAIT);
+        System.out.printf("policy store: shadow divergence recorded after %d ms%n", recorded);
+        assertEquals(v2, report.getCandidateVersion());
+        assertEquals(1, report.getTotal(), "only the prompt the candidate decides otherwise diverges");
+        assertEquals("aquarium_test", report.getGroups(0).getCategory());
+        assertEquals(Decision.ALLOW, report.getGroups(0).getLiveDecision());
+        assertEquals(Decision.BLOCK, report.getGroups(0).getCandidateDecision());
+        assertTrue(report.getGroups(0).getSamples(0).getCandidateEvidenceList().stream().anyMatch(e -> e.contains("zebrafish")),
+                report.toString());
 
         store.transitionPolicyVersion(TransitionPolicyVersionRequest.newBuilder().setContext(as("olga")).setKind("prompt")
                 .setVersion(v2).setTo(PolicyState.POLICY_LIVE).setReason("go").build()).await().atMost(WAIT);
