@@ -11,6 +11,17 @@ import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.safeframe.api.v1.AccountState;
+import io.safeframe.api.v1.ApprovePolicyVersionRequest;
+import io.safeframe.api.v1.DraftPolicyVersionRequest;
+import io.safeframe.api.v1.GetPolicyVersionRequest;
+import io.safeframe.api.v1.ListPolicyVersionsRequest;
+import io.safeframe.api.v1.LivePolicyRequest;
+import io.safeframe.api.v1.PolicyVersion;
+import io.safeframe.api.v1.PolicyVersionList;
+import io.safeframe.api.v1.RollbackPolicyRequest;
+import io.safeframe.api.v1.SeedPolicyRequest;
+import io.safeframe.api.v1.TransitionPolicyVersionRequest;
+import io.safeframe.policy.lifecycle.PolicyVersionRpc;
 import io.safeframe.api.v1.AuditEvent;
 import io.safeframe.api.v1.AuditLine;
 import io.safeframe.api.v1.AuditReceipt;
@@ -67,10 +78,12 @@ public class PolicyGrpcService implements PolicyService {
     private final AuditOutboxRelay relay;
     private final AuditOutbox outbox;
     private final io.vertx.mutiny.sqlclient.Pool pool;
+    private final PolicyVersionRpc versions;
 
     public PolicyGrpcService(QuotaLedger quota, StandingService standing, AuditLog audit, AuditVerifier verifier,
             AuditKeys keys, UsageAnomalyDetector anomalies, UsagePolicies policies, TierCatalogue tiers, ObjectMapper json,
-            PolicyMetrics metrics, AuditOutboxRelay relay, AuditOutbox outbox, io.vertx.mutiny.sqlclient.Pool pool) {
+            PolicyMetrics metrics, AuditOutboxRelay relay, AuditOutbox outbox, io.vertx.mutiny.sqlclient.Pool pool,
+            PolicyVersionRpc versions) {
         this.quota = quota;
         this.standing = standing;
         this.audit = audit;
@@ -84,6 +97,7 @@ public class PolicyGrpcService implements PolicyService {
         this.relay = relay;
         this.outbox = outbox;
         this.pool = pool;
+        this.versions = versions;
     }
 
     @Override
@@ -292,6 +306,58 @@ public class PolicyGrpcService implements PolicyService {
             }
             return out.build();
         });
+    }
+
+    // Versioned safety policies (docs/policy-lifecycle.md): the lifecycle package does the work.
+
+    @Override
+    public Uni<PolicyVersion> draftPolicyVersion(DraftPolicyVersionRequest request) {
+        return versions.draft(request);
+    }
+
+    @Override
+    public Uni<PolicyVersion> approvePolicyVersion(ApprovePolicyVersionRequest request) {
+        return versions.approve(request);
+    }
+
+    @Override
+    public Uni<PolicyVersion> transitionPolicyVersion(TransitionPolicyVersionRequest request) {
+        return versions.transition(request);
+    }
+
+    @Override
+    public Uni<PolicyVersion> rollbackPolicy(RollbackPolicyRequest request) {
+        return versions.rollback(request);
+    }
+
+    @Override
+    public Uni<PolicyVersionList> listPolicyVersions(ListPolicyVersionsRequest request) {
+        return versions.list(request);
+    }
+
+    @Override
+    public Uni<PolicyVersion> getPolicyVersion(GetPolicyVersionRequest request) {
+        return versions.get(request);
+    }
+
+    @Override
+    public Uni<PolicyVersion> getLivePolicy(LivePolicyRequest request) {
+        return versions.live(request);
+    }
+
+    @Override
+    public Uni<PolicyVersion> seedPolicy(SeedPolicyRequest request) {
+        return versions.seed(request);
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.PolicyDivergenceReceipt> recordPolicyDivergences(io.safeframe.api.v1.PolicyDivergences request) {
+        return versions.recordDivergences(request);
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.DivergenceReport> getDivergenceReport(io.safeframe.api.v1.DivergenceReportRequest request) {
+        return versions.divergenceReport(request);
     }
 
     private Standing toStanding(String accountId, Account a, int usedToday) {

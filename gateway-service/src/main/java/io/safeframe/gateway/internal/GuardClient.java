@@ -36,4 +36,11 @@ public class GuardClient {
         return SafetyCall.answer(SafetyCall.withCorrelation(guard, ctx)
                 .getPolicy(io.safeframe.api.v1.PolicyRequest.newBuilder().setContext(ctx).build()), "prompt-guard");
     }
+
+    /** A candidate policy checked by prompt-guard's own loader; INVALID_ARGUMENT passes through for the caller's 400. */
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.PolicyValidation> validatePolicy(io.safeframe.api.v1.RequestContext ctx, String document) {
+        return SafetyCall.failClosed(SafetyCall.withCorrelation(guard, ctx).validatePolicy(io.safeframe.api.v1.ValidatePolicyRequest
+                .newBuilder().setContext(ctx).setPolicyJson(document).build()), "prompt-guard");
+    }
 }

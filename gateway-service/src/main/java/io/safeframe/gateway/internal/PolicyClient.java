@@ -99,4 +99,42 @@ public class PolicyClient {
     public Uni<Standing> liftSanction(io.safeframe.api.v1.LiftSanctionRequest request) {
         return SafetyCall.answer(SafetyCall.withCorrelation(policy, request.getContext()).liftSanction(request), SERVICE);
     }
+
+    // Versioned safety policies (docs/policy-lifecycle.md): people's actions, not retried (a retried draft would be a
+    // second version); refusals come back as HTTP problems (403 author approving, 409 move not allowed, 404).
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.PolicyVersion> draftPolicy(io.safeframe.api.v1.DraftPolicyVersionRequest request) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(policy, request.getContext()).draftPolicyVersion(request), SERVICE);
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.PolicyVersion> approvePolicy(io.safeframe.api.v1.ApprovePolicyVersionRequest request) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(policy, request.getContext()).approvePolicyVersion(request), SERVICE);
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.PolicyVersion> transitionPolicy(io.safeframe.api.v1.TransitionPolicyVersionRequest request) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(policy, request.getContext()).transitionPolicyVersion(request), SERVICE);
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.PolicyVersion> rollbackPolicy(io.safeframe.api.v1.RollbackPolicyRequest request) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(policy, request.getContext()).rollbackPolicy(request), SERVICE);
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.PolicyVersionList> policyVersions(io.safeframe.api.v1.ListPolicyVersionsRequest request) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(policy, request.getContext()).listPolicyVersions(request), SERVICE);
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.PolicyVersion> policyVersion(io.safeframe.api.v1.GetPolicyVersionRequest request) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(policy, request.getContext()).getPolicyVersion(request), SERVICE);
+    }
+
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.DivergenceReport> divergenceReport(io.safeframe.api.v1.DivergenceReportRequest request) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(policy, request.getContext()).getDivergenceReport(request), SERVICE);
+    }
 }

@@ -19,9 +19,12 @@ import io.safeframe.guard.normalise.Normaliser;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The active prompt policy. It comes from the file named by safeframe.guard.policy-file (a ConfigMap mount in
- * Kubernetes) or, without one, from the copy built into the service. The file is re-read when it changes;
- * a file that does not parse or validate is refused and the policy in force stays.
+ * The active prompt policy. With the policy store on (safeframe.guard.policy-store.enabled, the default outside
+ * tests) it is the store's live version, installed by {@link StorePolicySource}; until one has been loaded there is
+ * no policy and screening fails closed ({@link NoPolicy}). Without the store it comes from the file named by
+ * safeframe.guard.policy-file (a ConfigMap mount in Kubernetes) or, without one, from the copy built into the service;
+ * the file is re-read when it changes. Either way a document that does not parse or validate is refused and the
+ * policy in force stays. The file or built-in copy is also what seeds an empty store.
  */
 @ApplicationScoped
 public class PolicyHolder {
@@ -36,18 +39,129 @@ public class PolicyHolder {
     /** What this instance loaded, reloaded or refused, newest last (bounded): the policy viewer's history. */
     private final java.util.Deque<Change> history = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
+    private final boolean fromStore;
+    /** The candidate in shadow (shadow mode): screened beside live, never acting. Null when none. */
+    private final AtomicReference<Shadow> shadow = new AtomicReference<>();
+
+    public record Shadow(CompiledPolicy policy, int version) {
+    }
+    /** The store's version number of the policy in force (0: not from the store). */
+    private volatile int storeVersion;
+
     public record Change(String version, java.time.Instant at, String outcome, String detail) {
     }
 
-    public PolicyHolder(@ConfigProperty(name = "safeframe.guard.policy-file") Optional<String> file) {
-        this.file = file.filter(f -> !f.isBlank()).map(Path::of);
-        active.set(this.file.map(this::readFile).orElseGet(PolicyHolder::builtIn));
-        record(active.get().version(), "LOADED", source());
+    /** Screening asked for a policy before any was loaded from the store: the caller must fail closed. */
+    public static final class NoPolicy extends RuntimeException {
+        public NoPolicy() {
+            super("no prompt policy loaded yet (policy store not reached); refusing to screen");
+        }
     }
 
-    /** Where the policy in force came from: the mounted file or the copy built into the service. */
+    /** File or built-in only, no store (tools and tests). */
+    public PolicyHolder(Optional<String> file) {
+        this(file, false);
+    }
+
+    @jakarta.inject.Inject
+    public PolicyHolder(@ConfigProperty(name = "safeframe.guard.policy-file") Optional<String> file,
+            @ConfigProperty(name = "safeframe.guard.policy-store.enabled") boolean fromStore) {
+        this.file = file.filter(f -> !f.isBlank()).map(Path::of);
+        this.fromStore = fromStore;
+        if (!fromStore) {
+            active.set(this.file.map(this::readFile).orElseGet(PolicyHolder::builtIn));
+            record(active.get().version(), "LOADED", source());
+        }
+    }
+
+    /** Where the policy in force came from: the policy store, the mounted file or the copy built into the service. */
     public String source() {
+        return fromStore ? "policy-store" : file.map(Path::toString).orElse("built-in");
+    }
+
+    public boolean fromStore() {
+        return fromStore;
+    }
+
+    public int storeVersion() {
+        return storeVersion;
+    }
+
+    public String seedSource() {
         return file.map(Path::toString).orElse("built-in");
+    }
+
+    /** The document an empty store is seeded with: the mounted file or the built-in copy. */
+    public byte[] seedDocument() {
+        try {
+            if (file.isPresent()) {
+                return Files.readAllBytes(file.get());
+            }
+            try (InputStream in = PolicyHolder.class.getClassLoader().getResourceAsStream(BUILT_IN)) {
+                return in.readAllBytes();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the seed prompt policy: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Installs the store's version {@code number} if it parses and validates; otherwise refuses it and keeps the policy
+     * in force (the store holds only validated documents, so this is a second line). Returns what happened.
+     */
+    public String installFromStore(int number, byte[] document) {
+        try {
+            CompiledPolicy next = parse(document, normaliser);
+            CompiledPolicy previous = active.getAndSet(next);
+            storeVersion = number;
+            String detail = "store v" + number + (previous == null ? "" : ", replaced " + previous.version());
+            LOG.infof("prompt policy from the store: v%d (%s)%s", number, next.version(),
+                    previous == null ? "" : " replacing " + previous.version());
+            record(next.version(), previous == null ? "LOADED" : "RELOADED", detail);
+            return "installed v" + number;
+        } catch (CompiledPolicy.InvalidPolicy e) {
+            CompiledPolicy kept = active.get();
+            LOG.errorf("prompt policy store v%d refused, keeping %s: %s", number, kept == null ? "nothing" : kept.version(),
+                    e.getMessage());
+            record(kept == null ? "" : kept.version(), "REFUSED", "store v" + number + ": " + e.getMessage());
+            return "refused v" + number;
+        }
+    }
+
+    public Shadow shadow() {
+        return shadow.get();
+    }
+
+    public int shadowVersion() {
+        Shadow s = shadow.get();
+        return s == null ? 0 : s.version();
+    }
+
+    /** Takes the store's candidate in shadow, if it validates; a refused one means no shadow. */
+    public String installShadow(int number, byte[] document) {
+        try {
+            CompiledPolicy candidate = parse(document, normaliser);
+            shadow.set(new Shadow(candidate, number));
+            record(candidate.version(), "SHADOW", "store v" + number + " screened beside live, not acting");
+            return "shadow v" + number;
+        } catch (CompiledPolicy.InvalidPolicy e) {
+            shadow.set(null);
+            record("", "REFUSED", "shadow store v" + number + ": " + e.getMessage());
+            return "refused shadow v" + number;
+        }
+    }
+
+    public void clearShadow() {
+        Shadow previous = shadow.getAndSet(null);
+        if (previous != null) {
+            record(previous.policy().version(), "SHADOW_ENDED", "store v" + previous.version() + " left shadow");
+        }
+    }
+
+    /** Records a change in the store's reachability (not every failed poll: the history is bounded). */
+    public void noteStore(String outcome, String detail) {
+        CompiledPolicy kept = active.get();
+        record(kept == null ? "" : kept.version(), outcome, detail);
     }
 
     public java.util.List<Change> history() {
@@ -61,8 +175,18 @@ public class PolicyHolder {
         }
     }
 
+    /** The policy to screen with; {@link NoPolicy} when none was ever loaded (fail closed). */
     public CompiledPolicy current() {
-        return active.get();
+        CompiledPolicy policy = active.get();
+        if (policy == null) {
+            throw new NoPolicy();
+        }
+        return policy;
+    }
+
+    /** Whether a policy is loaded (readiness). */
+    public boolean loaded() {
+        return active.get() != null;
     }
 
     public static CompiledPolicy builtIn() {
@@ -74,6 +198,11 @@ public class PolicyHolder {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Parses and validates a candidate exactly as a policy is loaded; {@link CompiledPolicy.InvalidPolicy} if it would be refused. */
+    public CompiledPolicy validate(byte[] json) {
+        return parse(json, normaliser);
     }
 
     public static CompiledPolicy parse(byte[] json, Normaliser normaliser) {
@@ -102,8 +231,8 @@ public class PolicyHolder {
 
     /** Checks the file for changes; returns a description of what happened (for logs and tests). */
     public String reloadIfChanged() {
-        if (file.isEmpty()) {
-            return "no policy file configured";
+        if (file.isEmpty() || fromStore) {
+            return fromStore ? "the policy store decides" : "no policy file configured";
         }
         Path path = file.get();
         try {

@@ -14,6 +14,8 @@ import io.safeframe.api.v1.NormalisationStep;
 import io.safeframe.api.v1.PolicyEvent;
 import io.safeframe.api.v1.PolicyInfo;
 import io.safeframe.api.v1.PolicyRequest;
+import io.safeframe.api.v1.PolicyValidation;
+import io.safeframe.api.v1.ValidatePolicyRequest;
 import io.safeframe.api.v1.PromptGuard;
 import io.safeframe.api.v1.ScreenBatchRequest;
 import io.safeframe.api.v1.ScreenBatchResponse;
@@ -36,17 +38,20 @@ public class PromptGuardGrpcService implements PromptGuard {
     private final Screener screener;
     private final PolicyHolder policy;
     private final VerdictMetrics metrics;
+    private final ShadowEvaluator shadow;
 
-    public PromptGuardGrpcService(PolicyHolder policy, Screener screener, VerdictMetrics metrics) {
+    public PromptGuardGrpcService(PolicyHolder policy, Screener screener, VerdictMetrics metrics,
+            ShadowEvaluator shadow) {
         this.policy = policy;
         this.screener = screener;
         this.metrics = metrics;
+        this.shadow = shadow;
     }
 
     @Override
     @Blocking // the encoder waits for its worker thread: never on the event loop
     public Uni<ScreenResponse> screen(ScreenRequest request) {
-        return Uni.createFrom().item(() -> toProto(screenOrReject(request.getText())));
+        return Uni.createFrom().item(() -> toProto(screenOrReject(request.getText(), request.getContext().getCorrelationId())));
     }
 
     @Override
@@ -57,7 +62,7 @@ public class PromptGuardGrpcService implements PromptGuard {
         }
         return Uni.createFrom().item(() -> {
             ScreenBatchResponse.Builder out = ScreenBatchResponse.newBuilder();
-            request.getTextsList().forEach(t -> out.addResults(toProto(screenOrReject(t))));
+            request.getTextsList().forEach(t -> out.addResults(toProto(screenOrReject(t, request.getContext().getCorrelationId()))));
             return out.build();
         });
     }
@@ -65,8 +70,9 @@ public class PromptGuardGrpcService implements PromptGuard {
     @Override
     public Uni<PolicyInfo> getPolicy(PolicyRequest request) {
         return Uni.createFrom().item(() -> {
-            CompiledPolicy current = policy.current();
-            PolicyInfo.Builder out = PolicyInfo.newBuilder().setVersion(current.version()).setSource(policy.source());
+            CompiledPolicy current = currentOrUnavailable();
+            PolicyInfo.Builder out = PolicyInfo.newBuilder().setVersion(current.version()).setSource(policy.source())
+                    .setStoreVersion(policy.storeVersion());
             try {
                 out.setPolicyJson(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(current.source));
             } catch (JsonProcessingException e) {
@@ -78,12 +84,39 @@ public class PromptGuardGrpcService implements PromptGuard {
         });
     }
 
+    /**
+     * A candidate policy checked by the very parser and validator that loads policies (PolicyHolder.parse): what the
+     * gateway asks before a draft is stored, so a document that would be refused at load time is never drafted.
+     */
+    @Override
+    public Uni<PolicyValidation> validatePolicy(ValidatePolicyRequest request) {
+        return Uni.createFrom().item(() -> {
+            try {
+                CompiledPolicy parsed = policy.validate(request.getPolicyJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return PolicyValidation.newBuilder().setVersion(parsed.version())
+                        .setCategories(parsed.source.categories().size()).build();
+            } catch (CompiledPolicy.InvalidPolicy e) {
+                throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+            }
+        });
+    }
+
+    /** No policy loaded yet (store never reached): UNAVAILABLE, which callers treat as fail closed. */
+    private CompiledPolicy currentOrUnavailable() {
+        try {
+            return policy.current();
+        } catch (PolicyHolder.NoPolicy e) {
+            throw Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();
+        }
+    }
+
     /** One prompt to its verdict, counted and timed (input refused as invalid has no verdict and is not counted). */
-    private Screening screenOrReject(String text) {
+    private Screening screenOrReject(String text, String correlationId) {
         long start = System.nanoTime();
         try {
-            Screening s = screener.screen(text, policy.current());
+            Screening s = screener.screen(text, currentOrUnavailable());
             metrics.screened(s, start);
+            shadow.observe(text, s, correlationId);
             return s;
         } catch (Screener.InputRejected e) {
             throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();

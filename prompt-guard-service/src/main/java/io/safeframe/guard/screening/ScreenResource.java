@@ -46,6 +46,8 @@ public class ScreenResource {
             out.put("normalisation", s.steps());
             out.put("normalisedText", s.normalisedText());
             return Response.ok(out).build();
+        } catch (PolicyHolder.NoPolicy e) {
+            return problem(503, e.getMessage());
         } catch (Screener.InputRejected e) {
             return problem(e.getMessage().contains("limit") ? 413 : 400, e.getMessage());
         }

@@ -1,0 +1,250 @@
+package io.safeframe.gateway.admin;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.safeframe.api.v1.ApprovePolicyVersionRequest;
+import io.safeframe.api.v1.DraftPolicyVersionRequest;
+import io.safeframe.api.v1.GetPolicyVersionRequest;
+import io.safeframe.api.v1.ListPolicyVersionsRequest;
+import io.safeframe.api.v1.PolicyState;
+import io.safeframe.api.v1.PolicyVersion;
+import io.safeframe.api.v1.RequestContext;
+import io.safeframe.api.v1.RollbackPolicyRequest;
+import io.safeframe.api.v1.TransitionPolicyVersionRequest;
+import io.safeframe.gateway.internal.CorrelationId;
+import io.safeframe.gateway.internal.PolicyClient;
+import io.safeframe.gateway.internal.PolicyDocuments;
+import io.safeframe.gateway.internal.PromptText;
+import io.safeframe.gateway.internal.StaffContext;
+import io.safeframe.gateway.problem.ApiException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Versioned safety policies (docs/policy-lifecycle.md): admins draft and move versions, a policy reviewer who is not
+ * the author approves them. The lifecycle's rules live in policy-service; this edge checks roles and validates a
+ * document with the owning service's parser before it is drafted.
+ */
+@Path("/v1/admin/policies/{kind}")
+@Tag(name = "admin")
+@Produces(MediaType.APPLICATION_JSON)
+public class PolicyAdminResource {
+
+    static final String REVIEWER = "policy_reviewer";
+
+    @RegisterForReflection
+    public record DraftBody(String reason, JsonNode document) {
+    }
+
+    @RegisterForReflection
+    public record ReasonBody(String reason) {
+    }
+
+    @RegisterForReflection
+    public record TransitionBody(String to, String reason) {
+    }
+
+    private final PolicyClient policy;
+    private final PolicyDocuments documents;
+    private final SecurityIdentity identity;
+
+    public PolicyAdminResource(PolicyClient policy, PolicyDocuments documents, SecurityIdentity identity) {
+        this.policy = policy;
+        this.documents = documents;
+        this.identity = identity;
+    }
+
+    @GET
+    @Path("/versions")
+    @RolesAllowed({ "admin", REVIEWER })
+    @Operation(summary = "Every version of a policy kind, newest first, with its state")
+    public Uni<Map<String, Object>> list(@PathParam("kind") String kind, @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        documents.requireKnown(kind);
+        RequestContext ctx = StaffContext.of(identity, correlationId);
+        return policy.policyVersions(ListPolicyVersionsRequest.newBuilder().setContext(ctx).setKind(kind).build())
+                .map(l -> Map.of("kind", kind, "versions", l.getVersionsList().stream().map(PolicyAdminResource::view).toList()));
+    }
+
+    @GET
+    @Path("/versions/{version}")
+    @RolesAllowed({ "admin", REVIEWER })
+    @Operation(summary = "One version: document, history, and its diff against the live version")
+    public Uni<Map<String, Object>> get(@PathParam("kind") String kind, @PathParam("version") int version,
+            @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        documents.requireKnown(kind);
+        RequestContext ctx = StaffContext.of(identity, correlationId);
+        return policy.policyVersion(GetPolicyVersionRequest.newBuilder().setContext(ctx).setKind(kind).setVersion(version).build())
+                .map(PolicyAdminResource::view);
+    }
+
+    @POST
+    @Path("/versions")
+    @RolesAllowed("admin")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Draft a new version: {reason, document}; the document is validated as it would be loaded (400 if not)")
+    public Uni<Response> draft(@PathParam("kind") String kind, DraftBody body, @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        documents.requireKnown(kind);
+        if (body == null || body.document() == null || !body.document().isObject()) {
+            throw ApiException.badRequest("a JSON body {reason, document} with the policy document as a JSON object is required");
+        }
+        String reason = PromptText.requireText(body.reason(), "reason", 2000);
+        String document = body.document().toString();
+        RequestContext ctx = StaffContext.of(identity, correlationId);
+        return documents.validate(ctx, kind, document)
+                .chain(() -> policy.draftPolicy(DraftPolicyVersionRequest.newBuilder().setContext(ctx).setKind(kind)
+                        .setDocumentJson(document).setReason(reason).build()))
+                .map(v -> Response.status(201).entity(view(v)).build());
+    }
+
+    @POST
+    @Path("/versions/{version}/approve")
+    @RolesAllowed(REVIEWER)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Approve a draft (policy_reviewer, never the author: 403), or review an emergency rollback afterwards")
+    public Uni<Map<String, Object>> approve(@PathParam("kind") String kind, @PathParam("version") int version, ReasonBody body,
+            @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        documents.requireKnown(kind);
+        RequestContext ctx = StaffContext.of(identity, correlationId);
+        return policy.approvePolicy(ApprovePolicyVersionRequest.newBuilder().setContext(ctx).setKind(kind).setVersion(version)
+                .setReason(reason(body)).setActorIsReviewer(identity.hasRole(REVIEWER)).build()).map(PolicyAdminResource::view);
+    }
+
+    @POST
+    @Path("/versions/{version}/transition")
+    @RolesAllowed("admin")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Move an approved version: {to: shadow|canary|live|retired, reason}; 409 when not allowed from its state")
+    public Uni<Map<String, Object>> transition(@PathParam("kind") String kind, @PathParam("version") int version,
+            TransitionBody body, @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        documents.requireKnown(kind);
+        if (body == null || body.to() == null) {
+            throw ApiException.badRequest("a JSON body {to, reason} is required");
+        }
+        PolicyState to = switch (body.to()) {
+            case "shadow" -> PolicyState.POLICY_SHADOW;
+            case "canary" -> PolicyState.POLICY_CANARY;
+            case "live" -> PolicyState.POLICY_LIVE;
+            case "retired" -> PolicyState.POLICY_RETIRED;
+            default -> throw ApiException.badRequest("to must be shadow, canary, live or retired (approval is its own endpoint)");
+        };
+        RequestContext ctx = StaffContext.of(identity, correlationId);
+        return policy.transitionPolicy(TransitionPolicyVersionRequest.newBuilder().setContext(ctx).setKind(kind).setVersion(version)
+                .setTo(to).setReason(PromptText.requireText(body.reason(), "reason", 2000)).build()).map(PolicyAdminResource::view);
+    }
+
+    @POST
+    @Path("/rollback")
+    @RolesAllowed("admin")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Emergency: the version live before the current one is live again, at once; audited and flagged for review")
+    public Uni<Map<String, Object>> rollback(@PathParam("kind") String kind, ReasonBody body,
+            @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        documents.requireKnown(kind);
+        RequestContext ctx = StaffContext.of(identity, correlationId);
+        return policy.rollbackPolicy(RollbackPolicyRequest.newBuilder().setContext(ctx).setKind(kind).setReason(reason(body)).build())
+                .map(PolicyAdminResource::view);
+    }
+
+    @GET
+    @Path("/shadow/report")
+    @RolesAllowed({ "admin", REVIEWER })
+    @Operation(summary = "Shadow mode: where the candidate (default: the version in shadow now) decided otherwise than live, "
+            + "by category and decision pair, with samples")
+    public Uni<Map<String, Object>> shadowReport(@PathParam("kind") String kind, @jakarta.ws.rs.QueryParam("version") int version,
+            @jakarta.ws.rs.QueryParam("samples") int samples, @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        documents.requireKnown(kind);
+        RequestContext ctx = StaffContext.of(identity, correlationId);
+        return policy.divergenceReport(io.safeframe.api.v1.DivergenceReportRequest.newBuilder().setContext(ctx).setKind(kind)
+                .setCandidateVersion(version).setSamplesPerGroup(samples).build()).map(r -> {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("kind", r.getKind());
+                    out.put("candidateVersion", r.getCandidateVersion());
+                    out.put("total", r.getTotal());
+                    out.put("groups", r.getGroupsList().stream().map(g -> {
+                        Map<String, Object> group = new LinkedHashMap<>();
+                        group.put("category", g.getCategory());
+                        group.put("live", g.getLiveDecision().name());
+                        group.put("candidate", g.getCandidateDecision().name());
+                        group.put("count", g.getCount());
+                        group.put("samples", g.getSamplesList().stream().map(d -> {
+                            Map<String, Object> sample = new LinkedHashMap<>();
+                            sample.put("at", Instant.ofEpochSecond(d.getAt().getSeconds()).toString());
+                            sample.put("liveVersion", d.getLiveVersion());
+                            sample.put("liveRule", d.getLiveRule());
+                            sample.put("candidateRule", d.getCandidateRule());
+                            sample.put("liveEvidence", d.getLiveEvidenceList());
+                            sample.put("candidateEvidence", d.getCandidateEvidenceList());
+                            sample.put("correlationId", d.getCorrelationId());
+                            return sample;
+                        }).toList());
+                        return group;
+                    }).toList());
+                    return out;
+                });
+    }
+
+    private static String reason(ReasonBody body) {
+        if (body == null) {
+            throw ApiException.badRequest("a JSON body {reason} is required");
+        }
+        return PromptText.requireText(body.reason(), "reason", 2000);
+    }
+
+    static Map<String, Object> view(PolicyVersion v) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("kind", v.getKind());
+        out.put("version", v.getVersion());
+        out.put("state", state(v.getState()));
+        out.put("label", v.getLabel());
+        out.put("author", v.getAuthor());
+        out.put("reason", v.getReason());
+        out.put("approvedBy", v.getApprovedBy().isEmpty() ? null : v.getApprovedBy());
+        out.put("createdAt", Instant.ofEpochSecond(v.getCreatedAt().getSeconds(), v.getCreatedAt().getNanos()).toString());
+        out.put("updatedAt", Instant.ofEpochSecond(v.getUpdatedAt().getSeconds(), v.getUpdatedAt().getNanos()).toString());
+        out.put("rollbackNeedsReview", v.getRollbackNeedsReview());
+        if (!v.getDocumentJson().isEmpty()) {
+            out.put("document", new JsonObject(v.getDocumentJson()).getMap());
+        }
+        if (!v.getDiffJson().isEmpty()) {
+            out.put("diffAgainstVersion", v.getDiffBaseVersion() == 0 ? null : v.getDiffBaseVersion());
+            out.put("diff", new JsonArray(v.getDiffJson()).getList());
+        }
+        if (v.getHistoryCount() > 0) {
+            out.put("history", v.getHistoryList().stream().map(t -> {
+                Map<String, Object> h = new LinkedHashMap<>();
+                h.put("from", t.getFrom() == PolicyState.POLICY_STATE_UNSPECIFIED ? null : state(t.getFrom()));
+                h.put("to", state(t.getTo()));
+                h.put("actor", t.getActor());
+                h.put("reason", t.getReason());
+                h.put("at", Instant.ofEpochSecond(t.getAt().getSeconds(), t.getAt().getNanos()).toString());
+                h.put("emergency", t.getEmergency());
+                return h;
+            }).toList());
+        }
+        return out;
+    }
+
+    private static String state(PolicyState s) {
+        return s.name().substring("POLICY_".length()).toLowerCase(java.util.Locale.ROOT);
+    }
+}

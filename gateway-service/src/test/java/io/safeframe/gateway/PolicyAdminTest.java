@@ -1,0 +1,111 @@
+package io.safeframe.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import io.safeframe.testing.GuardServiceProcess;
+import io.safeframe.testing.PolicyServiceProcess;
+
+/**
+ * Versioned prompt policies through the gateway: real tokens with realm roles, real policy-service (the store) and
+ * prompt-guard (the validator) processes.
+ */
+@QuarkusTest
+@QuarkusTestResource(OidcWiremockTestResource.class)
+@QuarkusTestResource(PolicyServiceProcess.class)
+@QuarkusTestResource(value = GuardServiceProcess.class, restrictToAnnotatedClass = true)
+class PolicyAdminTest {
+
+    private static final String BASE = "/v1/admin/policies/prompt";
+    private static final String DOC_V1 = "{\"version\":\"gw-1\",\"benign\":[],\"categories\":[{\"code\":\"violence\","
+            + "\"name\":\"Violence\",\"severity\":4,\"decision\":\"BLOCK\",\"terms\":[\"behead\",\"massacre\"]}]}";
+    private static final String DOC_WEAKER = DOC_V1.replace("gw-1", "gw-2").replace("BLOCK", "REVIEW").replace("\"behead\",", "");
+
+    private static RequestSpecification as(String subject, String... roles) {
+        return given().auth().oauth2(Tokens.valid(subject, roles)).contentType(ContentType.JSON);
+    }
+
+    private static int versionCount() {
+        return as("pv-admin", "admin").get(BASE + "/versions").then().statusCode(200).extract().path("versions.size()");
+    }
+
+    private static int draft(String document) {
+        return as("pv-admin", "admin").body("{\"reason\":\"tighten violence\",\"document\":" + document + "}")
+                .post(BASE + "/versions").then().statusCode(201).body("state", equalTo("draft"))
+                .body("author", equalTo("pv-admin")).extract().path("version");
+    }
+
+    @Test
+    void draftReviewPromoteRollbackWithRolesAndValidation() {
+        // roles: users and plain moderators see nothing; an admin without policy_reviewer cannot approve
+        as("pv-user", "user").get(BASE + "/versions").then().statusCode(403);
+        as("pv-mod", "moderator").get(BASE + "/versions").then().statusCode(403);
+        as("pv-user", "user").body("{\"reason\":\"r\",\"document\":" + DOC_V1 + "}").post(BASE + "/versions").then().statusCode(403);
+        as("pv-admin", "admin").get("/v1/admin/policies/tiers-of-doom/versions").then().statusCode(404);
+        int before = versionCount();
+
+        // bad documents: a clear 400 and nothing stored
+        as("pv-admin", "admin").body("{\"reason\":\"r\",\"document\":{\"version\":").post(BASE + "/versions").then().statusCode(400);
+        as("pv-admin", "admin").body("{\"reason\":\"r\",\"document\":[1,2]}").post(BASE + "/versions").then().statusCode(400);
+        as("pv-admin", "admin").body("{\"reason\":\"r\",\"document\":" + DOC_V1.replace("\"severity\":4", "\"severity\":\"high\"") + "}")
+                .post(BASE + "/versions").then().statusCode(400).body("detail", containsString("policy document is invalid"));
+        as("pv-admin", "admin").body("{\"reason\":\"r\",\"document\":" + DOC_V1.replace("BLOCK", "MAYBE") + "}")
+                .post(BASE + "/versions").then().statusCode(400).body("detail", containsString("decision must be one of"));
+        as("pv-admin", "admin").body("{\"reason\":\"r\",\"document\":" + DOC_V1.replace("\"benign\":[]", "\"benign\":[],\"colour\":1") + "}")
+                .post(BASE + "/versions").then().statusCode(400);
+        as("pv-admin", "admin").body("{\"document\":" + DOC_V1 + "}").post(BASE + "/versions").then().statusCode(400);
+        assertEquals(before, versionCount(), "nothing stored for a refused document");
+
+        int v1 = draft(DOC_V1);
+        // the author cannot approve their own version even holding the reviewer role; an admin is not a reviewer
+        as("pv-admin", "admin", "policy_reviewer").body("{\"reason\":\"mine\"}").post(BASE + "/versions/" + v1 + "/approve")
+                .then().statusCode(403).body("detail", containsString("may not approve"));
+        as("pv-admin2", "admin").body("{\"reason\":\"ok\"}").post(BASE + "/versions/" + v1 + "/approve").then().statusCode(403);
+        as("pv-admin", "admin").body("{\"to\":\"live\",\"reason\":\"skip review\"}").post(BASE + "/versions/" + v1 + "/transition")
+                .then().statusCode(409);
+        as("pv-rita", "moderator", "policy_reviewer").body("{\"reason\":\"read the diff\"}").post(BASE + "/versions/" + v1 + "/approve")
+                .then().statusCode(200).body("state", equalTo("approved")).body("approvedBy", equalTo("pv-rita"));
+        as("pv-admin", "admin").body("{\"to\":\"live\",\"reason\":\"go\"}").post(BASE + "/versions/" + v1 + "/transition")
+                .then().statusCode(200).body("state", equalTo("live"));
+
+        int v2 = draft(DOC_WEAKER);
+        as("pv-rita", "moderator", "policy_reviewer").get(BASE + "/versions/" + v2).then().statusCode(200)
+                .body("diffAgainstVersion", equalTo(v1)).body("document.version", equalTo("gw-2"))
+                .body("diff.path", hasItem("/categories[code=violence]/decision"))
+                .body("diff.find { it.op == 'removed' }.from", equalTo("behead"));
+        as("pv-rita", "moderator", "policy_reviewer").body("{\"reason\":\"ok\"}").post(BASE + "/versions/" + v2 + "/approve")
+                .then().statusCode(200);
+        as("pv-admin", "admin").body("{\"to\":\"sideways\",\"reason\":\"x\"}").post(BASE + "/versions/" + v2 + "/transition")
+                .then().statusCode(400);
+        as("pv-admin", "admin").body("{\"to\":\"shadow\",\"reason\":\"watch it\"}").post(BASE + "/versions/" + v2 + "/transition")
+                .then().statusCode(200).body("state", equalTo("shadow"));
+        // the shadow report: reviewers read it, users do not; nothing diverged (this prompt-guard screens with its file)
+        as("pv-user", "user").get(BASE + "/shadow/report").then().statusCode(403);
+        as("pv-rita", "moderator", "policy_reviewer").get(BASE + "/shadow/report").then().statusCode(200)
+                .body("candidateVersion", equalTo(v2)).body("total", equalTo(0));
+        as("pv-admin", "admin").body("{\"to\":\"live\",\"reason\":\"promote\"}").post(BASE + "/versions/" + v2 + "/transition")
+                .then().statusCode(200).body("state", equalTo("live"));
+
+        // emergency rollback: one call, v1 live again and flagged; only admins may
+        as("pv-rita", "moderator", "policy_reviewer").body("{\"reason\":\"x\"}").post(BASE + "/rollback").then().statusCode(403);
+        as("pv-admin", "admin").get(BASE + "/shadow/report").then().statusCode(409);
+        as("pv-admin", "admin").body("{\"reason\":\"violence slipping through\"}").post(BASE + "/rollback").then().statusCode(200)
+                .body("version", equalTo(v1)).body("state", equalTo("live")).body("rollbackNeedsReview", equalTo(true));
+        as("pv-admin", "admin").get(BASE + "/versions/" + v2).then().statusCode(200).body("state", equalTo("retired"))
+                .body("history.to", equalTo(java.util.List.of("draft", "approved", "shadow", "live", "retired")))
+                .body("history[4].emergency", equalTo(true));
+        // reviewed afterwards by a reviewer
+        as("pv-rita", "moderator", "policy_reviewer").body("{\"reason\":\"rollback was right\"}").post(BASE + "/versions/" + v1 + "/approve")
+                .then().statusCode(200).body("rollbackNeedsReview", equalTo(false));
+    }
+}
