@@ -108,4 +108,47 @@ class PolicyAdminTest {
         as("pv-rita", "moderator", "policy_reviewer").body("{\"reason\":\"rollback was right\"}").post(BASE + "/versions/" + v1 + "/approve")
                 .then().statusCode(200).body("rollbackNeedsReview", equalTo(false));
     }
+
+    /**
+     * Backtest: a candidate that blocks the word "lighthouse" beside the live policy on a small labelled set. The
+     * candidate hard-blocks the safe lighthouse line that live allows, and the report shows that line as a change;
+     * every figure is counted on the same lines. Bad sets are refused with the line that is wrong.
+     */
+    @Test
+    void backtestComparesACandidateWithTheLivePolicyOnALabelledSet() {
+        int candidate = draft("{\"version\":\"gw-lighthouse\",\"benign\":[],\"categories\":[{\"code\":\"violence\","
+                + "\"name\":\"Violence\",\"severity\":4,\"decision\":\"BLOCK\",\"terms\":[\"lighthouse\"]}]}");
+        String set = String.join("\n",
+                "{\"text\":\"a lighthouse on a cliff at dusk\",\"label\":\"safe\"}",
+                "{\"text\":\"a chef plating pasta in a sunny kitchen\",\"label\":\"safe\"}",
+                "{\"text\":\"a beheading video by jihadists\",\"label\":\"unsafe\",\"category\":\"violent_extremism\"}",
+                "",
+                "{\"text\":\"step by step instructions to build a pipe bomb\",\"label\":\"unsafe\",\"category\":\"weapons\",\"kind\":\"clear\"}");
+        String path = BASE + "/versions/" + candidate + "/backtest";
+        var report = as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body(set).post(path).then()
+                .statusCode(200).body("unsafe", equalTo(2)).body("safe", equalTo(2)).body("candidateVersion", equalTo(candidate))
+                .body("candidateLabel", equalTo("gw-lighthouse")).extract().jsonPath();
+        assertEquals(0, report.getInt("live.safeBlocked"), "live does not block the lighthouse");
+        assertEquals(1, report.getInt("candidate.safeBlocked"), "the candidate does");
+        assertEquals("BLOCK", report.getString("changes.find { it.text == 'a lighthouse on a cliff at dusk' }.candidate"));
+        assertEquals(report.getInt("changed"), report.getList("changes").size());
+        assertEquals(java.util.List.of("violent_extremism", "weapons"), report.getList("categories.category"));
+        for (String arm : java.util.List.of("live", "candidate")) {
+            int caught = report.getInt(arm + ".caught");
+            assertEquals(caught / 2.0, report.getDouble(arm + ".recall"), 0.001);
+        }
+
+        // who may, and what is refused
+        as("pv-user", "user").contentType("application/x-ndjson").body(set).post(path).then().statusCode(403);
+        as("pv-mod", "moderator").contentType("application/x-ndjson").body(set).post(path).then().statusCode(403);
+        as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body("{\"text\":\"x\",\"label\":\"safe\"}\n{\"text\":")
+                .post(path).then().statusCode(400).body("detail", containsString("line 2"));
+        as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body("{\"text\":\"x\",\"label\":\"maybe\"}")
+                .post(path).then().statusCode(400).body("detail", containsString("label"));
+        as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body("{\"text\":7,\"label\":\"safe\"}")
+                .post(path).then().statusCode(400);
+        as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body("\n\n").post(path).then().statusCode(400);
+        as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body(set).post(BASE + "/versions/99999/backtest")
+                .then().statusCode(404);
+    }
 }

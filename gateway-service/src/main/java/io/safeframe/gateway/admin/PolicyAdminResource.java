@@ -67,8 +67,11 @@ public class PolicyAdminResource {
     private final PolicyClient policy;
     private final PolicyDocuments documents;
     private final SecurityIdentity identity;
+    private final io.safeframe.gateway.internal.GuardClient guard;
 
-    public PolicyAdminResource(PolicyClient policy, PolicyDocuments documents, SecurityIdentity identity) {
+    public PolicyAdminResource(PolicyClient policy, PolicyDocuments documents, SecurityIdentity identity,
+            io.safeframe.gateway.internal.GuardClient guard) {
+        this.guard = guard;
         this.policy = policy;
         this.documents = documents;
         this.identity = identity;
@@ -201,6 +204,29 @@ public class PolicyAdminResource {
                     }).toList());
                     return out;
                 });
+    }
+
+    @POST
+    @Path("/versions/{version}/backtest")
+    @RolesAllowed({ "admin", REVIEWER })
+    @Consumes({ "application/x-ndjson", "application/jsonl", MediaType.TEXT_PLAIN })
+    @Operation(summary = "Backtest: the version beside the live one on a labelled set (JSON Lines of {text, label, category}); "
+            + "recall, false positives and hard blocks of each, per category, and the lines whose decision changes")
+    public Uni<Map<String, Object>> backtest(@PathParam("kind") String kind, @PathParam("version") int version, String body,
+            @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        documents.requireKnown(kind);
+        java.util.List<io.safeframe.api.v1.LabelledPrompt> prompts = LabelledSet.parse(body);
+        RequestContext ctx = StaffContext.of(identity, correlationId);
+        return policy.policyVersion(GetPolicyVersionRequest.newBuilder().setContext(ctx).setKind(kind).setVersion(version).build())
+                .chain(v -> guard.backtest(io.safeframe.api.v1.BacktestRequest.newBuilder().setContext(ctx)
+                        .setCandidatePolicyJson(v.getDocumentJson()).addAllPrompts(prompts).build()))
+                .call(r -> policy.audit(io.safeframe.api.v1.AuditEvent.newBuilder().setContext(ctx).setAction("policy.backtested")
+                        .setTarget("policy:" + kind + "/v" + version).setDecision(io.safeframe.api.v1.Decision.ALLOW)
+                        .setReason(r.getUnsafe() + " unsafe / " + r.getSafe() + " safe lines: caught " + r.getLiveCaught() + " → "
+                                + r.getCandidateCaught() + ", false positives " + r.getLiveFalsePositives() + " → "
+                                + r.getCandidateFalsePositives() + ", " + r.getChanged() + " decisions changed")
+                        .build()))
+                .map(r -> BacktestView.of(version, r));
     }
 
     private static String reason(ReasonBody body) {

@@ -22,6 +22,9 @@ public class BodyLimit {
     /** Admins add a frame or a clip to a hash bank ({@code POST /v1/admin/banks/{name}/media}). */
     private static final java.util.regex.Pattern BANK_MEDIA = java.util.regex.Pattern.compile("/v1/admin/banks/[a-z0-9-]{1,64}/media");
 
+    /** A labelled set for a policy backtest ({@code POST /v1/admin/policies/{kind}/versions/{n}/backtest}), JSON Lines. */
+    private static final java.util.regex.Pattern BACKTEST = java.util.regex.Pattern.compile("/v1/admin/policies/[a-z]{1,32}/versions/[0-9]{1,9}/backtest");
+
     /** A cameo's enrolment: JSON with up to 5 base64 reference photos (each string at most 1 MiB, StrictJson). */
     public static final String CAMEO_ENROL_PATH = "/v1/cameos";
     /** Admins add a public figure to the protected-persons bank the same way. */
@@ -30,13 +33,16 @@ public class BodyLimit {
     private final long jsonMax;
     private final long uploadMax;
     private final long cameoMax;
+    private final long backtestMax;
 
     public BodyLimit(@ConfigProperty(name = "safeframe.limits.json-max-bytes") long jsonMax,
+            @ConfigProperty(name = "safeframe.limits.backtest-max-bytes") long backtestMax,
             @ConfigProperty(name = "safeframe.limits.upload-max-bytes") long uploadMax,
             @ConfigProperty(name = "safeframe.limits.cameo-max-bytes") long cameoMax) {
         this.jsonMax = jsonMax;
         this.uploadMax = uploadMax;
         this.cameoMax = cameoMax;
+        this.backtestMax = backtestMax;
     }
 
     void install(@Observes Router router) {
@@ -54,7 +60,8 @@ public class BodyLimit {
         boolean upload = UPLOAD_PATH.equals(rc.normalizedPath()) || BANK_MEDIA.matcher(rc.normalizedPath()).matches();
         boolean cameo = method == HttpMethod.POST
                 && (CAMEO_ENROL_PATH.equals(rc.normalizedPath()) || PROTECTED_PERSON_PATH.equals(rc.normalizedPath()));
-        long max = upload ? uploadMax : cameo ? cameoMax : jsonMax;
+        boolean backtest = method == HttpMethod.POST && BACKTEST.matcher(rc.normalizedPath()).matches();
+        long max = upload ? uploadMax : cameo ? cameoMax : backtest ? backtestMax : jsonMax;
         String length = rc.request().getHeader("Content-Length");
         if (length == null) {
             if (!upload && "chunked".equalsIgnoreCase(rc.request().getHeader("Transfer-Encoding"))) {

@@ -43,4 +43,10 @@ public class GuardClient {
         return SafetyCall.failClosed(SafetyCall.withCorrelation(guard, ctx).validatePolicy(io.safeframe.api.v1.ValidatePolicyRequest
                 .newBuilder().setContext(ctx).setPolicyJson(document).build()), "prompt-guard");
     }
+
+    /** A candidate policy against the live one on a labelled set, screened twice per line: minutes for large sets. */
+    @Timeout(value = 300, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.BacktestReport> backtest(io.safeframe.api.v1.BacktestRequest request) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(guard, request.getContext()).backtest(request), "prompt-guard");
+    }
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
+import io.safeframe.api.v1.BacktestReport;
+import io.safeframe.api.v1.BacktestRequest;
 import io.safeframe.api.v1.CategoryScore;
 import io.safeframe.api.v1.Decision;
 import io.safeframe.api.v1.Evidence;
@@ -97,6 +99,28 @@ public class PromptGuardGrpcService implements PromptGuard {
                         .setCategories(parsed.source.categories().size()).build();
             } catch (CompiledPolicy.InvalidPolicy e) {
                 throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+            }
+        });
+    }
+
+    /** A candidate against the live policy on a labelled set; the candidate must pass the loader's validation. */
+    @Override
+    @Blocking // screens every line twice, with the encoder
+    public Uni<BacktestReport> backtest(BacktestRequest request) {
+        return Uni.createFrom().item(() -> {
+            if (request.getPromptsCount() == 0 || request.getPromptsCount() > Backtest.MAX_PROMPTS) {
+                throw Status.INVALID_ARGUMENT.withDescription("a backtest takes 1 to " + Backtest.MAX_PROMPTS + " labelled prompts").asRuntimeException();
+            }
+            CompiledPolicy candidate;
+            try {
+                candidate = policy.validate(request.getCandidatePolicyJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (CompiledPolicy.InvalidPolicy e) {
+                throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+            }
+            try {
+                return Backtest.run(screener, currentOrUnavailable(), candidate, request.getPromptsList());
+            } catch (Screener.InputRejected e) {
+                throw Status.INVALID_ARGUMENT.withDescription("a labelled prompt: " + e.getMessage()).asRuntimeException();
             }
         });
     }
