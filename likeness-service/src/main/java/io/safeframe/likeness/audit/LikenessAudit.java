@@ -6,7 +6,7 @@ import io.safeframe.api.v1.AuditEvent;
 import io.safeframe.api.v1.Decision;
 import io.safeframe.api.v1.RequestContext;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +24,7 @@ public class LikenessAudit {
             Map<String, String> attributes) {
         AuditEvent event = AuditEvent.newBuilder().setContext(context).setAction(action).setTarget(target)
                 .setDecision(Decision.ALLOW).setReason(reason).putAllAttributes(attributes).build();
+        // the core Buffer: the pg client binds bytea from it (the Mutiny wrapper is refused as a parameter)
         return sql.preparedQuery("insert into audit_outbox (event) values ($1)").execute(Tuple.of(Buffer.buffer(event.toByteArray())))
                 .replaceWithVoid();
     }

@@ -260,14 +260,16 @@ class ConsentRegistryTest {
         policyService.kill();
         try {
             // before the outbox these were refused (UNAVAILABLE): an owner could not revoke while the audit chain was down
+            likeness.setAudience(SetAudienceRequest.newBuilder().setContext(as(carol)).setAudience(Audience.LISTED_ACCOUNTS).build());
             assertEquals(List.of(dave), likeness.grant(GrantRequest.newBuilder().setContext(as(carol)).setAccountId(dave).build())
                     .getGrantedAccountsList());
+            assertEquals(Decision.ALLOW, prompt(dave, "@carol_" + tag + " dancing", "job-d1-" + tag).getVerdict().getDecision());
             assertEquals(List.of(), likeness.revoke(GrantRequest.newBuilder().setContext(as(carol)).setAccountId(dave).build())
                     .getGrantedAccountsList());
-            assertEquals(Decision.BLOCK, prompt(dave, "@carol_" + tag + " dancing", "job-d-" + tag).getVerdict().getDecision(),
+            assertEquals(Decision.BLOCK, prompt(dave, "@carol_" + tag + " dancing", "job-d2-" + tag).getVerdict().getDecision(),
                     "the revocation is in force at once, audit or not");
-            assertEquals(List.of("likeness.granted", "likeness.revoked"), pendingEvents(id.toString()),
-                    "both events wait in the outbox, in order");
+            assertEquals(List.of("likeness.audience_set", "likeness.granted", "likeness.revoked"), pendingEvents(id.toString()),
+                    "the events wait in the outbox, in order");
         } finally {
             policyService.restart();
         }
@@ -276,7 +278,8 @@ class ConsentRegistryTest {
             Thread.sleep(500);
         }
         assertEquals(List.of(), pendingEvents(id.toString()), "the relay delivered them once policy-service was back");
-        assertEquals(List.of("likeness.granted:" + carol, "likeness.revoked:" + carol), auditTrail(id.toString(), "none"),
+        assertEquals(List.of("likeness.audience_set:" + carol, "likeness.granted:" + carol, "likeness.revoked:" + carol),
+                auditTrail(id.toString(), "none"),
                 "in the chain, in order, under the owner");
     }
 
