@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
-import { API, createUsers, call, waitForState } from './stack.mjs';
+import { API, createUsers, call, token, waitForState } from './stack.mjs';
 
 const SHOTS = process.env.SCREENSHOTS || join(process.cwd(), 'screenshots');
 const run = Date.now().toString(36);
@@ -374,8 +374,14 @@ test('a moderator who is not an admin neither sees nor uses the protected-person
   story.maria = page;
 });
 
+/** A realm user's account id as the gateway sees it: the subject of their access token (not the username). */
+async function accountId(username) {
+  const payload = (await token(username)).split('.')[1];
+  return JSON.parse(Buffer.from(payload, 'base64url').toString()).sub;
+}
+
 test('a cameo owner\'s takedown request reaches a moderator labelled as such, who claims it and removes the video', async () => {
-  const enrolled = await call(cameoOwner, 'POST', '/v1/cameos', { handle, audience: 'listed_accounts', grantedAccounts: [cameoFriend],
+  const enrolled = await call(cameoOwner, 'POST', '/v1/cameos', { handle, audience: 'listed_accounts', grantedAccounts: [await accountId(cameoFriend)],
     photos: [{ mediaType: 'image/jpeg', data: story.face }] });
   assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
   const created = await call(cameoFriend, 'POST', '/v1/generations', { prompt: `@${handle} waving on a beach ${run}`, durationSeconds: 2,
