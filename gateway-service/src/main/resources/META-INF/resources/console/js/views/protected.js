@@ -13,7 +13,7 @@ const MAX_PHOTO_BYTES = 786_432;
 export async function protectedView() {
   const { persons } = await api('/v1/admin/protected-persons');
   show(h('section', { 'aria-labelledby': 'protected-title' }, h('h2', { id: 'protected-title' }, 'Protected persons'),
-    h('p', { class: 'hint' }, persons.length + ' people in the bank. A face in a generated frame that matches one of them is '
+    h('p', { class: 'hint' }, (persons.length === 1 ? '1 person' : persons.length + ' people') + ' in the bank. A face in a generated frame that matches one of them is '
       + 'blocked (a confident match) or held for review (an uncertain one), whatever the prompt says. Only encrypted face '
       + 'descriptors are kept, never the photos.'),
     h('div', { class: 'grid' },
