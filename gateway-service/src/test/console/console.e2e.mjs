@@ -2,14 +2,16 @@
 // stack (Keycloak, gateway, every service, PostgreSQL), started by `./safeframe e2e`. Sign-in is the real
 // authorization code + PKCE flow through Keycloak's login page. The steps run in order and share one story:
 // a clip goes into a REVIEW hash bank, the same clip generated again is held, a moderator claims the case, watches
-// the flagged frame, suspends the owner; the owner appeals through the API; a second moderator reverses.
+// the flagged frame, suspends the owner; the owner appeals through the API; a second moderator reverses. Then the
+// likeness screens (issue 21): an admin keeps the protected-persons bank from a face photo, a moderator may not, and
+// a cameo owner's takedown request reaches a moderator labelled as such, who claims it and removes the video.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
-import { API, createUsers, call, waitForState } from './stack.mjs';
+import { API, createUsers, call, token, waitForState } from './stack.mjs';
 
 const SHOTS = process.env.SCREENSHOTS || join(process.cwd(), 'screenshots');
 const run = Date.now().toString(36);
@@ -17,6 +19,11 @@ const owner = `e2e-${run}-owner`;
 const reporter = `e2e-${run}-reporter`;
 const bank = `e2e-${run}`;
 const prompt = `a lighthouse on a cliff at dusk with waves below ${run}`;
+const cameoOwner = `e2e-${run}-cameo`;
+const cameoFriend = `e2e-${run}-friend`;
+const handle = `e2e_${run}`;
+// face-api's demo photos, which the frame-classifier build unpacks; this file runs from gateway-service/target/console-e2e
+const FACE_SAMPLES = new URL('../../../frame-classifier-service/target/face-samples/', import.meta.url);
 const story = {}; // what later steps need from earlier ones
 
 let browser;
@@ -24,7 +31,7 @@ const contexts = [];
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  await createUsers([owner, reporter]);
+  await createUsers([owner, reporter, cameoOwner, cameoFriend]);
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'] });
@@ -300,4 +307,128 @@ test('the console works on a tablet (820x1180) without horizontal scrolling', as
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
   await shot(page, 'case-tablet');
+});
+
+/**
+ * One face alone, as the registry wants it: the square around sample6's face (centre 1240,498, the crop the gateway's
+ * CameoFlowTest enrols), cut out by the browser's canvas so the test needs no image library. Base64 JPEG.
+ */
+async function facePhoto(page) {
+  const photo = readFileSync(new URL('sample6.jpg', FACE_SAMPLES)).toString('base64');
+  return page.evaluate(async data => {
+    const image = new Image();
+    image.src = 'data:image/jpeg;base64,' + data;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = 440;
+    canvas.height = 480;
+    canvas.getContext('2d').drawImage(image, 1240 - 220, 498 - 260, 440, 480, 0, 0, 440, 480);
+    const url = canvas.toDataURL('image/jpeg', 0.92);
+    return url.slice(url.indexOf(',') + 1);
+  }, photo);
+}
+
+test('an admin adds a protected person from a photo, sees them listed, and removes them', async () => {
+  const page = story.admin;
+  const face = await facePhoto(page);
+  story.face = face;
+  await page.goto(`${API}/console/#/protected`);
+  await page.locator('#protected-title').waitFor();
+  const name = `E2e Public Figure ${run}`;
+  // nothing chosen: the form says what is missing and sends nothing
+  await page.locator('#person-name').fill(name);
+  await page.locator('#person-form button[type=submit]').click();
+  await expectMessage(page, 'Choose 1 to 5 photos');
+  await page.locator('#person-photos').setInputFiles({ name: 'face.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(face, 'base64') });
+  await page.locator('#person-form button[type=submit]').click();
+  await expectMessage(page, `"${name}" added to the bank from 1 photo`, 60_000);
+  const row = page.locator('#protected-list tr', { hasText: name });
+  await row.waitFor();
+  assert.equal(await row.locator('td').first().textContent(), '1');
+  const listed = (await call('ada', 'GET', '/v1/admin/protected-persons')).body.persons.find(p => p.name === name);
+  assert.ok(listed, 'the API lists the person the console added');
+  assert.deepEqual(Object.keys(listed).sort(), ['id', 'name', 'referencePhotos'], 'names and counts only, no biometric data');
+  await shot(page, 'protected-persons');
+
+  await row.getByRole('button', { name: `Remove ${name}` }).click();
+  await row.locator('button[data-confirm=remove]').click();
+  await expectMessage(page, `"${name}" was removed from the bank`);
+  await page.locator('#protected-list tr', { hasText: name }).waitFor({ state: 'detached' });
+  assert.equal((await call('ada', 'GET', '/v1/admin/protected-persons')).body.persons.some(p => p.name === name), false);
+  story.removedPerson = listed.id;
+});
+
+test('a moderator who is not an admin neither sees nor uses the protected-persons bank', async () => {
+  const page = await signIn('maria');
+  await page.locator('#queues-title').waitFor();
+  assert.equal(await page.locator('nav a[data-section=protected]').isVisible(), false, 'no menu entry');
+  assert.equal(await page.locator('nav a[data-section=takedowns]').isVisible(), true, 'takedowns are moderators\' work');
+  await page.goto(`${API}/console/#/protected`);
+  await expectMessage(page, 'You are not allowed to do this.');
+  assert.equal(await page.locator('#person-form').count(), 0);
+  assert.equal((await call('maria', 'GET', '/v1/admin/protected-persons')).status, 403);
+  const add = await call('maria', 'POST', '/v1/admin/protected-persons',
+    { name: 'Not allowed', photos: [{ mediaType: 'image/jpeg', data: story.face }] });
+  assert.equal(add.status, 403);
+  assert.equal((await call('maria', 'DELETE', `/v1/admin/protected-persons/${story.removedPerson}`)).status, 403);
+  story.maria = page;
+});
+
+/** A realm user's account id as the gateway sees it: the subject of their access token (not the username). */
+async function accountId(username) {
+  const payload = (await token(username)).split('.')[1];
+  return JSON.parse(Buffer.from(payload, 'base64url').toString()).sub;
+}
+
+test('a cameo owner\'s takedown request reaches a moderator labelled as such, who claims it and removes the video', async () => {
+  const enrolled = await call(cameoOwner, 'POST', '/v1/cameos', { handle, audience: 'listed_accounts', grantedAccounts: [await accountId(cameoFriend)],
+    photos: [{ mediaType: 'image/jpeg', data: story.face }] });
+  assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
+  const created = await call(cameoFriend, 'POST', '/v1/generations', { prompt: `@${handle} waving on a beach ${run}`, durationSeconds: 2,
+    aspect: '16:9' }, { 'Idempotency-Key': `cameo-${run}` });
+  assert.equal(created.status, 202, JSON.stringify(created.body));
+  await waitForState(cameoFriend, created.body.id, ['PUBLISHED']);
+  const use = (await call(cameoOwner, 'GET', '/v1/cameos/me/uses')).body.uses.find(u => u.generationId === created.body.id);
+  assert.ok(use, 'the owner sees the use of their cameo');
+  const takedown = await call(cameoOwner, 'POST', `/v1/cameos/me/uses/${use.id}/takedown`, { reason: `I no longer agree ${run}` });
+  assert.equal(takedown.status, 201, JSON.stringify(takedown.body));
+  const caseId = takedown.body.caseId;
+
+  // the queue view labels it; the takedowns screen lists it (and nothing that is not a takedown)
+  const page = story.maria;
+  await page.goto(`${API}/console/#/queues`);
+  await page.locator(`#waiting tr[data-case="${caseId}"] .takedown`, { hasText: 'likeness takedown' }).waitFor();
+  await page.goto(`${API}/console/#/takedowns`);
+  await page.locator('#takedowns-title').waitFor();
+  await page.locator(`#waiting tr[data-case="${caseId}"]`).waitFor();
+  assert.equal(await page.locator('#waiting tbody tr').count(), await page.locator('#waiting tbody tr .takedown').count(),
+    'every listed case is a takedown');
+  await shot(page, 'takedowns');
+  const listed = (await call('maria', 'GET', '/v1/moderation/queues/all/cases?likenessTakedown=true')).body;
+  assert.deepEqual(listed.map(c => c.caseId), [caseId]);
+
+  await page.locator('#claim-takedown').click();
+  await page.locator('#case-title').waitFor();
+  assert.equal(page.url().split('/').pop(), caseId, 'the claim took the takedown, not another case of the queue');
+  const card = page.locator('#takedown');
+  assert.match(await card.locator('.takedown-handle').textContent(), new RegExp(`^@${handle}$`));
+  assert.equal(await card.locator('.takedown-consent').textContent(), use.consentReferenceId);
+  assert.match(await card.textContent(), new RegExp(`I no longer agree ${run}`));
+  assert.doesNotMatch(await page.locator('main').textContent(), /descriptor|embedding/i, 'no biometric data on screen');
+  assert.match(await page.locator('#case-title').textContent(), /likeness takedown/);
+  await shot(page, 'takedown-case');
+
+  await page.locator('#view').focus();
+  await page.keyboard.press('2'); // shortcut: remove content
+  assert.equal(await page.locator('#action').inputValue(), 'REMOVE_CONTENT');
+  await page.locator('#ground').fill('Community Guidelines 4.3: likeness used without the person\'s consent');
+  await page.locator('#facts').fill(`The person shown (cameo @${handle}) withdrew consent and asked for removal.`);
+  await page.locator('#preview-button').click();
+  await page.locator('#statement-preview').waitFor();
+  await page.locator('#send').click();
+  await expectMessage(page, 'Decision sent: REMOVE_CONTENT');
+  const notices = (await call(cameoFriend, 'GET', '/v1/me/notices')).body.filter(n => n.kind === 'DECISION' && n.caseId === caseId);
+  assert.equal(notices.length, 1, 'the creator is notified of the removal');
+  const outcome = (await call(cameoOwner, 'GET', '/v1/me/notices')).body.filter(n => n.kind === 'REPORT_OUTCOME' && n.caseId === caseId);
+  assert.equal(outcome.length, 1, 'the owner learns the outcome of their request');
 });

@@ -172,8 +172,16 @@ class CameoFlowTest {
         assertTrue(after.getBoolean("uses[0].ownerReview"), "the published video waits for the owner's review");
 
         // the owner takes it down: a report to moderation about the friend's video
-        as(owner).body(Map.of("reason", "I changed my mind")).post("/v1/cameos/me/uses/" + after.getString("uses[0].id") + "/takedown")
-                .then().statusCode(201).body("caseId", org.hamcrest.Matchers.notNullValue());
+        String caseId = as(owner).body(Map.of("reason", "I changed my mind")).post("/v1/cameos/me/uses/" + after.getString("uses[0].id") + "/takedown")
+                .then().statusCode(201).body("caseId", org.hamcrest.Matchers.notNullValue()).extract().path("caseId");
+        // moderators see it as the owner's takedown request: the cameo and the consent reference, no biometric data
+        RequestSpecification moderator = given().auth().oauth2(Tokens.valid("cameo-mod-" + tag, "moderator"));
+        JsonPath takedownCase = moderator.get("/v1/moderation/cases/" + caseId).then().statusCode(200).extract().jsonPath();
+        assertTrue(takedownCase.getBoolean("likenessTakedown"));
+        assertEquals(Map.of("useId", after.getString("uses[0].id"), "consentReferenceId", consentId, "handle", "@" + handle),
+                takedownCase.getMap("reports.find { it.likenessTakedown != null }.likenessTakedown"));
+        assertTrue(moderator.get("/v1/moderation/queues/all/cases?likenessTakedown=true").then().statusCode(200).extract().jsonPath()
+                .getList("caseId").contains(caseId), "the takedown listing holds the case");
 
         // unenrolment: the handle is plain text again
         as(owner).delete("/v1/cameos/me").then().statusCode(200).body("deleted", equalTo(true));

@@ -98,12 +98,14 @@ public class ReportGrpcService implements ReportService {
 
     @Override
     public Uni<CaseList> listCases(CasesRequest request) {
-        return Uni.createFrom().deferred(() -> queue.list(request.getContext(), request.getQueue(), request.getLimit()));
+        return Uni.createFrom().deferred(() -> queue.list(request.getContext(), request.getQueue(), request.getLimit(),
+                request.getLikenessTakedownsOnly()));
     }
 
     @Override
     public Uni<CaseDetail> claimNext(ClaimRequest request) {
-        return Uni.createFrom().deferred(() -> queue.claimNext(request.getContext(), request.getQueue(), request.getLeaseSeconds()));
+        return Uni.createFrom().deferred(() -> queue.claimNext(request.getContext(), request.getQueue(), request.getLeaseSeconds(),
+                request.getLikenessTakedownsOnly()));
     }
 
     @Override

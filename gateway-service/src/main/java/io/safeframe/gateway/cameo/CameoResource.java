@@ -14,6 +14,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.safeframe.api.v1.EnrolRequest;
 import io.safeframe.api.v1.FileReportRequest;
 import io.safeframe.api.v1.GrantRequest;
+import io.safeframe.api.v1.LikenessTakedown;
 import io.safeframe.api.v1.ReferencePhoto;
 import io.safeframe.api.v1.RequestContext;
 import io.safeframe.api.v1.SetAudienceRequest;
@@ -157,11 +158,16 @@ public class CameoResource {
         RequestContext ctx = ctx(correlationId);
         return likeness.requestTakedown(TakedownRequest.newBuilder().setContext(ctx).setUseId(PromptText.requireText(useId, "useId", 64))
                 .setReason(reason).build())
-                .chain(use -> reports.file(FileReportRequest.newBuilder().setContext(ctx).setCategory("real_person_likeness")
+                .chain(use -> handleOf(ctx).chain(handle -> reports.file(FileReportRequest.newBuilder().setContext(ctx)
+                        .setCategory("real_person_likeness")
                         .setTarget(Target.newBuilder().setKind(TargetKind.CONTENT).setId(use.getJobId()).setOwnerAccountId(use.getRequesterAccountId()))
                         .setExplanation("The person shown asks for removal (cameo owner, consent reference " + use.getConsentReferenceId()
                                 + "): " + reason)
-                        .setGoodFaithStatement(true).build()))
+                        // the registry has just confirmed this use is a published video of the caller's cameo: the one
+                        // place a report is marked as a likeness takedown (the console labels and filters by it)
+                        .setLikenessTakedown(LikenessTakedown.newBuilder().setUseId(use.getUseId())
+                                .setConsentReferenceId(use.getConsentReferenceId()).setHandle(handle))
+                        .setGoodFaithStatement(true).build())))
                 .map(ref -> Response.status(201).entity(Map.of("caseId", ref.getCaseId())).build());
     }
 
@@ -170,6 +176,14 @@ public class CameoResource {
     @Operation(summary = "Delete your cameo: its key and every face descriptor are destroyed; the handle is free again")
     public Uni<Map<String, Object>> delete(@HeaderParam(CorrelationId.HEADER) String correlationId) {
         return likeness.unenrol(ctx(correlationId)).map(r -> Map.of("deleted", r.getDeleted()));
+    }
+
+    /**
+     * The caller's @handle, for the moderators' label. Empty when it cannot be read: the owner may have deleted the
+     * cameo since the video was published (its use records stay), and a missing label must not lose the takedown.
+     */
+    private Uni<String> handleOf(RequestContext ctx) {
+        return likeness.get(ctx).map(c -> "@" + c.getHandle()).onFailure().recoverWithItem("");
     }
 
     private static String account(String account) {

@@ -68,13 +68,15 @@ public class ReportClient {
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
-    public Uni<io.safeframe.api.v1.CaseList> cases(RequestContext ctx, String queue, int limit) {
-        return call(stub(ctx).listCases(io.safeframe.api.v1.CasesRequest.newBuilder().setContext(ctx).setQueue(queue).setLimit(limit).build()));
+    public Uni<io.safeframe.api.v1.CaseList> cases(RequestContext ctx, String queue, int limit, boolean likenessTakedownsOnly) {
+        return call(stub(ctx).listCases(io.safeframe.api.v1.CasesRequest.newBuilder().setContext(ctx).setQueue(queue).setLimit(limit)
+                .setLikenessTakedownsOnly(likenessTakedownsOnly).build()));
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
-    public Uni<CaseDetail> claim(RequestContext ctx, String queue, int leaseSeconds) {
-        return call(stub(ctx).claimNext(ClaimRequest.newBuilder().setContext(ctx).setQueue(queue).setLeaseSeconds(leaseSeconds).build()));
+    public Uni<CaseDetail> claim(RequestContext ctx, String queue, int leaseSeconds, boolean likenessTakedownsOnly) {
+        return call(stub(ctx).claimNext(ClaimRequest.newBuilder().setContext(ctx).setQueue(queue).setLeaseSeconds(leaseSeconds)
+                .setLikenessTakedownsOnly(likenessTakedownsOnly).build()));
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)

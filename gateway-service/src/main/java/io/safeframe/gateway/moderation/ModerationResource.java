@@ -65,19 +65,24 @@ public class ModerationResource {
     @GET
     @Path("/queues/{queue}/cases")
     @Operation(summary = "A queue's undecided cases ('all' for every queue) in the order claims hand them out: effective priority "
-            + "(with the waiting bonus), SLA due time, reports, who holds a claim; read-only")
+            + "(with the waiting bonus), SLA due time, reports, who holds a claim; read-only. likenessTakedown=true lists only cases "
+            + "holding a cameo owner's takedown request")
     public Uni<List<Map<String, Object>>> cases(@PathParam("queue") String queue, @QueryParam("limit") @DefaultValue("50") int limit,
+            @QueryParam("likenessTakedown") @DefaultValue("false") boolean likenessTakedownsOnly,
             @HeaderParam(CorrelationId.HEADER) String correlationId) {
-        return reports.cases(ctx(correlationId), "all".equals(queue) ? "" : queue, limit)
+        return reports.cases(ctx(correlationId), "all".equals(queue) ? "" : queue, limit, likenessTakedownsOnly)
                 .map(l -> l.getCasesList().stream().map(ReportViews::caseListing).toList());
     }
 
     @POST
     @Path("/queues/{queue}/claim")
-    @Operation(summary = "Claim the highest-priority case of a queue ('all' for any) with a lease; 404 when the queue is empty")
+    @Operation(summary = "Claim the highest-priority case of a queue ('all' for any) with a lease; 404 when the queue is empty. "
+            + "likenessTakedown=true claims only a case holding a cameo owner's takedown request")
     public Uni<Map<String, Object>> claim(@PathParam("queue") String queue, @QueryParam("leaseSeconds") @DefaultValue("0") int leaseSeconds,
+            @QueryParam("likenessTakedown") @DefaultValue("false") boolean likenessTakedownsOnly,
             @HeaderParam(CorrelationId.HEADER) String correlationId) {
-        return reports.claim(ctx(correlationId), "all".equals(queue) ? "" : queue, leaseSeconds).map(ReportViews::caseDetail);
+        return reports.claim(ctx(correlationId), "all".equals(queue) ? "" : queue, leaseSeconds, likenessTakedownsOnly)
+                .map(ReportViews::caseDetail);
     }
 
     @GET

@@ -58,6 +58,7 @@ public final class ReportViews {
         m.put("claimedBy", c.getClaimedBy().isEmpty() ? null : c.getClaimedBy());
         m.put("leaseUntil", c.getLeaseUntil().isEmpty() ? null : c.getLeaseUntil());
         m.put("machineRule", c.hasMachineVerdict() ? c.getMachineVerdict().getRuleId() : null);
+        m.put("likenessTakedown", c.getLikenessTakedown());
         return m;
     }
 
@@ -70,6 +71,9 @@ public final class ReportViews {
         m.put("trustedFlagger", r.getTrustedFlagger());
         m.put("reporterTrust", r.getReporterTrust());
         m.put("filedAt", r.getFiledAt());
+        // a cameo owner's takedown request: opaque references to the use and the consent, never biometric data
+        m.put("likenessTakedown", r.hasLikenessTakedown() ? Map.of("useId", r.getLikenessTakedown().getUseId(),
+                "consentReferenceId", r.getLikenessTakedown().getConsentReferenceId(), "handle", r.getLikenessTakedown().getHandle()) : null);
         return m;
     }
 

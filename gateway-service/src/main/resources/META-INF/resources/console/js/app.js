@@ -4,6 +4,8 @@ import * as auth from './auth.js';
 import { ApiError, SessionExpired } from './api.js';
 import { h, show, say, clear } from './ui.js';
 import { queuesView } from './views/queues.js';
+import { takedownsView } from './views/takedowns.js';
+import { protectedView } from './views/protected.js';
 import { caseView, leaveCase } from './views/case.js';
 import { appealsView } from './views/appeals.js';
 import { accountsView } from './views/accounts.js';
@@ -15,6 +17,7 @@ import { transparencyView } from './views/transparency.js';
 const routes = {
   queues: queuesView, cases: caseView, appeals: appealsView, accounts: accountsView,
   banks: banksView, policy: policyView, audit: auditView, transparency: transparencyView,
+  takedowns: takedownsView, protected: protectedView,
 };
 export const session = { me: null };
 

@@ -14,6 +14,10 @@ public interface LikenessSettings {
     @WithDefault("0.8")
     double minDetectionScore();
 
+    /** How often audit/AuditRelay empties the consent-audit outbox (read there by its @Scheduled expression). */
+    @WithDefault("1s")
+    java.time.Duration auditRelayInterval();
+
     /** Comma-separated master secrets, oldest first; never logged. */
     String masterKey();
 }

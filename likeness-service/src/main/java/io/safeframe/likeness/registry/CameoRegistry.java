@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import io.safeframe.api.v1.Audience;
 import io.safeframe.api.v1.Cameo;
@@ -14,6 +15,7 @@ import io.safeframe.api.v1.ProtectedPersonRequest;
 import io.safeframe.api.v1.RequestContext;
 import io.safeframe.api.v1.UnenrolResult;
 import io.safeframe.likeness.Refusal;
+import io.safeframe.likeness.audit.AuditRelay;
 import io.safeframe.likeness.audit.LikenessAudit;
 import io.safeframe.likeness.handle.Handle;
 import io.safeframe.likeness.uses.CameoUses;
@@ -25,7 +27,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Consent changes: enrol, audience, grant, revoke, unenrol, takedown requests, the protected-persons bank. Each runs
- * in one transaction together with its audit event, so a change is either made and audited or not made at all.
+ * in one transaction together with its audit event (into the outbox that {@link AuditRelay} empties into
+ * policy-service's chain), so a change is either made and audited or not made at all, and policy-service being down
+ * does not stop anyone from revoking consent.
  * The owner is always the request's actor (proved by the gateway's actor token): nobody changes someone else's cameo.
  */
 @ApplicationScoped
@@ -36,13 +40,15 @@ public class CameoRegistry {
     private final CameoUses uses;
     private final Enrolment enrolment;
     private final LikenessAudit audit;
+    private final AuditRelay relay;
 
-    public CameoRegistry(Pool pool, CameoStore store, CameoUses uses, Enrolment enrolment, LikenessAudit audit) {
+    public CameoRegistry(Pool pool, CameoStore store, CameoUses uses, Enrolment enrolment, LikenessAudit audit, AuditRelay relay) {
         this.pool = pool;
         this.store = store;
         this.uses = uses;
         this.enrolment = enrolment;
         this.audit = audit;
+        this.relay = relay;
     }
 
     public Uni<Cameo> enrol(EnrolRequest request) {
@@ -56,9 +62,9 @@ public class CameoRegistry {
         Audience audience = audience(request.getAudience());
         Set<String> grantees = grantees(owner, request.getGrantedAccountsList());
         return enrolment.descriptors(request.getContext(), request.getPhotosList())
-                .chain(descriptors -> pool.withTransaction(sql -> store.insert(sql, "cameo", owner, handle.value(), null, audience, descriptors)
+                .chain(descriptors -> audited(sql -> store.insert(sql, "cameo", owner, handle.value(), null, audience, descriptors)
                         .call(id -> grantAll(sql, id, grantees))
-                        .call(id -> audit.record(request.getContext(), "likeness.enrolled", id.toString(), "cameo " + handle + " enrolled",
+                        .call(id -> audit.record(sql, request.getContext(), "likeness.enrolled", id.toString(), "cameo " + handle + " enrolled",
                                 Enrolment.attributes("handle", handle.toString(), "audience", audience.name(), "photos",
                                         Integer.toString(descriptors.size()), "grants", Integer.toString(grantees.size()))))
                         .chain(id -> store.cameoOf(sql, owner)))
@@ -74,10 +80,10 @@ public class CameoRegistry {
     public Uni<Cameo> setAudience(RequestContext context, Audience requested) {
         String owner = Refusal.requireActor(context);
         Audience audience = audience(requested);
-        return pool.withTransaction(sql -> store.cameoOfForUpdate(sql, owner).map(c -> c.orElseThrow(CameoRegistry::noCameo))
+        return audited(sql -> store.cameoOfForUpdate(sql, owner).map(c -> c.orElseThrow(CameoRegistry::noCameo))
                 .call(c -> store.setAudience(sql, c.id(), audience))
                 .call(c -> uses.queueWithdrawn(sql, c.id(), owner, audience, c.grantees())
-                        .call(queued -> audit.record(context, "likeness.audience_set", c.id().toString(), "audience " + audience.name(),
+                        .call(queued -> audit.record(sql, context, "likeness.audience_set", c.id().toString(), "audience " + audience.name(),
                                 Enrolment.attributes("handle", "@" + c.handle(), "audience", audience.name(), "queued_for_owner_review",
                                         Integer.toString(queued)))))
                 .chain(c -> store.cameoOf(sql, owner))).map(c -> c.orElseThrow().toCameo());
@@ -86,9 +92,9 @@ public class CameoRegistry {
     public Uni<Cameo> grant(RequestContext context, String account) {
         String owner = Refusal.requireActor(context);
         String grantee = account(owner, account);
-        return pool.withTransaction(sql -> store.cameoOfForUpdate(sql, owner).map(c -> c.orElseThrow(CameoRegistry::noCameo))
+        return audited(sql -> store.cameoOfForUpdate(sql, owner).map(c -> c.orElseThrow(CameoRegistry::noCameo))
                 .call(c -> store.grant(sql, c.id(), grantee).call(added -> added
-                        ? audit.record(context, "likeness.granted", c.id().toString(), "granted to " + grantee,
+                        ? audit.record(sql, context, "likeness.granted", c.id().toString(), "granted to " + grantee,
                                 Enrolment.attributes("handle", "@" + c.handle(), "grantee", grantee))
                         : Uni.createFrom().voidItem()))
                 .chain(c -> store.cameoOf(sql, owner))).map(c -> c.orElseThrow().toCameo());
@@ -98,13 +104,13 @@ public class CameoRegistry {
     public Uni<Cameo> revoke(RequestContext context, String account) {
         String owner = Refusal.requireActor(context);
         String grantee = account(owner, account);
-        return pool.withTransaction(sql -> store.cameoOfForUpdate(sql, owner).map(c -> c.orElseThrow(CameoRegistry::noCameo))
+        return audited(sql -> store.cameoOfForUpdate(sql, owner).map(c -> c.orElseThrow(CameoRegistry::noCameo))
                 .call(c -> store.revoke(sql, c.id(), grantee))
                 .call(c -> {
                     Set<String> remaining = new HashSet<>(c.grantees());
                     remaining.remove(grantee);
                     return uses.queueWithdrawn(sql, c.id(), owner, c.audience(), remaining)
-                            .call(queued -> audit.record(context, "likeness.revoked", c.id().toString(), "revoked for " + grantee,
+                            .call(queued -> audit.record(sql, context, "likeness.revoked", c.id().toString(), "revoked for " + grantee,
                                     Enrolment.attributes("handle", "@" + c.handle(), "grantee", grantee, "queued_for_owner_review",
                                             Integer.toString(queued))));
                 })
@@ -114,9 +120,9 @@ public class CameoRegistry {
     /** Crypto-shredding of the caller's cameo; the use records stay (no biometrics in them) for the owner's history. */
     public Uni<UnenrolResult> unenrol(RequestContext context) {
         String owner = Refusal.requireActor(context);
-        return pool.withTransaction(sql -> store.cameoOfForUpdate(sql, owner).map(c -> c.orElseThrow(CameoRegistry::noCameo))
+        return audited(sql -> store.cameoOfForUpdate(sql, owner).map(c -> c.orElseThrow(CameoRegistry::noCameo))
                 .chain(c -> store.delete(sql, c.id())
-                        .call(n -> audit.record(context, "likeness.unenrolled", c.id().toString(), "cameo @" + c.handle() + " deleted",
+                        .call(n -> audit.record(sql, context, "likeness.unenrolled", c.id().toString(), "cameo @" + c.handle() + " deleted",
                                 Enrolment.attributes("handle", "@" + c.handle(), "descriptors_deleted", Integer.toString(n))))
                         .map(n -> UnenrolResult.newBuilder().setDeleted(true).setDescriptorsDeleted(n).build())));
     }
@@ -128,12 +134,12 @@ public class CameoRegistry {
         if (why.length() > 2000) {
             throw Refusal.invalid("The reason is longer than 2000 characters.");
         }
-        return pool.withTransaction(sql -> uses.requestTakedown(sql, owner, id).chain(list -> {
+        return audited(sql -> uses.requestTakedown(sql, owner, id).chain(list -> {
             if (list.isEmpty()) {
                 return Uni.createFrom().failure(Refusal.notFound("No published video of your cameo with this id."));
             }
             CameoUse use = list.get(0);
-            return audit.record(context, "likeness.takedown_requested", use.getJobId(), why,
+            return audit.record(sql, context, "likeness.takedown_requested", use.getJobId(), why,
                     Enrolment.attributes("use", use.getUseId(), "requester", use.getRequesterAccountId())).replaceWith(use);
         }));
     }
@@ -149,8 +155,8 @@ public class CameoRegistry {
             throw Refusal.invalid("A protected person needs a name of 1-200 characters.");
         }
         return enrolment.descriptors(request.getContext(), request.getPhotosList())
-                .chain(descriptors -> pool.withTransaction(sql -> store.insert(sql, "protected", null, null, name, Audience.ONLY_ME, descriptors)
-                        .call(id -> audit.record(request.getContext(), "likeness.protected_added", id.toString(), "protected person added",
+                .chain(descriptors -> audited(sql -> store.insert(sql, "protected", null, null, name, Audience.ONLY_ME, descriptors)
+                        .call(id -> audit.record(sql, request.getContext(), "likeness.protected_added", id.toString(), "protected person added",
                                 Enrolment.attributes("name", name, "photos", Integer.toString(descriptors.size()))))
                         .map(id -> ProtectedPerson.newBuilder().setPersonId(id.toString()).setName(name)
                                 .setReferencePhotos(descriptors.size()).build())));
@@ -158,10 +164,10 @@ public class CameoRegistry {
 
     public Uni<UnenrolResult> removeProtected(RequestContext context, String personId) {
         UUID id = uuid(personId, "person id");
-        return pool.withTransaction(sql -> sql.preparedQuery("select 1 from likeness where id = $1 and kind = 'protected' for update")
+        return audited(sql -> sql.preparedQuery("select 1 from likeness where id = $1 and kind = 'protected' for update")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(id))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().failure(Refusal.notFound("No such protected person."))
-                        : store.delete(sql, id).call(n -> audit.record(context, "likeness.protected_removed", id.toString(),
+                        : store.delete(sql, id).call(n -> audit.record(sql, context, "likeness.protected_removed", id.toString(),
                                 "protected person removed", Enrolment.attributes("descriptors_deleted", Integer.toString(n))))
                                 .map(n -> UnenrolResult.newBuilder().setDeleted(true).setDescriptorsDeleted(n).build())));
     }
@@ -170,6 +176,14 @@ public class CameoRegistry {
         return pool.withConnection(store::protectedPersons).map(list -> list.stream()
                 .map(l -> ProtectedPerson.newBuilder().setPersonId(l.id().toString()).setName(l.displayName())
                         .setReferencePhotos(l.photos()).build()).toList());
+    }
+
+    /**
+     * A consent change and its audit event in one transaction; then a short wait for the relay, so the event is
+     * usually in policy-service's chain before the caller hears back — but the change stands while policy-service is down.
+     */
+    private <T> Uni<T> audited(Function<SqlConnection, Uni<T>> change) {
+        return pool.withTransaction(change).call(relay::deliverSoon);
     }
 
     private Uni<Void> grantAll(SqlConnection sql, UUID id, Set<String> grantees) {

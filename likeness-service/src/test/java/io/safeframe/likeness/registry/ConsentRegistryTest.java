@@ -21,6 +21,7 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.safeframe.api.v1.Audience;
+import io.safeframe.api.v1.AuditEvent;
 import io.safeframe.api.v1.CameoRequest;
 import io.safeframe.api.v1.CameoUse;
 import io.safeframe.api.v1.CheckPromptRequest;
@@ -38,6 +39,7 @@ import io.safeframe.api.v1.TakedownRequest;
 import io.safeframe.api.v1.UnenrolResult;
 import io.safeframe.api.v1.UseStateRequest;
 import io.safeframe.likeness.crypto.DescriptorVault;
+import io.safeframe.testing.PackagedService;
 import io.safeframe.testing.PolicyServiceProcess;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -248,7 +250,67 @@ class ConsentRegistryTest {
         assertRefused(Status.Code.INVALID_ARGUMENT, () -> prompt("bob", "x".repeat(20_001), "j"));
     }
 
+    @Test
+    void consentChangesWhilePolicyServiceIsDownStandAndReachTheAuditChainWhenItIsBack() throws Exception {
+        String tag = Long.toString(System.nanoTime(), 36);
+        String carol = "carol-" + tag;
+        String dave = "dave-" + tag;
+        UUID id = enrolDirectly(carol, "carol_" + tag, List.of(descriptor(11)));
+        PackagedService policyService = PackagedService.running(PolicyServiceProcess.class);
+        policyService.kill();
+        try {
+            // before the outbox these were refused (UNAVAILABLE): an owner could not revoke while the audit chain was down
+            likeness.setAudience(SetAudienceRequest.newBuilder().setContext(as(carol)).setAudience(Audience.LISTED_ACCOUNTS).build());
+            assertEquals(List.of(dave), likeness.grant(GrantRequest.newBuilder().setContext(as(carol)).setAccountId(dave).build())
+                    .getGrantedAccountsList());
+            assertEquals(Decision.ALLOW, prompt(dave, "@carol_" + tag + " dancing", "job-d1-" + tag).getVerdict().getDecision());
+            assertEquals(List.of(), likeness.revoke(GrantRequest.newBuilder().setContext(as(carol)).setAccountId(dave).build())
+                    .getGrantedAccountsList());
+            assertEquals(Decision.BLOCK, prompt(dave, "@carol_" + tag + " dancing", "job-d2-" + tag).getVerdict().getDecision(),
+                    "the revocation is in force at once, audit or not");
+            assertEquals(List.of("likeness.audience_set", "likeness.granted", "likeness.revoked"), pendingEvents(id.toString()),
+                    "the events wait in the outbox, in order");
+        } finally {
+            policyService.restart();
+        }
+        long until = System.currentTimeMillis() + 90_000;
+        while (!pendingEvents(id.toString()).isEmpty() && System.currentTimeMillis() < until) {
+            Thread.sleep(500);
+        }
+        assertEquals(List.of(), pendingEvents(id.toString()), "the relay delivered them once policy-service was back");
+        assertEquals(List.of("likeness.audience_set:" + carol, "likeness.granted:" + carol, "likeness.revoked:" + carol),
+                auditTrail(id.toString(), "none"),
+                "in the chain, in order, under the owner");
+    }
+
+    /** Actions of the outbox's undelivered events about one target, oldest first. */
+    private List<String> pendingEvents(String target) {
+        List<String> out = new ArrayList<>();
+        pool.query("select event from audit_outbox where delivered_at is null order by id").execute().await().indefinitely().forEach(r -> {
+            try {
+                AuditEvent e = AuditEvent.parseFrom(r.getBuffer("event").getBytes());
+                if (e.getTarget().equals(target)) {
+                    out.add(e.getAction());
+                }
+            } catch (com.google.protobuf.InvalidProtocolBufferException bad) {
+                throw new AssertionError(bad);
+            }
+        });
+        return out;
+    }
+
+    /** The chain's events about the cameo or the job, once the outbox is empty (the relay runs every second). */
     private List<String> auditTrail(String cameoId, String jobId) {
+        long until = System.currentTimeMillis() + 30_000;
+        while (pool.query("select count(*) from audit_outbox where delivered_at is null").execute().await().indefinitely()
+                .iterator().next().getLong(0) > 0 && System.currentTimeMillis() < until) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         List<String> out = new ArrayList<>();
         policy.exportAudit(ExportAuditRequest.newBuilder().setContext(RequestContext.newBuilder().setActor("likeness-service")).build())
                 .forEachRemaining(line -> {

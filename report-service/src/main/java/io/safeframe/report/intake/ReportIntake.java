@@ -9,6 +9,7 @@ import io.safeframe.api.v1.CategoryScore;
 import io.safeframe.api.v1.Decision;
 import io.safeframe.api.v1.EnqueueRequest;
 import io.safeframe.api.v1.FileReportRequest;
+import io.safeframe.api.v1.LikenessTakedown;
 import io.safeframe.api.v1.RequestContext;
 import io.safeframe.api.v1.Target;
 import io.safeframe.api.v1.TargetKind;
@@ -61,6 +62,7 @@ public class ReportIntake {
             throw Refusal.invalid("anonymous reports are accepted only for child sexual abuse material (DSA Art. 16(2)(c)); "
                     + "your identity is never shown to the reported account");
         }
+        LikenessTakedown takedown = likenessTakedown(request);
         String owner = owner(target);
         if (reporter.equals(owner)) {
             throw Refusal.invalid("you cannot report your own " + (target.getKind() == TargetKind.ACCOUNT ? "account" : "content"));
@@ -81,10 +83,16 @@ public class ReportIntake {
                                 1, trust, 0, null)
                         : mergeReport(conn, open, request.getCategory(), trust)))
                 .call(ref -> conn.preparedQuery("""
-                        insert into report (report_id, case_id, category, reporter, anonymous, trusted_flagger, good_faith, explanation, created_at)
-                        values ($1, $2, $3, $4, $5, $6, true, $7, now())""")
+                        insert into report (report_id, case_id, category, reporter, anonymous, trusted_flagger, good_faith, explanation, created_at,
+                            takedown_use_id, takedown_consent_ref, takedown_handle)
+                        values ($1, $2, $3, $4, $5, $6, true, $7, now(), $8, $9, $10)""")
                         .execute(Tuple.from(new Object[] { UUID.randomUUID(), UUID.fromString(ref.getCaseId()), request.getCategory(),
-                                reporter, request.getAnonymous(), request.getTrustedFlagger(), explanation })))
+                                reporter, request.getAnonymous(), request.getTrustedFlagger(), explanation,
+                                takedown == null ? null : takedown.getUseId(), takedown == null ? null : blankToNull(takedown.getConsentReferenceId()),
+                                takedown == null ? null : blankToNull(takedown.getHandle()) })))
+                .call(ref -> takedown == null ? Uni.createFrom().voidItem()
+                        : conn.preparedQuery("update report_case set likeness_takedown = true where case_id = $1")
+                                .execute(Tuple.of(UUID.fromString(ref.getCaseId()))).replaceWithVoid())
                 .call(ref -> outbox.audit(conn, ctx, null, "report.filed", ref.getCaseId(), Decision.REVIEW, request.getCategory(),
                         Map.of("target", target.getKind() + ":" + target.getId(), "merged", Boolean.toString(ref.getMerged()),
                                 "trusted_flagger", Boolean.toString(request.getTrustedFlagger())))));
@@ -225,6 +233,26 @@ public class ReportIntake {
             throw Refusal.invalid("target.views must not be negative");
         }
         return target;
+    }
+
+    /** The takedown references, checked for shape only: the gateway has already matched the use to the caller's cameo. */
+    private static LikenessTakedown likenessTakedown(FileReportRequest request) {
+        if (!request.hasLikenessTakedown()) {
+            return null;
+        }
+        LikenessTakedown t = request.getLikenessTakedown();
+        Refusal.requireText(t.getUseId(), "likeness_takedown.use_id", 64);
+        if (t.getConsentReferenceId().length() > 64 || t.getHandle().length() > 64) {
+            throw Refusal.invalid("likeness_takedown.consent_reference_id and .handle are at most 64 characters");
+        }
+        if (request.getTarget().getKind() != TargetKind.CONTENT) {
+            throw Refusal.invalid("a likeness takedown is about content (the published video)");
+        }
+        return t;
+    }
+
+    private static String blankToNull(String s) {
+        return s.isBlank() ? null : s;
     }
 
     private ReportSettings.Category knownCategory(String code) {

@@ -11,7 +11,6 @@ import io.safeframe.api.v1.Decision;
 import io.safeframe.api.v1.QueueList;
 import io.safeframe.api.v1.QueueSummary;
 import io.safeframe.api.v1.RequestContext;
-import io.safeframe.api.v1.ReportSummary;
 import io.safeframe.report.Refusal;
 import io.safeframe.report.config.ReportSettings;
 import io.safeframe.report.conflict.ConflictOfInterest;
@@ -42,7 +41,7 @@ public class CaseQueue {
         this.outbox = outbox;
     }
 
-    public Uni<CaseDetail> claimNext(RequestContext ctx, String queue, int leaseSeconds) {
+    public Uni<CaseDetail> claimNext(RequestContext ctx, String queue, int leaseSeconds, boolean likenessTakedownsOnly) {
         String moderator = Refusal.requireText(ctx.getActor(), "moderator (context.actor)", 200);
         if (!queue.isEmpty() && settings.category(queue) == null) {
             throw Refusal.invalid("unknown queue '" + queue + "'");
@@ -58,14 +57,16 @@ public class CaseQueue {
                     select case_id from report_case k
                     where state <> 'DECIDED' and ($1 = '' or queue = $1)
                       and (state = 'OPEN' or lease_until < now())
+                      and (not $5 or likeness_takedown)
                       and %s
                     order by %s desc, created_at
                     limit 1 for update skip locked)
                 returning *""".formatted(ConflictOfInterest.noStake("k", 2), effectivePriority(4)))
-                .execute(Tuple.of(queue, moderator, (double) lease.toSeconds(), settings.agePriorityPerHour()))
+                .execute(Tuple.of(queue, moderator, (double) lease.toSeconds(), settings.agePriorityPerHour(), likenessTakedownsOnly))
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
-                        return Uni.createFrom().failure(Refusal.notFound("no case waiting" + (queue.isEmpty() ? "" : " in queue " + queue)));
+                        return Uni.createFrom().failure(Refusal.notFound("no " + (likenessTakedownsOnly ? "likeness takedown " : "") + "case waiting"
+                                + (queue.isEmpty() ? "" : " in queue " + queue)));
                     }
                     Row row = rows.iterator().next();
                     return outbox.audit(conn, ctx, null, "case.claimed", row.getUUID("case_id").toString(), Decision.REVIEW, "claimed",
@@ -123,7 +124,7 @@ public class CaseQueue {
      * Undecided cases in claim order: the same ordering and the same conflict-of-interest filter as
      * {@link #claimNext} for the asking moderator (none when the actor is empty), without taking anything.
      */
-    public Uni<CaseList> list(RequestContext ctx, String queue, int limit) {
+    public Uni<CaseList> list(RequestContext ctx, String queue, int limit, boolean likenessTakedownsOnly) {
         if (!queue.isEmpty() && settings.category(queue) == null) {
             throw Refusal.invalid("unknown queue '" + queue + "'");
         }
@@ -133,9 +134,10 @@ public class CaseQueue {
         return pool.preparedQuery("""
                 select *, %s as effective
                 from report_case k where state <> 'DECIDED' and ($1 = '' or queue = $1) and ($4 = '' or %s)
+                  and (not $5 or likeness_takedown)
                 order by (state = 'OPEN' or lease_until < now()) desc, effective desc, created_at limit $3"""
                 .formatted(effectivePriority(2), ConflictOfInterest.noStake("k", 4)))
-                .execute(Tuple.of(queue, settings.agePriorityPerHour(), limit == 0 ? 50 : limit, ctx.getActor()))
+                .execute(Tuple.of(queue, settings.agePriorityPerHour(), limit == 0 ? 50 : limit, ctx.getActor(), likenessTakedownsOnly))
                 .map(rows -> {
                     CaseList.Builder out = CaseList.newBuilder();
                     rows.forEach(r -> {
@@ -156,12 +158,8 @@ public class CaseQueue {
                 select r.*, coalesce(t.upheld, 0) as upheld, coalesce(t.rejected, 0) as rejected
                 from report r left join reporter_record t on t.reporter = r.reporter
                 where r.case_id = $1 order by r.created_at""").execute(Tuple.of(caseId))
-                .invoke(rows -> rows.forEach(r -> b.addReports(ReportSummary.newBuilder()
-                        .setReportId(r.getUUID("report_id").toString()).setCategory(r.getString("category"))
-                        .setExplanation(r.getString("explanation")).setReporter(r.getBoolean("anonymous") ? "" : r.getString("reporter"))
-                        .setTrustedFlagger(r.getBoolean("trusted_flagger"))
-                        .setReporterTrust(r.getBoolean("trusted_flagger") ? 1.0 : Priority.trust(r.getInteger("upheld"), r.getInteger("rejected")))
-                        .setFiledAt(CaseRows.text(r.getOffsetDateTime("created_at"))))))
+                .invoke(rows -> rows.forEach(r -> b.addReports(CaseRows.report(r)
+                        .setReporterTrust(r.getBoolean("trusted_flagger") ? 1.0 : Priority.trust(r.getInteger("upheld"), r.getInteger("rejected"))))))
                 .replaceWithVoid();
         Uni<Void> history = owner == null ? Uni.createFrom().voidItem()
                 : conn.preparedQuery("select * from decision where affected_account = $1 order by decided_at desc limit 50")

@@ -6,6 +6,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 
 import io.safeframe.api.v1.CaseDetail;
 import io.safeframe.api.v1.CaseRef;
+import io.safeframe.api.v1.LikenessTakedown;
+import io.safeframe.api.v1.ReportSummary;
 import io.safeframe.api.v1.Target;
 import io.safeframe.api.v1.TargetKind;
 import io.safeframe.api.v1.Verdict;
@@ -35,6 +37,7 @@ public final class CaseRows {
         CaseDetail.Builder b = CaseDetail.newBuilder().setRef(ref(row, false)).setTarget(target)
                 .setCategory(row.getString("category")).setQueue(row.getString("queue")).setSource(row.getString("source"))
                 .setCreatedAt(text(row.getOffsetDateTime("created_at"))).setSlaDueAt(text(due))
+                .setLikenessTakedown(row.getBoolean("likeness_takedown"))
                 .setSlaBreached(row.getOffsetDateTime("decided_at") == null ? due.isBefore(OffsetDateTime.now())
                         : row.getOffsetDateTime("decided_at").isAfter(due));
         if (row.getString("claimed_by") != null) {
@@ -50,6 +53,20 @@ public final class CaseRows {
             } catch (InvalidProtocolBufferException e) {
                 throw new IllegalStateException("stored machine verdict unreadable", e);
             }
+        }
+        return b;
+    }
+
+    /** A report row as moderators see it (anonymous reporters hidden); the reporter's trust is the caller's to add. */
+    public static ReportSummary.Builder report(Row r) {
+        ReportSummary.Builder b = ReportSummary.newBuilder()
+                .setReportId(r.getUUID("report_id").toString()).setCategory(r.getString("category"))
+                .setExplanation(r.getString("explanation")).setReporter(r.getBoolean("anonymous") ? "" : r.getString("reporter"))
+                .setTrustedFlagger(r.getBoolean("trusted_flagger")).setFiledAt(text(r.getOffsetDateTime("created_at")));
+        if (r.getString("takedown_use_id") != null) {
+            b.setLikenessTakedown(LikenessTakedown.newBuilder().setUseId(r.getString("takedown_use_id"))
+                    .setConsentReferenceId(r.getString("takedown_consent_ref") == null ? "" : r.getString("takedown_consent_ref"))
+                    .setHandle(r.getString("takedown_handle") == null ? "" : r.getString("takedown_handle")));
         }
         return b;
     }

@@ -6,6 +6,7 @@ import { accessToken } from '../auth.js';
 import { h, show, say, pill, when, relative, table, field } from '../ui.js';
 import { report, session } from '../app.js';
 import { statementPreview, ACTIONS } from './statement.js';
+import { takedownLabel } from './queues.js';
 
 let current = null; // { caseId, held } while a case is on screen
 let timers = [];
@@ -41,6 +42,7 @@ export async function caseView(caseId) {
       ? api('/v1/moderation/accounts/' + encodeURIComponent(c.target.owner || c.target.id)).catch(e => ({ error: e.message })) : null,
   ]);
   const left = h('div', {},
+    c.likenessTakedown ? takedownCard(c) : null,
     content ? contentCard(c, content) : null,
     reportsCard(c),
     c.machineVerdict ? h('div', { class: 'card' }, h('h3', {}, 'Machine verdict that opened the case'), verdictBlock(c.machineVerdict)) : null);
@@ -48,7 +50,7 @@ export async function caseView(caseId) {
     c.decision ? decisionCard(c.decision) : held ? decisionForm(c) : null);
   show(h('section', { 'aria-labelledby': 'case-title' },
     h('h2', { id: 'case-title' }, 'Case ', h('code', {}, c.caseId.slice(0, 8)), ' · ', c.category.replace(/_/g, ' '), ' ',
-      pill(c.state, c.state === 'DECIDED' ? 'good' : 'warn')),
+      pill(c.state, c.state === 'DECIDED' ? 'good' : 'warn'), c.likenessTakedown ? [' ', takedownLabel()] : null),
     h('p', { class: 'hint' }, 'About ', c.target.type, ' ', h('code', {}, c.target.id), ' · source ', c.source, ' · priority ',
       c.priority.toFixed(1), ' · version ', String(c.version), ' · SLA due ', relative(c.slaDueAt), ' ',
       c.slaBreached ? pill('SLA breached', 'bad') : null),
@@ -137,11 +139,30 @@ function verdictBlock(v) {
     top.length ? h('p', { class: 'hint' }, top.map(([k, s]) => k + ' ' + s.toFixed(2)).join(' · ')) : null);
 }
 
+/**
+ * A cameo owner's takedown request: which cameo, which use of it, the consent reference the video was published
+ * under, and the owner's words. Opaque references only; the registry never sends faces or descriptors here.
+ */
+function takedownCard(c) {
+  const requests = c.reports.filter(r => r.likenessTakedown);
+  return h('div', { class: 'card takedown-request', id: 'takedown' }, h('h3', {}, 'Likeness takedown request'),
+    h('p', {}, 'The person shown in this video owns the cameo it used and asks for its removal. They had allowed the creator; ',
+      'the consent reference is the permission the video was published under (its C2PA manifest names it).'),
+    requests.map(r => h('dl', {},
+      h('dt', {}, 'Cameo'), h('dd', { class: 'takedown-handle' }, r.likenessTakedown.handle || '(deleted since)'),
+      h('dt', {}, 'Consent reference'), h('dd', {}, h('code', { class: 'takedown-consent' }, r.likenessTakedown.consentReferenceId || '—')),
+      h('dt', {}, 'Use'), h('dd', {}, h('code', {}, r.likenessTakedown.useId)),
+      h('dt', {}, 'Requested'), h('dd', {}, when(r.filedAt)),
+      h('dt', {}, 'The owner says'), h('dd', {}, r.explanation))),
+    h('p', { class: 'hint' }, 'To take it down choose "Remove content": the creator receives the statement of reasons. ',
+      '"No action" keeps the video; the owner is told the outcome.'));
+}
+
 function reportsCard(c) {
   return h('div', { class: 'card' }, h('h3', {}, 'Reports (' + c.reports.length + ')'),
     c.reports.length === 0 ? h('p', { class: 'hint' }, 'Opened by automated detection; no user reports.')
       : table(['Category', 'Explanation', 'Reporter', 'Trust', 'Filed'], c.reports.map(r => h('tr', {},
-        h('td', {}, r.category), h('td', {}, r.explanation || '—'),
+        h('td', {}, r.category, r.likenessTakedown ? [' ', takedownLabel()] : null), h('td', {}, r.explanation || '—'),
         h('td', {}, r.reporter ? h('code', {}, r.reporter.slice(0, 8)) : 'anonymous', r.trustedFlagger ? [' ', pill('trusted flagger', 'good')] : null),
         h('td', {}, Math.round(r.reporterTrust * 100) + ' %'), h('td', {}, when(r.filedAt)))), 'Reports merged into this case'));
 }

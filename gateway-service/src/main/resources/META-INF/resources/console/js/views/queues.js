@@ -26,7 +26,8 @@ export async function queuesView(selected) {
       : table(['Queue', 'Open', 'Claimed', 'SLA', 'Oldest', ''], rows, 'Queues by category')),
     h('div', { class: 'actions' },
       h('button', { id: 'claim-any', disabled: total === 0, onclick: () => claim('all') }, 'Claim next from any queue'),
-      h('button', { class: 'secondary', onclick: () => queuesView(selected) }, 'Refresh')),
+      h('button', { class: 'secondary', onclick: () => queuesView(selected) }, 'Refresh'),
+      h('a', { href: '#/takedowns', class: 'button secondary' }, 'Only likeness takedowns')),
     h('h3', {}, selected ? 'Waiting in ' + selected.replace(/_/g, ' ') : 'Waiting in every queue',
       selected ? [' ', h('a', { href: '#/queues' }, '(all queues)')] : null),
     h('div', { class: 'card', id: 'waiting' }, cases.length === 0 ? h('p', {}, 'Nothing is waiting here.')
@@ -34,12 +35,12 @@ export async function queuesView(selected) {
 }
 
 /** One waiting case, in the order claims hand them out; the link opens it read-only unless you claim it. */
-function caseRow(c) {
+export function caseRow(c) {
   const due = h('span', { class: 'sla', dataset: { due: c.slaDueAt } }, relative(c.slaDueAt));
   const held = c.claimedBy && new Date(c.leaseUntil) > new Date();
   return h('tr', { dataset: { case: c.caseId } },
     h('td', {}, c.priority.toFixed(1)),
-    h('td', {}, c.category.replace(/_/g, ' ')),
+    h('td', {}, c.category.replace(/_/g, ' '), c.likenessTakedown ? [' ', takedownLabel()] : null),
     h('td', {}, h('a', { href: '#/cases/' + c.caseId }, c.target.type + ' ' + c.caseId.slice(0, 8)), c.machineRule ? h('span', { class: 'hint' }, ' ' + c.machineRule) : null),
     h('td', {}, String(c.reportCount)),
     h('td', {}, c.slaBreached ? pill('breached', 'bad') : due),
@@ -47,19 +48,28 @@ function caseRow(c) {
     h('td', {}, held ? pill('claimed until ' + new Date(c.leaseUntil).toLocaleTimeString(), 'warn') : pill('open')));
 }
 
+/** The label of a case that holds a cameo owner's takedown request (the person shown asks for removal). */
+export function takedownLabel() {
+  return pill('likeness takedown', 'bad takedown');
+}
+
 // SLA timers count down while the queue view is on screen
 setInterval(() => {
   for (const el of document.querySelectorAll('#waiting .sla')) el.textContent = relative(el.dataset.due);
 }, 10_000);
 
-async function claim(queue) {
+/** Claims the next case of a queue ('all' for any); only a likeness takedown when `takedowns` is set. */
+export async function claim(queue, takedowns = false) {
   try {
-    const c = await api('/v1/moderation/queues/' + encodeURIComponent(queue) + '/claim?leaseSeconds=' + LEASE_SECONDS, { method: 'POST' });
+    const c = await api('/v1/moderation/queues/' + encodeURIComponent(queue) + '/claim?leaseSeconds=' + LEASE_SECONDS
+      + (takedowns ? '&likenessTakedown=true' : ''), { method: 'POST' });
     location.hash = '#/cases/' + c.caseId;
   } catch (e) {
-    if (e.status === 404) say('That queue is empty now: another moderator took its last case.', 'info');
+    if (e.status === 404) say(takedowns ? 'No takedown request is waiting now: another moderator took the last one.'
+      : 'That queue is empty now: another moderator took its last case.', 'info');
     else report(e);
-    queuesView(queue === 'all' ? undefined : queue).catch(report);
+    if (takedowns) location.hash = '#/takedowns';
+    else queuesView(queue === 'all' ? undefined : queue).catch(report);
   }
 }
 
