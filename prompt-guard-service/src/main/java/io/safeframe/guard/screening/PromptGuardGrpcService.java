@@ -45,7 +45,7 @@ public class PromptGuardGrpcService implements PromptGuard {
     @Override
     @Blocking // the encoder waits for its worker thread: never on the event loop
     public Uni<ScreenResponse> screen(ScreenRequest request) {
-        return Uni.createFrom().item(() -> toProto(screenOrReject(request.getText())));
+        return Uni.createFrom().item(() -> toProto(screenOrReject(request.getText(), rulesFor(request.getContext()))));
     }
 
     @Override
@@ -56,7 +56,8 @@ public class PromptGuardGrpcService implements PromptGuard {
         }
         return Uni.createFrom().item(() -> {
             ScreenBatchResponse.Builder out = ScreenBatchResponse.newBuilder();
-            request.getTextsList().forEach(t -> out.addResults(toProto(screenOrReject(t))));
+            CompiledPolicy rules = rulesFor(request.getContext());
+            request.getTextsList().forEach(t -> out.addResults(toProto(screenOrReject(t, rules))));
             return out.build();
         });
     }
@@ -78,15 +79,24 @@ public class PromptGuardGrpcService implements PromptGuard {
     }
 
     /** One prompt to its verdict, counted and timed (input refused as invalid has no verdict and is not counted). */
-    private Screening screenOrReject(String text) {
+    private Screening screenOrReject(String text, CompiledPolicy rules) {
         long start = System.nanoTime();
         try {
-            Screening s = screener.screen(text, policy.current());
+            Screening s = screener.screen(text, rules);
             metrics.screened(s, start);
             return s;
         } catch (Screener.InputRejected e) {
             throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
         }
+    }
+
+    /**
+     * The teen profile for a teen account; the standard rules otherwise, including an unspecified band (an older
+     * gateway, a service's own call): exactly the rules that applied before age bands existed, never laxer.
+     */
+    private CompiledPolicy rulesFor(io.safeframe.api.v1.RequestContext context) {
+        CompiledPolicy current = policy.current();
+        return context.getAgeBand() == io.safeframe.api.v1.AgeBand.AGE_BAND_TEEN ? current.teen() : current;
     }
 
     static ScreenResponse toProto(Screening s) {
