@@ -53,9 +53,12 @@ public class ReportGrpcService implements ReportService {
     private final TransparencyExports transparency;
     private final AccountExport accountExport;
     private final Pool pool;
+    private final io.safeframe.report.webhook.WebhookAdmin webhooks;
 
     public ReportGrpcService(ReportIntake intake, CaseQueue queue, Decisions decisions, Appeals appeals, Notices notices,
-            TransparencyExports transparency, AccountExport accountExport, Pool pool) {
+            TransparencyExports transparency, AccountExport accountExport, Pool pool,
+            io.safeframe.report.webhook.WebhookAdmin webhooks) {
+        this.webhooks = webhooks;
         this.accountExport = accountExport;
         this.intake = intake;
         this.queue = queue;
@@ -152,5 +155,15 @@ public class ReportGrpcService implements ReportService {
     public Uni<JsonLine> transparencyReport(TransparencyRequest request) {
         return Uni.createFrom().deferred(() -> transparency.report(TransparencyExports.range(request)))
                 .map(json -> JsonLine.newBuilder().setJson(json).build());
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.WebhookEventList> listWebhookEvents(io.safeframe.api.v1.WebhookEventsRequest request) {
+        return Uni.createFrom().deferred(() -> webhooks.list(request));
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.WebhookEventList> replayWebhookEvents(io.safeframe.api.v1.ReplayWebhooksRequest request) {
+        return Uni.createFrom().deferred(() -> webhooks.replay(request));
     }
 }
