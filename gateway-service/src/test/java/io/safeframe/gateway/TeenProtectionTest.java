@@ -47,17 +47,29 @@ class TeenProtectionTest {
         return given().auth().oauth2(token).contentType(ContentType.JSON);
     }
 
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    /** The band a job was stored with (its later checks, e.g. the clip's likeness check, apply it). */
+    private String storedBand(String jobId) {
+        return pool.preparedQuery("select age_band from generation_job where job_id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(java.util.UUID.fromString(jobId))).await().indefinitely()
+                .iterator().next().getString("age_band");
+    }
+
     @Test
     void aPromptAllowedForAnAdultIsBlockedForATeen() {
-        with(token("teen-adult-1", "adult")).body(BEER).when().post("/v1/generations").then()
-                .statusCode(202).body("state", equalTo("GENERATING"));
-        with(token("teen-teen-1", "teen")).body(BEER).when().post("/v1/generations").then()
+        String adultJob = with(token("teen-adult-1", "adult")).body(BEER).when().post("/v1/generations").then()
+                .statusCode(202).body("state", equalTo("GENERATING")).extract().path("id");
+        org.junit.jupiter.api.Assertions.assertEquals("AGE_BAND_ADULT", storedBand(adultJob));
+        String teenJob = with(token("teen-teen-1", "teen")).body(BEER).when().post("/v1/generations").then()
                 .statusCode(422).contentType("application/problem+json")
                 .body("type", containsString("prompt-blocked"))
                 .body("detail", containsString("restricted to adults"))
                 .body("job.state", equalTo("BLOCKED"))
                 .body("job.verdicts[1].categories", hasKey("age_restricted"))
-                .body("job.verdicts[1].policyVersion", endsWith("+teen"));
+                .body("job.verdicts[1].policyVersion", endsWith("+teen")).extract().path("job.id");
+        org.junit.jupiter.api.Assertions.assertEquals("AGE_BAND_TEEN", storedBand(teenJob));
     }
 
     @Test
