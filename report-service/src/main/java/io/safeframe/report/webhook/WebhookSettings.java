@@ -40,6 +40,10 @@ public interface WebhookSettings {
     @WithDefault("PT5S")
     Duration timeout();
 
+    /** How often the worker looks for due events (read by WebhookDelivery's @Scheduled expression; here so it is validated). */
+    @WithDefault("1s")
+    String poll();
+
     /** Events sent per round of the worker. */
     @WithDefault("50")
     int batch();
