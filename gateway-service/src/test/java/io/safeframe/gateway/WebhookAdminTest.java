@@ -42,7 +42,16 @@ import io.safeframe.testing.ReportServiceProcess;
 @QuarkusTestResource(value = WebhookAdminTest.ReportWithWebhooks.class, restrictToAnnotatedClass = true)
 class WebhookAdminTest {
 
-    static final int RECEIVER_PORT = freePort();
+    /** Shared through system properties: the test resource and the test may be loaded by different class loaders. */
+    static synchronized int receiverPort() {
+        String port = System.getProperty("webhook-admin-test.port");
+        if (port == null) {
+            port = Integer.toString(freePort());
+            System.setProperty("webhook-admin-test.port", port);
+        }
+        return Integer.parseInt(port);
+    }
+
     /** Made for this run; the receiver checks the signature header's shape and the key id (the HMAC itself is
      *  verified in report-service's WebhookDeliveryTest). */
     static final String SECRET = java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID();
@@ -52,7 +61,7 @@ class WebhookAdminTest {
         @Override
         protected List<String> options() {
             List<String> out = new ArrayList<>(super.options());
-            out.addAll(List.of("-Dsafeframe.webhook.url=http://127.0.0.1:" + RECEIVER_PORT + "/hooks",
+            out.addAll(List.of("-Dsafeframe.webhook.url=http://127.0.0.1:" + receiverPort() + "/hooks",
                     "-Dsafeframe.webhook.secret=" + SECRET, "-Dsafeframe.webhook.key-id=gw-test",
                     "-Dsafeframe.webhook.initial-backoff=PT0.2S", "-Dsafeframe.webhook.poll=0.2s"));
             return out;
@@ -67,7 +76,7 @@ class WebhookAdminTest {
 
     @BeforeAll
     static void startReceiver() throws IOException {
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", RECEIVER_PORT), 0);
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", receiverPort()), 0);
         receiver.createContext("/hooks", exchange -> {
             String body;
             try (InputStream in = exchange.getRequestBody()) {
