@@ -1,3 +1,4 @@
+-- Numbered 5: V3 and V4 are taken by branches merged alongside (likeness takedowns, content trends).
 -- Webhooks to the platform (docs/webhooks.md): one row per event, written in the transaction of the decision,
 -- takedown, sanction or appeal outcome it reports, so an event exists exactly when its cause committed. The delivery
 -- worker sends the stored body as it is (the signature covers those bytes), retries with exponential back-off and
