@@ -109,6 +109,18 @@ class WebhookDeliveryTest {
     @GrpcClient("self")
     ReportServiceBlockingStub reports;
 
+    @jakarta.inject.Inject
+    io.safeframe.report.metrics.ModerationMetrics metrics;
+
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    /** A webhook gauge as the next scrape would show it. */
+    private double gauge(String name) {
+        metrics.refresh().await().atMost(Duration.ofSeconds(10));
+        return meters.get(name).gauge().value();
+    }
+
     @AfterEach
     void stopReceiver() {
         if (receiver != null) {
@@ -145,6 +157,7 @@ class WebhookDeliveryTest {
                 events -> events.size() == 2 && events.stream().allMatch(e -> e.getAttempts() >= 2 && e.getState().equals("PENDING")));
         assertTrue(mine.stream().allMatch(e -> e.getLastError().contains("Connect")), mine.toString());
         assertEquals(Set.of("decision.made", "content.removed"), mine.stream().map(WebhookEvent::getType).collect(Collectors.toSet()));
+        assertTrue(gauge("safeframe.webhooks.pending") >= 2, "the backlog shows in the metrics");
 
         startReceiver();
         await("both delivered once the receiver is up", () -> eventsOf(removal.getDecisionId()),
@@ -195,6 +208,7 @@ class WebhookDeliveryTest {
             assertEquals(java.util.stream.IntStream.rangeClosed(1, MAX_ATTEMPTS).boxed().toList(), received.stream().filter(r -> r.eventId().equals(e.getEventId())).map(Received::attempt).toList(),
                     "every attempt reached the receiver, numbered, and none after the last");
         }
+        assertTrue(gauge("safeframe.webhooks.dead") >= 2, "the dead letters show in the metrics (alert SafeframeWebhooksDeadLettered)");
         assertTrue(reports.listWebhookEvents(WebhookEventsRequest.newBuilder().setState("DEAD").build()).getEventsList().stream()
                 .map(WebhookEvent::getEventId).collect(Collectors.toSet()).containsAll(dead.stream().map(WebhookEvent::getEventId).toList()));
 
@@ -207,6 +221,7 @@ class WebhookDeliveryTest {
         await("replayed events delivered", () -> eventsOf(suspension.getDecisionId()),
                 events -> events.stream().allMatch(e -> e.getState().equals("DELIVERED") && e.getReplays() == 1));
         Thread.sleep(1000);
+        assertEquals(0.0, gauge("safeframe.webhooks.dead"), "nothing dead-lettered once replayed and delivered");
         for (WebhookEvent e : dead) {
             List<Received> got = received.stream().filter(r -> r.eventId().equals(e.getEventId())).toList();
             assertEquals(1, got.size(), "replayed " + e.getType() + " arrives once: " + got);
