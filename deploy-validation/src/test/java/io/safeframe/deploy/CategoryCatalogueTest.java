@@ -83,7 +83,10 @@ class CategoryCatalogueTest {
     private static Map<String, Set<String>> emittedCategories() throws IOException {
         Map<String, Set<String>> out = new TreeMap<>();
         JsonNode prompt = read("prompt-guard-service/src/main/resources/policy/prompt-policy.json");
-        out.put("prompt-policy", codes(prompt.path("categories"), "code"));
+        Set<String> promptCodes = codes(prompt.path("categories"), "code");
+        // a profile's own categories (the teen profile's) are emitted too
+        prompt.path("profiles").forEach(profile -> promptCodes.addAll(codes(profile.path("categories"), "code")));
+        out.put("prompt-policy", promptCodes);
         Set<String> heads = codes(read("prompt-guard-service/src/main/resources/policy/prompt-heads.json").path("heads"), "category");
         heads.remove(AGGREGATE_HEAD);
         out.put("prompt-heads", heads);

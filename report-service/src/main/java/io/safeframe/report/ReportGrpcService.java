@@ -57,10 +57,13 @@ public class ReportGrpcService implements ReportService {
     private final AccountExport accountExport;
     private final Pool pool;
     private final CampaignDetector campaigns;
+    private final io.safeframe.report.webhook.WebhookAdmin webhooks;
 
     public ReportGrpcService(ReportIntake intake, CaseQueue queue, Decisions decisions, Appeals appeals, Notices notices,
-            TransparencyExports transparency, AccountExport accountExport, Pool pool, CampaignDetector campaigns) {
+            TransparencyExports transparency, AccountExport accountExport, Pool pool, CampaignDetector campaigns,
+            io.safeframe.report.webhook.WebhookAdmin webhooks) {
         this.campaigns = campaigns;
+        this.webhooks = webhooks;
         this.accountExport = accountExport;
         this.intake = intake;
         this.queue = queue;
@@ -164,5 +167,15 @@ public class ReportGrpcService implements ReportService {
     public Uni<JsonLine> transparencyReport(TransparencyRequest request) {
         return Uni.createFrom().deferred(() -> transparency.report(TransparencyExports.range(request)))
                 .map(json -> JsonLine.newBuilder().setJson(json).build());
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.WebhookEventList> listWebhookEvents(io.safeframe.api.v1.WebhookEventsRequest request) {
+        return Uni.createFrom().deferred(() -> webhooks.list(request));
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.WebhookEventList> replayWebhookEvents(io.safeframe.api.v1.ReplayWebhooksRequest request) {
+        return Uni.createFrom().deferred(() -> webhooks.replay(request));
     }
 }

@@ -53,6 +53,10 @@ public class GenerationJob extends PanacheEntityBase {
     @Column(name = "consent_refs")
     public String consentRefs;
 
+    /** The submitter's age band at submission (AgeBand name): the job's later checks apply the same profile. */
+    @Column(name = "age_band")
+    public String ageBand;
+
     /** JSON array of the verdicts collected so far (policy, prompt-guard, ...). */
     public String verdicts;
 

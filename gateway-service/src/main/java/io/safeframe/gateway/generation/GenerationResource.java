@@ -40,9 +40,12 @@ public class GenerationResource {
     private final ReportClient reports;
     private final SecurityIdentity identity;
     private final int promptMaxChars;
+    private final io.safeframe.gateway.age.AgeBands ageBands;
 
     public GenerationResource(GenerationService generations, JobStore store, ReportClient reports, SecurityIdentity identity,
+            io.safeframe.gateway.age.AgeBands ageBands,
             @ConfigProperty(name = "safeframe.limits.prompt-max-chars") int promptMaxChars) {
+        this.ageBands = ageBands;
         this.generations = generations;
         this.store = store;
         this.reports = reports;
@@ -71,8 +74,10 @@ public class GenerationResource {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 128)) {
             throw ApiException.badRequest("Idempotency-Key must be 1 to 128 characters");
         }
+        // the age band selects the rules prompt-guard and likeness-service apply (the teen profile)
         RequestContext ctx = RequestContext.newBuilder().setAccountId(identity.getPrincipal().getName())
-                .setActor(identity.getPrincipal().getName()).setCorrelationId(correlationId).build();
+                .setActor(identity.getPrincipal().getName()).setCorrelationId(correlationId)
+                .setAgeBand(ageBands.of(identity)).build();
         return generations.submit(ctx, prompt, duration, aspect, idempotencyKey).map(submitted -> {
             JobView view = generations.ownerView(submitted.job());
             if (submitted.job().state == JobState.BLOCKED) {

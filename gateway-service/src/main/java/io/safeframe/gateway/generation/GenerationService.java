@@ -121,6 +121,7 @@ public class GenerationService {
             job.reservationId = auth.getReservationId();
             job.correlationId = ctx.getCorrelationId();
             job.traceParent = traceParent;
+            job.ageBand = ctx.getAgeBand().name();
             job.verdicts = write(List.of(VerdictView.of(auth.getVerdict())));
             job.createdAt = Instant.now();
             job.updatedAt = job.createdAt;

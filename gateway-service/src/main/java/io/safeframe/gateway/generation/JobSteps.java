@@ -283,7 +283,20 @@ public class JobSteps {
     }
 
     private static RequestContext context(Job job) {
+        // the band the job was submitted with: the clip's likeness check applies the same (teen) rule as the prompt's
         return RequestContext.newBuilder().setAccountId(job.accountId()).setActor("gateway-service")
-                .setCorrelationId(job.correlationId()).build();
+                .setCorrelationId(job.correlationId()).setAgeBand(ageBand(job.ageBand())).build();
+    }
+
+    /** A job stored before age bands (null) gets UNSPECIFIED, the standard rules, as it had at submission. */
+    private static io.safeframe.api.v1.AgeBand ageBand(String stored) {
+        if (stored == null) {
+            return io.safeframe.api.v1.AgeBand.AGE_BAND_UNSPECIFIED;
+        }
+        try {
+            return io.safeframe.api.v1.AgeBand.valueOf(stored);
+        } catch (IllegalArgumentException e) {
+            return io.safeframe.api.v1.AgeBand.AGE_BAND_TEEN; // unreadable: the stricter rules
+        }
     }
 }

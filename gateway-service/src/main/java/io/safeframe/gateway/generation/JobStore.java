@@ -28,7 +28,7 @@ public class JobStore {
     /** What a step needs of a job. */
     public record Job(UUID id, JobState state, String accountId, String prompt, int durationSeconds, String aspect,
             String reservationId, String correlationId, String reviewStage, String reviewBaseline, int attempts, String promptVerdictId,
-            String traceParent, String consentRefs) {
+            String traceParent, String consentRefs, String ageBand) {
 
         /** The consent reference ids recorded for the job, in order, without duplicates. */
         public java.util.List<String> consentReferenceIds() {
@@ -41,7 +41,7 @@ public class JobStore {
 
     private static final String COLUMNS = """
             job_id, state, account_id, prompt, duration_seconds, aspect, reservation_id, correlation_id, review_stage,
-            review_baseline, attempts, trace_parent, consent_refs,
+            review_baseline, attempts, trace_parent, consent_refs, age_band,
             (select v ->> 'verdictId' from jsonb_array_elements(verdicts::jsonb) v where v ->> 'source' = 'prompt-guard' limit 1)
               as prompt_verdict_id""";
 
@@ -171,7 +171,7 @@ public class JobStore {
         return new Job(r.getUUID("job_id"), JobState.valueOf(r.getString("state")), r.getString("account_id"), r.getString("prompt"),
                 r.getInteger("duration_seconds"), r.getString("aspect"), r.getString("reservation_id"), r.getString("correlation_id"),
                 r.getString("review_stage"), r.getString("review_baseline"), r.getInteger("attempts"), r.getString("prompt_verdict_id"),
-                r.getString("trace_parent"), r.getString("consent_refs"));
+                r.getString("trace_parent"), r.getString("consent_refs"), r.getString("age_band"));
     }
 
     /** Adds consent reference ids to the job's (the prompt's and the clip's checks may each name some). */

@@ -144,6 +144,17 @@ public class ReportClient {
         return call(stub(observation.getContext()).observeContent(observation));
     }
 
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.WebhookEventList> webhookEvents(RequestContext ctx, String state, int limit) {
+        return call(stub(ctx).listWebhookEvents(io.safeframe.api.v1.WebhookEventsRequest.newBuilder().setContext(ctx)
+                .setState(state).setLimit(limit).build()));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.WebhookEventList> replayWebhooks(io.safeframe.api.v1.ReplayWebhooksRequest request) {
+        return call(stub(request.getContext()).replayWebhookEvents(request));
+    }
+
     private static <T> Uni<T> call(Uni<T> call) {
         return SafetyCall.answer(call, SERVICE);
     }

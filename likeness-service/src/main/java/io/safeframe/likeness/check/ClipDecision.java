@@ -23,12 +23,16 @@ public final class ClipDecision {
     }
 
     public static Outcome decide(String requester, List<Match> matches) {
+        return decide(requester, io.safeframe.api.v1.AgeBand.AGE_BAND_UNSPECIFIED, matches);
+    }
+
+    public static Outcome decide(String requester, io.safeframe.api.v1.AgeBand band, List<Match> matches) {
         List<Match> permitted = new ArrayList<>();
         List<Match> refusedConfident = new ArrayList<>();
         List<Match> refusedUncertain = new ArrayList<>();
         for (Match m : matches) {
             var l = m.likeness();
-            if (ConsentRules.permitted(l.owner(), l.audience(), l.grantees(), requester)) {
+            if (ConsentRules.permitted(l.owner(), l.audience(), l.grantees(), requester, band)) {
                 permitted.add(m);
             } else if (m.strength() == Strength.CONFIDENT) {
                 refusedConfident.add(m);

@@ -67,7 +67,7 @@ public class LikenessChecks {
                     Map<Handle, CameoConsent> registered = new HashMap<>();
                     found.values().forEach(l -> registered.put(new Handle(l.handle()), new CameoConsent(l.id().toString(), l.owner(),
                             l.audience(), l.grantees())));
-                    PromptDecision.Outcome out = PromptDecision.decide(requester, named, registered);
+                    PromptDecision.Outcome out = PromptDecision.decide(requester, request.getContext().getAgeBand(), named, registered);
                     List<String> unknown = out.unknown().stream().map(Handle::toString).toList();
                     if (out.decision() != Decision.ALLOW) {
                         return Uni.createFrom().item(result(out.decision(), out.reason(), "likeness:prompt.no-consent", List.of(), unknown, 0));
@@ -90,7 +90,7 @@ public class LikenessChecks {
                         return Uni.createFrom().item(result(Decision.ALLOW, "No face in the video.", "likeness:frames", List.of(), List.of(), 0));
                     }
                     return pool.withTransaction(sql -> store.enrolledWithDescriptors(sql).chain(enrolled -> {
-                        ClipDecision.Outcome out = ClipDecision.decide(requester, FaceMatcher.matches(faces, enrolled,
+                        ClipDecision.Outcome out = ClipDecision.decide(requester, request.getContext().getAgeBand(), FaceMatcher.matches(faces, enrolled,
                                 new Thresholds(described.getMatchDistance(), described.getReviewDistance())));
                         String rule = out.decision() == Decision.ALLOW ? "likeness:frames" : "likeness:frames.no-consent";
                         List<StoredLikeness> permitted = out.permitted().stream().filter(m -> m.likeness().owner() != null)

@@ -27,6 +27,11 @@ public final class PromptDecision {
     }
 
     public static Outcome decide(String requester, Set<Handle> named, Map<Handle, CameoConsent> registered) {
+        return decide(requester, io.safeframe.api.v1.AgeBand.AGE_BAND_UNSPECIFIED, named, registered);
+    }
+
+    public static Outcome decide(String requester, io.safeframe.api.v1.AgeBand band, Set<Handle> named,
+            Map<Handle, CameoConsent> registered) {
         List<Handle> permitted = new ArrayList<>();
         List<Handle> refused = new ArrayList<>();
         List<Handle> unknown = new ArrayList<>();
@@ -34,14 +39,17 @@ public final class PromptDecision {
             CameoConsent c = registered.get(h);
             if (c == null) {
                 unknown.add(h);
-            } else if (ConsentRules.permitted(c.owner(), c.audience(), c.grantees(), requester)) {
+            } else if (ConsentRules.permitted(c.owner(), c.audience(), c.grantees(), requester, band)) {
                 permitted.add(h);
             } else {
                 refused.add(h);
             }
         }
         if (!refused.isEmpty()) {
-            return new Outcome(Decision.BLOCK, refused.get(0) + " has not allowed you to use their likeness.", permitted, refused, unknown);
+            String why = band == io.safeframe.api.v1.AgeBand.AGE_BAND_TEEN
+                    ? refused.get(0) + " is someone else's cameo; on a teen account you can use only your own."
+                    : refused.get(0) + " has not allowed you to use their likeness.";
+            return new Outcome(Decision.BLOCK, why, permitted, refused, unknown);
         }
         return new Outcome(Decision.ALLOW, permitted.isEmpty() ? "The prompt names no cameo."
                 : "Every cameo the prompt names is used with consent.", permitted, refused, unknown);

@@ -14,6 +14,18 @@ public final class ConsentRules {
      * @param owner the cameo's owner; null for a protected person, whom nobody may depict
      */
     public static boolean permitted(String owner, Audience audience, Set<String> grantees, String requester) {
+        return permitted(owner, audience, grantees, requester, io.safeframe.api.v1.AgeBand.AGE_BAND_UNSPECIFIED);
+    }
+
+    /**
+     * The teen profile's likeness rule (docs/teen-protections.md): a teen may use only their own cameo, whatever
+     * audience another owner chose. Any other band gets the owner's choice.
+     */
+    public static boolean permitted(String owner, Audience audience, Set<String> grantees, String requester,
+            io.safeframe.api.v1.AgeBand requesterBand) {
+        if (requesterBand == io.safeframe.api.v1.AgeBand.AGE_BAND_TEEN) {
+            return owner != null && requester != null && !requester.isBlank() && owner.equals(requester);
+        }
         if (owner == null || requester == null || requester.isBlank()) {
             return false;
         }

@@ -60,4 +60,22 @@ class PromptDecisionTest {
         assertEquals(false, ConsentRules.permitted("alice", Audience.EVERYONE, Set.of(), ""));
         assertEquals(false, ConsentRules.permitted("alice", Audience.AUDIENCE_UNSPECIFIED, Set.of("bob"), "bob"));
     }
+
+    /** The teen profile's likeness rule: only their own cameo, even where the owner allowed everyone or listed them. */
+    @Test
+    void aTeenMayUseOnlyTheirOwnCameo() {
+        var teen = io.safeframe.api.v1.AgeBand.AGE_BAND_TEEN;
+        var everyone = PromptDecision.decide("carol", teen, PromptHandles.named("@dora at the beach"), REGISTRY);
+        assertEquals(Decision.BLOCK, everyone.decision());
+        assertEquals("@dora is someone else's cameo; on a teen account you can use only your own.", everyone.reason());
+        assertEquals(Decision.BLOCK, PromptDecision.decide("carol", teen, PromptHandles.named("@bob surfing"), REGISTRY).decision());
+        assertEquals(Decision.ALLOW, PromptDecision.decide("alice", teen, PromptHandles.named("@alice surfing"), REGISTRY).decision());
+        assertEquals(Decision.ALLOW, PromptDecision.decide("carol", teen, PromptHandles.named("a sign that says @nobody_here"),
+                REGISTRY).decision());
+        // the same requests without a band, or as an adult: the owners' choices apply
+        assertEquals(Decision.ALLOW, PromptDecision.decide("carol", io.safeframe.api.v1.AgeBand.AGE_BAND_ADULT,
+                PromptHandles.named("@dora and @bob"), REGISTRY).decision());
+        assertEquals(Decision.ALLOW, check("carol", "@dora and @bob").decision());
+        assertEquals(false, ConsentRules.permitted(null, Audience.EVERYONE, Set.of(), "alice", teen));
+    }
 }

@@ -37,8 +37,25 @@ public final class CompiledPolicy {
     public final AhoCorasick<Term> automaton;
     public final List<CompiledPattern> patterns;
     public final Map<String, PromptPolicy.Category> categoriesByCode;
+    /** The profile these rules are ("standard", or a profile's name such as "teen"). */
+    public final String profile;
+    /** Multiplies the encoder heads' review and block points and the n-gram scorer's review point (1 = standard). */
+    public final double thresholdScale;
+    /** Categories a profile raised from REVIEW to BLOCK: an encoder hold in one of them is a block under the profile. */
+    public final Set<String> raisedToBlock;
+    /** The teen variant of these rules; the standard rules themselves when the policy has no teen profile. */
+    private final CompiledPolicy teen;
 
     private CompiledPolicy(PromptPolicy source, AhoCorasick<Term> automaton, List<CompiledPattern> patterns) {
+        this(source, automaton, patterns, "standard", 1.0, Set.of(), null);
+    }
+
+    private CompiledPolicy(PromptPolicy source, AhoCorasick<Term> automaton, List<CompiledPattern> patterns, String profile,
+            double thresholdScale, Set<String> raisedToBlock, CompiledPolicy teen) {
+        this.profile = profile;
+        this.thresholdScale = thresholdScale;
+        this.raisedToBlock = Set.copyOf(raisedToBlock);
+        this.teen = teen == null ? this : teen;
         this.source = source;
         this.automaton = automaton;
         this.patterns = patterns;
@@ -51,7 +68,75 @@ public final class CompiledPolicy {
         return source.version();
     }
 
+    /** The version a verdict records: the policy's, with the profile appended when one applied ("2026-11-25.1+teen"). */
+    public String verdictVersion() {
+        return profile.equals("standard") ? source.version() : source.version() + "+" + profile;
+    }
+
+    /** The rules for a teen account: the policy's teen profile compiled over the standard rules. */
+    public CompiledPolicy teen() {
+        return teen;
+    }
+
+    public boolean isProfile() {
+        return !profile.equals("standard");
+    }
+
     public static CompiledPolicy compile(PromptPolicy policy, Normaliser normaliser) {
+        CompiledPolicy standard = compileRules(policy, normaliser);
+        for (String name : policy.profiles().keySet()) {
+            if (!name.equals(PromptPolicy.TEEN)) {
+                throw new InvalidPolicy("unknown profile '" + name + "' (known: " + PromptPolicy.TEEN + ")");
+            }
+        }
+        PromptPolicy.Profile teen = policy.profiles().get(PromptPolicy.TEEN);
+        if (teen == null) {
+            return standard;
+        }
+        return new CompiledPolicy(policy, standard.automaton, standard.patterns, "standard", 1.0, Set.of(),
+                compileProfile(policy, PromptPolicy.TEEN, teen, normaliser));
+    }
+
+    private static final List<String> DECISION_ORDER = List.of("ALLOW", "REVIEW", "BLOCK");
+
+    /**
+     * A profile over the standard rules: its category decisions replace the standard ones, its categories are added,
+     * its scale lowers the thresholds. Refused when any of that would make the profile laxer than the standard rules.
+     */
+    private static CompiledPolicy compileProfile(PromptPolicy policy, String name, PromptPolicy.Profile profile,
+            Normaliser normaliser) {
+        double scale = profile.scale();
+        if (!(scale > 0 && scale <= 1)) {
+            throw new InvalidPolicy("profile " + name + ": thresholdScale must be in (0, 1] (a profile may only be stricter)");
+        }
+        Map<String, PromptPolicy.Category> standard = new java.util.LinkedHashMap<>();
+        policy.categories().forEach(c -> standard.put(c.code(), c));
+        Set<String> raised = new HashSet<>();
+        List<PromptPolicy.Category> categories = new ArrayList<>();
+        for (Map.Entry<String, String> e : profile.categoryDecisions().entrySet()) {
+            PromptPolicy.Category c = standard.get(e.getKey());
+            if (c == null) {
+                throw new InvalidPolicy("profile " + name + ": no category '" + e.getKey() + "' to change");
+            }
+            if (!DECISIONS.contains(e.getValue()) || DECISION_ORDER.indexOf(e.getValue()) < DECISION_ORDER.indexOf(c.decision())) {
+                throw new InvalidPolicy("profile " + name + ": " + e.getKey() + " may only be raised from " + c.decision()
+                        + ", not set to " + e.getValue());
+            }
+            if (e.getValue().equals("BLOCK") && c.decision().equals("REVIEW")) {
+                raised.add(c.code());
+            }
+        }
+        for (PromptPolicy.Category c : policy.categories()) {
+            String decision = profile.categoryDecisions().get(c.code());
+            categories.add(decision == null ? c : c.withDecision(decision));
+        }
+        categories.addAll(profile.categories());
+        PromptPolicy merged = new PromptPolicy(policy.version(), policy.benign(), categories, null);
+        CompiledPolicy rules = compileRules(merged, normaliser);
+        return new CompiledPolicy(merged, rules.automaton, rules.patterns, name, scale, raised, null);
+    }
+
+    private static CompiledPolicy compileRules(PromptPolicy policy, Normaliser normaliser) {
         if (policy == null || policy.version() == null || policy.version().isBlank()) {
             throw new InvalidPolicy("policy has no version");
         }

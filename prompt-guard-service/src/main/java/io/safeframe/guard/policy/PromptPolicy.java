@@ -9,7 +9,39 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /** The versioned prompt policy as written in policy/prompt-policy.json. */
 @RegisterForReflection
 @JsonIgnoreProperties(value = { "notes" })
-public record PromptPolicy(String version, List<String> benign, List<Category> categories) {
+public record PromptPolicy(String version, List<String> benign, List<Category> categories, java.util.Map<String, Profile> profiles) {
+
+    /** The profile name the teen age band selects (docs/teen-protections.md). */
+    public static final String TEEN = "teen";
+
+    public PromptPolicy(String version, List<String> benign, List<Category> categories) {
+        this(version, benign, categories, null);
+    }
+
+    public java.util.Map<String, Profile> profiles() {
+        return profiles == null ? java.util.Map.of() : profiles;
+    }
+
+    /**
+     * A stricter variant of the rules for a group of accounts: category decisions raised, encoder and scorer thresholds
+     * scaled down, categories of its own. Never laxer than the standard rules (checked when compiled).
+     */
+    @RegisterForReflection
+    @JsonIgnoreProperties(value = { "notes" })
+    public record Profile(Double thresholdScale, java.util.Map<String, String> categoryDecisions, List<Category> categories) {
+
+        public double scale() {
+            return thresholdScale == null ? 1.0 : thresholdScale;
+        }
+
+        public java.util.Map<String, String> categoryDecisions() {
+            return categoryDecisions == null ? java.util.Map.of() : categoryDecisions;
+        }
+
+        public List<Category> categories() {
+            return categories == null ? List.of() : categories;
+        }
+    }
 
     @RegisterForReflection
     public record Category(String code, String name, int severity, String decision, List<String> terms,
@@ -25,6 +57,10 @@ public record PromptPolicy(String version, List<String> benign, List<Category> c
 
         public List<String> patterns() {
             return patterns == null ? List.of() : patterns;
+        }
+
+        Category withDecision(String raised) {
+            return new Category(code, name, severity, raised, terms, combos, patterns);
         }
     }
 }

@@ -129,7 +129,9 @@ final class EncoderDecision {
         String top = GuardHeads.argmaxCategory(best);
         GuardHeads.Head h = top == null ? null : heads.head(top);
         if (h != null) {
-            decision = pAny >= h.block() ? "BLOCK" : pAny >= h.review() ? "REVIEW" : "ALLOW";
+            // a profile (teen) scales every operating point down: the same score is held or blocked sooner
+            decision = pAny >= h.block() * policy.thresholdScale ? "BLOCK"
+                    : pAny >= h.review() * policy.thresholdScale ? "REVIEW" : "ALLOW";
             decisive = decision.equals("ALLOW") ? null : h;
         }
         // a category whose rules were never wrong on dev keeps the rules' flag as a floor (REVIEW at least)
@@ -154,7 +156,7 @@ final class EncoderDecision {
         GuardHeads.Head jb = heads.head(JAILBREAK);
         // escalation needs the jailbreak said, not shown: a rule must find it outside text depicted on screen
         boolean jailbreakToo = decisive != null && !decisive.category().equals(JAILBREAK) && jb != null
-                && best.getOrDefault(JAILBREAK, 0.0) >= jb.review()
+                && best.getOrDefault(JAILBREAK, 0.0) >= jb.review() * policy.thresholdScale
                 && a.views().stream().anyMatch(v -> v.ruleScores().containsKey(JAILBREAK));
         Screening r = a.byRules();
         // the contract's category scores: the case queue downstream is the top category, so the decisive category comes
@@ -180,7 +182,8 @@ final class EncoderDecision {
             ruleId = (ruleToo ? "rules+encoder:" : "encoder:") + decisive.category();
             double p = pAny;
             reason = String.format(Locale.ROOT, "%s: %s (encoder P(unsafe) = %.2f, category by the %s head; review at %.2f, block at %.2f%s%s%s).",
-                    Screener.word(decision), name, p, decisive.category(), decisive.review(), decisive.block(),
+                    Screener.word(decision), name, p, decisive.category(), decisive.review() * policy.thresholdScale,
+                    decisive.block() * policy.thresholdScale,
                     ruleToo ? "; a rule matched too" : "", view > 0 ? "; in the " + v.label() + "-decoded text" : "",
                     v.context().names().isEmpty() ? "" : "; context: " + String.join(", ", v.context().names()));
             publicReason = Screener.word(decision) + ": the prompt falls under our rules on " + name + ".";

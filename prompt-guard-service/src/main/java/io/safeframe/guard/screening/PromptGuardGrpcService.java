@@ -53,7 +53,8 @@ public class PromptGuardGrpcService implements PromptGuard {
     @Override
     @Blocking // the encoder waits for its worker thread: never on the event loop
     public Uni<ScreenResponse> screen(ScreenRequest request) {
-        return Uni.createFrom().item(() -> toProto(screenOrReject(request.getText(), request.getContext().getCorrelationId())));
+        return Uni.createFrom().item(() -> toProto(screenOrReject(request.getText(), rulesFor(request.getContext()),
+                request.getContext().getCorrelationId())));
     }
 
     @Override
@@ -64,7 +65,8 @@ public class PromptGuardGrpcService implements PromptGuard {
         }
         return Uni.createFrom().item(() -> {
             ScreenBatchResponse.Builder out = ScreenBatchResponse.newBuilder();
-            request.getTextsList().forEach(t -> out.addResults(toProto(screenOrReject(t, request.getContext().getCorrelationId()))));
+            CompiledPolicy rules = rulesFor(request.getContext());
+            request.getTextsList().forEach(t -> out.addResults(toProto(screenOrReject(t, rules, request.getContext().getCorrelationId()))));
             return out.build();
         });
     }
@@ -135,16 +137,28 @@ public class PromptGuardGrpcService implements PromptGuard {
     }
 
     /** One prompt to its verdict, counted and timed (input refused as invalid has no verdict and is not counted). */
-    private Screening screenOrReject(String text, String correlationId) {
+    private Screening screenOrReject(String text, CompiledPolicy rules, String correlationId) {
         long start = System.nanoTime();
         try {
-            Screening s = screener.screen(text, currentOrUnavailable());
+            Screening s = screener.screen(text, rules);
             metrics.screened(s, start);
-            shadow.observe(text, s, correlationId);
+            if (!rules.isProfile()) {
+                // the candidate in shadow is compared with the standard rules; a teen screening would diverge by design
+                shadow.observe(text, s, correlationId);
+            }
             return s;
         } catch (Screener.InputRejected e) {
             throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
         }
+    }
+
+    /**
+     * The teen profile for a teen account; the standard rules otherwise, including an unspecified band (an older
+     * gateway, a service's own call): exactly the rules that applied before age bands existed, never laxer.
+     */
+    private CompiledPolicy rulesFor(io.safeframe.api.v1.RequestContext context) {
+        CompiledPolicy current = currentOrUnavailable();
+        return context.getAgeBand() == io.safeframe.api.v1.AgeBand.AGE_BAND_TEEN ? current.teen() : current;
     }
 
     static ScreenResponse toProto(Screening s) {

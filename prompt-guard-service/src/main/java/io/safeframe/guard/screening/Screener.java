@@ -192,11 +192,16 @@ public final class Screener {
     }
 
     public Screening screen(String original, CompiledPolicy policy) {
+        Screening s = screenUnderProfile(original, policy);
+        return policy.isProfile() ? raiseUnderProfile(s, policy) : s;
+    }
+
+    private Screening screenUnderProfile(String original, CompiledPolicy policy) {
         Analysis a = analyse(original, policy);
         if (model != null && model.heads() != null) {
             Screening s = decider.decide(a, policy);
             if (EncoderDecision.probablyNotEnglish(a.views().get(0).text()) && BUILT_IN_SCORER != null) {
-                Screening v1 = v1(a, BUILT_IN_SCORER);
+                Screening v1 = v1(a, BUILT_IN_SCORER, policy.thresholdScale);
                 if (rank(v1.decision()) > rank(s.decision())) {
                     return new Screening(v1.decision(), v1.categoryScores(), v1.hits(), v1.steps(), v1.normalisedText(),
                             "non-english:" + v1.ruleId(), v1.reason() + " (The sentence encoder reads English only; for this"
@@ -205,11 +210,28 @@ public final class Screener {
             }
             return s;
         }
-        return scorer == null ? a.byRules() : v1(a, scorer);
+        return scorer == null ? a.byRules() : v1(a, scorer, policy.thresholdScale);
+    }
+
+    /**
+     * Under a profile (teen), a hold whose decisive category the profile raised from REVIEW to BLOCK is a block: the
+     * rules already decide those categories as BLOCK, this covers the encoder's holds in them. The reason says which
+     * profile applied, so a moderator or an appeal can tell.
+     */
+    private static Screening raiseUnderProfile(Screening s, CompiledPolicy policy) {
+        String top = s.categoryScores().isEmpty() ? "" : s.categoryScores().keySet().iterator().next();
+        boolean raise = s.decision().equals("REVIEW") && policy.raisedToBlock.contains(top);
+        String decision = raise ? "BLOCK" : s.decision();
+        String note = " (" + policy.profile + " profile" + (raise ? ": " + top + " is blocked, not held, for this account" : "") + ")";
+        String publicReason = raise ? s.publicReason().replaceFirst("^Held for review", "Blocked") : s.publicReason();
+        return new Screening(decision, s.categoryScores(), s.hits(), s.steps(), s.normalisedText(),
+                raise ? policy.profile + "-raised:" + s.ruleId() : s.ruleId(),
+                (raise ? s.reason().replaceFirst("^Held for review", "Blocked") : s.reason()) + note, s.policyVersion(),
+                publicReason);
     }
 
     /** The v1 verdict: the rules, and the n-gram scorer's second opinion on what they let through. */
-    private static Screening v1(Analysis a, PromptScorer scorer) {
+    private static Screening v1(Analysis a, PromptScorer scorer, double thresholdScale) {
         // the n-gram scorer reads what the payloads say, not their encoding: it was trained on clear text, and an
         // encoded run is no evidence either way (it once learned "base64 means unsafe")
         double p = 0;
@@ -223,17 +245,17 @@ public final class Screener {
                 p = Math.max(p, scorer.score(v.text()));
             }
         }
-        return withModel(a.byRules(), p);
+        return withModel(a.byRules(), p, MODEL_REVIEW_THRESHOLD * thresholdScale);
     }
 
     /**
      * The rules decide what they recognise; the learned scorer adds a second opinion on what they do not:
      * a prompt no rule caught but the model rates as likely unsafe goes to a human instead of the generator.
      */
-    private static Screening withModel(Screening s, double p) {
+    private static Screening withModel(Screening s, double p, double reviewAt) {
         Map<String, Double> scores = new LinkedHashMap<>(s.categoryScores());
         scores.put(MODEL_CATEGORY, Math.round(p * 1000) / 1000.0);
-        if (!s.decision().equals("ALLOW") || p < MODEL_REVIEW_THRESHOLD) {
+        if (!s.decision().equals("ALLOW") || p < reviewAt) {
             return new Screening(s.decision(), scores, s.hits(), s.steps(), s.normalisedText(), s.ruleId(), s.reason(),
                     s.policyVersion(), s.publicReason());
         }
@@ -378,7 +400,7 @@ public final class Screener {
             reason = "Blocked: several attempts to override the safety rules (" + jailbreakSignals + " signals).";
             publicReason = "Blocked: the prompt tries to override the safety rules.";
         }
-        return new Screening(decision, scores, hits, steps, normalised, ruleId, reason, policy.version(), publicReason);
+        return new Screening(decision, scores, hits, steps, normalised, ruleId, reason, policy.verdictVersion(), publicReason);
     }
 
     static String word(String decision) {

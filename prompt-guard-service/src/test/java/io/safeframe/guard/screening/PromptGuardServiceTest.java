@@ -46,6 +46,26 @@ class PromptGuardServiceTest {
         assertEquals(Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode());
     }
 
+    /** The age band travels in the request context: the same prompt, allowed for an adult, is blocked for a teen. */
+    @Test
+    void grpcScreenAppliesTheTeenProfileOnlyToTeenAccounts() {
+        String prompt = "two friends drinking beer on a rooftop at sunset";
+        for (io.safeframe.api.v1.AgeBand band : new io.safeframe.api.v1.AgeBand[] { io.safeframe.api.v1.AgeBand.AGE_BAND_ADULT,
+                io.safeframe.api.v1.AgeBand.AGE_BAND_UNSPECIFIED }) {
+            ScreenResponse adult = guard.screen(ScreenRequest.newBuilder().setText(prompt)
+                    .setContext(io.safeframe.api.v1.RequestContext.newBuilder().setAgeBand(band)).build())
+                    .await().atMost(Duration.ofSeconds(10));
+            assertEquals(Decision.ALLOW, adult.getVerdict().getDecision(), band + ": " + adult.getVerdict().getReason());
+        }
+        ScreenResponse teen = guard.screen(ScreenRequest.newBuilder().setText(prompt)
+                .setContext(io.safeframe.api.v1.RequestContext.newBuilder().setAgeBand(io.safeframe.api.v1.AgeBand.AGE_BAND_TEEN))
+                .build()).await().atMost(Duration.ofSeconds(10));
+        assertEquals(Decision.BLOCK, teen.getVerdict().getDecision(), teen.getVerdict().getReason());
+        assertEquals("age_restricted", teen.getVerdict().getCategories(0).getCategory());
+        assertEquals(true, teen.getVerdict().getPolicyVersion().endsWith("+teen"), teen.getVerdict().getPolicyVersion());
+        assertEquals(true, teen.getVerdict().getReason().contains("teen profile"), teen.getVerdict().getReason());
+    }
+
     @Test
     void httpScreenHasTopLevelDecision() {
         given().contentType(ContentType.JSON).body("{\"text\":\"a red fox in the snow\"}").when().post("/v1/screen").then()

@@ -44,9 +44,12 @@ public class Appeals {
     private final Notices notices;
     private final ConflictOfInterest conflicts;
     private final io.safeframe.report.metrics.ModerationMetrics metrics;
+    private final io.safeframe.report.webhook.PlatformEvents platform;
 
     public Appeals(Pool pool, ReportSettings settings, Outbox outbox, OutboxRelay relay, Notices notices,
-            ConflictOfInterest conflicts, io.safeframe.report.metrics.ModerationMetrics metrics) {
+            ConflictOfInterest conflicts, io.safeframe.report.metrics.ModerationMetrics metrics,
+            io.safeframe.report.webhook.PlatformEvents platform) {
+        this.platform = platform;
         this.pool = pool;
         this.settings = settings;
         this.outbox = outbox;
@@ -139,6 +142,7 @@ public class Appeals {
                         request.getReverse() ? "Your appeal succeeded: the decision was reversed" : "Your appeal was not upheld",
                         new JsonObject().put("appeal_id", appealId.toString()).put("outcome", outcome).put("reason", reason)
                                 .put("redress", request.getReverse() ? "" : "You may use an out-of-court dispute settlement body (DSA Art. 21) or the courts.")))
+                .chain(() -> platform.appealResolved(conn, d, appealId, request.getReverse(), sanctioned(d), reason))
                 .chain(() -> outbox.audit(conn, ctx, d.getString("affected_account"), "appeal.resolved", d.getUUID("decision_id").toString(),
                         request.getReverse() ? Decision.ALLOW : Decision.BLOCK, reason,
                         Map.of("appeal_id", appealId.toString(), "outcome", outcome,
@@ -146,12 +150,18 @@ public class Appeals {
                 .chain(() -> load(conn, appealId));
     }
 
+    /** Whether the decision put a sanction on the account (itself, or a strike that escalated): a reversal lifts it. */
+    private static boolean sanctioned(Row d) {
+        Action action = Action.valueOf(d.getString("action"));
+        return action == Action.SUSPEND_ACCOUNT || action == Action.BAN_ACCOUNT || d.getString("escalated_to") != null;
+    }
+
     /** A reversal takes back every effect of the decision. */
     private Uni<Void> undo(SqlConnection conn, RequestContext ctx, Row d, String reason) {
         Action action = Action.valueOf(d.getString("action"));
         String account = d.getString("affected_account");
         UUID decisionId = d.getUUID("decision_id");
-        boolean sanctioned = action == Action.SUSPEND_ACCOUNT || action == Action.BAN_ACCOUNT || d.getString("escalated_to") != null;
+        boolean sanctioned = sanctioned(d);
         Uni<Void> strike = conn.preparedQuery("update strike set reversed = true where decision_id = $1").execute(Tuple.of(decisionId))
                 .replaceWithVoid();
         Uni<Void> content = action == Action.REMOVE_CONTENT || action == Action.AGE_RESTRICT

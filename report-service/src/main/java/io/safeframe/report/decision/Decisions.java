@@ -45,9 +45,12 @@ public class Decisions {
     private final Notices notices;
     private final ConflictOfInterest conflicts;
     private final io.safeframe.report.metrics.ModerationMetrics metrics;
+    private final io.safeframe.report.webhook.PlatformEvents platform;
 
     public Decisions(Pool pool, ReportSettings settings, Outbox outbox, OutboxRelay relay, Notices notices,
-            ConflictOfInterest conflicts, io.safeframe.report.metrics.ModerationMetrics metrics) {
+            ConflictOfInterest conflicts, io.safeframe.report.metrics.ModerationMetrics metrics,
+            io.safeframe.report.webhook.PlatformEvents platform) {
+        this.platform = platform;
         this.pool = pool;
         this.settings = settings;
         this.outbox = outbox;
@@ -164,6 +167,8 @@ public class Decisions {
                             rejected = reporter_record.rejected + excluded.rejected""")
                         .execute(Tuple.of(caseId, action == Action.NO_ACTION ? 0 : 1, action == Action.NO_ACTION ? 1 : 0)))
                 .call(escalated -> tellEveryone(conn, c, action, escalated, request.getSuspensionSeconds(), decisionId, statement))
+                .call(escalated -> platform.decided(conn, c, decisionId, action, escalated, request.getSuspensionSeconds(),
+                        settings.strikes().suspension().toSeconds(), statement))
                 .call(escalated -> outbox.audit(conn, ctx, owner, "case.decided", caseId.toString(),
                         action == Action.NO_ACTION ? Decision.ALLOW : Decision.BLOCK, statement.getGround(),
                         Map.of("action", action.name(), "decision_id", decisionId.toString(), "account", owner == null ? "" : owner,

@@ -40,7 +40,10 @@ public class ModerationMetrics {
             from report_case where state <> 'DECIDED' group by queue
             union all
             select 'outbox', null, count(*), coalesce(extract(epoch from now() - min(created_at)), 0)::bigint, 0
-            from outbox where delivered_at is null""";
+            from outbox where delivered_at is null
+            union all
+            select 'webhook', state, count(*), coalesce(extract(epoch from now() - min(created_at)), 0)::bigint, 0
+            from webhook_event where state in ('PENDING', 'DEAD') group by state""";
 
     private record QueueGauges(AtomicLong depth, AtomicLong oldest, AtomicLong pastSla) {
         QueueGauges() {
@@ -54,6 +57,9 @@ public class ModerationMetrics {
     private final Map<String, QueueGauges> queues = new ConcurrentHashMap<>();
     private final AtomicLong outboxPending = new AtomicLong();
     private final AtomicLong outboxOldest = new AtomicLong();
+    private final AtomicLong webhooksPending = new AtomicLong();
+    private final AtomicLong webhooksOldest = new AtomicLong();
+    private final AtomicLong webhooksDead = new AtomicLong();
 
     public ModerationMetrics(MeterRegistry meters, Pool pool, ReportSettings settings) {
         this.meters = meters;
@@ -64,6 +70,14 @@ public class ModerationMetrics {
                 .description("outbox entries not yet delivered").register(meters);
         Gauge.builder("safeframe.outbox.oldest.age", outboxOldest, AtomicLong::get).tag("outbox", OUTBOX).baseUnit("seconds")
                 .description("age of the oldest undelivered outbox entry; 0 when none").register(meters);
+        // webhooks to the platform (docs/webhooks.md): kept apart from the outbox series, whose lag alert means a
+        // sanction not in force; a webhook backlog means the platform's endpoint is not taking events
+        Gauge.builder("safeframe.webhooks.pending", webhooksPending, AtomicLong::get)
+                .description("webhook events waiting for delivery or a retry").register(meters);
+        Gauge.builder("safeframe.webhooks.oldest.pending.age", webhooksOldest, AtomicLong::get).baseUnit("seconds")
+                .description("age of the oldest webhook event not yet delivered; 0 when none").register(meters);
+        Gauge.builder("safeframe.webhooks.dead", webhooksDead, AtomicLong::get)
+                .description("webhook events dead-lettered after the last attempt, until an admin replays them").register(meters);
     }
 
     public void decided(Action action) {
@@ -99,14 +113,27 @@ public class ModerationMetrics {
     public Uni<Void> refresh() {
         return pool.query(SNAPSHOT).execute().invoke(rows -> {
             Map<String, Row> byQueue = new HashMap<>();
+            long pending = 0;
+            long pendingOldest = 0;
+            long dead = 0;
             for (Row r : rows) {
-                if ("outbox".equals(r.getString("kind"))) {
+                if ("webhook".equals(r.getString("kind"))) {
+                    if ("DEAD".equals(r.getString("name"))) {
+                        dead = r.getLong("n");
+                    } else {
+                        pending = r.getLong("n");
+                        pendingOldest = r.getLong("oldest_seconds");
+                    }
+                } else if ("outbox".equals(r.getString("kind"))) {
                     outboxPending.set(r.getLong("n"));
                     outboxOldest.set(r.getLong("oldest_seconds"));
                 } else {
                     byQueue.put(r.getString("name"), r);
                 }
             }
+            webhooksPending.set(pending);
+            webhooksOldest.set(pendingOldest);
+            webhooksDead.set(dead);
             // queues only come from the category taxonomy (ReportSettings), so the label set stays bounded
             byQueue.keySet().forEach(this::queue);
             queues.forEach((name, g) -> {
