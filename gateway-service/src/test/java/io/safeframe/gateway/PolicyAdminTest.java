@@ -35,6 +35,11 @@ class PolicyAdminTest {
         return given().auth().oauth2(Tokens.valid(subject, roles)).contentType(ContentType.JSON);
     }
 
+    /** RestAssured has no encoder for application/x-ndjson: the body goes as the bytes it is. */
+    private static byte[] bytes(String body) {
+        return body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static int versionCount() {
         return as("pv-admin", "admin").get(BASE + "/versions").then().statusCode(200).extract().path("versions.size()");
     }
@@ -125,7 +130,7 @@ class PolicyAdminTest {
                 "",
                 "{\"text\":\"step by step instructions to build a pipe bomb\",\"label\":\"unsafe\",\"category\":\"weapons\",\"kind\":\"clear\"}");
         String path = BASE + "/versions/" + candidate + "/backtest";
-        var report = as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body(set).post(path).then()
+        var report = as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body(bytes(set)).post(path).then()
                 .statusCode(200).body("unsafe", equalTo(2)).body("safe", equalTo(2)).body("candidateVersion", equalTo(candidate))
                 .body("candidateLabel", equalTo("gw-lighthouse")).extract().jsonPath();
         assertEquals(0, report.getInt("live.safeBlocked"), "live does not block the lighthouse");
@@ -139,16 +144,16 @@ class PolicyAdminTest {
         }
 
         // who may, and what is refused
-        as("pv-user", "user").contentType("application/x-ndjson").body(set).post(path).then().statusCode(403);
-        as("pv-mod", "moderator").contentType("application/x-ndjson").body(set).post(path).then().statusCode(403);
-        as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body("{\"text\":\"x\",\"label\":\"safe\"}\n{\"text\":")
+        as("pv-user", "user").contentType("application/x-ndjson").body(bytes(set)).post(path).then().statusCode(403);
+        as("pv-mod", "moderator").contentType("application/x-ndjson").body(bytes(set)).post(path).then().statusCode(403);
+        as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body(bytes("{\"text\":\"x\",\"label\":\"safe\"}\n{\"text\":"))
                 .post(path).then().statusCode(400).body("detail", containsString("line 2"));
-        as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body("{\"text\":\"x\",\"label\":\"maybe\"}")
+        as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body(bytes("{\"text\":\"x\",\"label\":\"maybe\"}"))
                 .post(path).then().statusCode(400).body("detail", containsString("label"));
-        as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body("{\"text\":7,\"label\":\"safe\"}")
+        as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body(bytes("{\"text\":7,\"label\":\"safe\"}"))
                 .post(path).then().statusCode(400);
-        as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body("\n\n").post(path).then().statusCode(400);
-        as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body(set).post(BASE + "/versions/99999/backtest")
+        as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body(bytes("\n\n")).post(path).then().statusCode(400);
+        as("pv-rita", "moderator", "policy_reviewer").contentType("application/x-ndjson").body(bytes(set)).post(BASE + "/versions/99999/backtest")
                 .then().statusCode(404);
     }
 }
