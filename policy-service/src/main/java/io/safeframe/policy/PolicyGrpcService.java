@@ -326,6 +326,11 @@ public class PolicyGrpcService implements PolicyService {
     }
 
     @Override
+    public Uni<PolicyVersion> stopCanary(io.safeframe.api.v1.StopCanaryRequest request) {
+        return versions.stopCanary(request);
+    }
+
+    @Override
     public Uni<PolicyVersion> rollbackPolicy(RollbackPolicyRequest request) {
         return versions.rollback(request);
     }

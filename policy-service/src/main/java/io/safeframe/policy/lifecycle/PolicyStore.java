@@ -199,6 +199,21 @@ public class PolicyStore {
     }
 
     /**
+     * The canary stop rule's move: the version in canary retires, audited as {@code policy.canary_stopped} with the
+     * finding as its reason. Only a version in canary now: a stale finding about a promoted or retired one is refused.
+     */
+    public Uni<StoredVersion> stopCanary(String kind, int version, String reason, Actor actor) {
+        requireKind(kind);
+        requireReason(reason);
+        return pool.withTransaction(conn -> lock(conn, kind).chain(() -> find(conn, kind, version)).chain(v -> {
+            if (v.stage() != Stage.CANARY) {
+                throw new Lifecycle.IllegalMove("v" + version + " is " + v.stage().name().toLowerCase() + ", not in canary");
+            }
+            return move(conn, v, Stage.RETIRED, actor, reason, false, "policy.canary_stopped", "").chain(() -> find(conn, kind, version));
+        })).invoke(relay::sealSoon);
+    }
+
+    /**
      * Emergency rollback in one step: the live version retires (never to be a rollback target again) and the version
      * that was live most recently before it is live again. Flagged until a reviewer has looked at it afterwards.
      */

@@ -57,6 +57,10 @@ public class PolicyVersionRpc {
                 .map(v -> toProto(v, false)));
     }
 
+    public Uni<PolicyVersion> stopCanary(io.safeframe.api.v1.StopCanaryRequest r) {
+        return answer(() -> store.stopCanary(r.getKind(), r.getVersion(), r.getReason(), actor(r.getContext())).map(v -> toProto(v, false)));
+    }
+
     public Uni<PolicyVersion> rollback(RollbackPolicyRequest r) {
         return answer(() -> store.rollback(r.getKind(), r.getReason(), actor(r.getContext())).map(v -> toProto(v, false)));
     }
@@ -82,9 +86,13 @@ public class PolicyVersionRpc {
         })));
     }
 
-    /** What services poll (the live version, or the candidate in shadow): cheap when nothing changed (the number only). */
+    /** What services poll (the live version, or the one in shadow or canary): cheap when nothing changed (the number only). */
     public Uni<PolicyVersion> live(LivePolicyRequest r) {
-        Stage stage = r.getState() == PolicyState.POLICY_SHADOW ? Stage.SHADOW : Stage.LIVE;
+        Stage stage = switch (r.getState()) {
+            case POLICY_SHADOW -> Stage.SHADOW;
+            case POLICY_CANARY -> Stage.CANARY;
+            default -> Stage.LIVE;
+        };
         return answer(() -> store.inStage(r.getKind(), stage).map(v -> {
             if (v == null) {
                 throw Status.NOT_FOUND.withDescription("no " + stage.name().toLowerCase() + " " + r.getKind() + " policy")

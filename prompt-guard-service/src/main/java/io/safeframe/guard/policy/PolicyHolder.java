@@ -41,9 +41,12 @@ public class PolicyHolder {
 
     private final boolean fromStore;
     /** The candidate in shadow (shadow mode): screened beside live, never acting. Null when none. */
-    private final AtomicReference<Shadow> shadow = new AtomicReference<>();
+    private final AtomicReference<Candidate> shadow = new AtomicReference<>();
+    /** The candidate in canary: acting for a share of accounts. Null when none. */
+    private final AtomicReference<Candidate> canary = new AtomicReference<>();
 
-    public record Shadow(CompiledPolicy policy, int version) {
+    /** A store version beside live: in shadow or in canary. */
+    public record Candidate(CompiledPolicy policy, int version) {
     }
     /** The store's version number of the policy in force (0: not from the store). */
     private volatile int storeVersion;
@@ -128,33 +131,62 @@ public class PolicyHolder {
         }
     }
 
-    public Shadow shadow() {
+    public Candidate shadow() {
         return shadow.get();
     }
 
     public int shadowVersion() {
-        Shadow s = shadow.get();
-        return s == null ? 0 : s.version();
+        return versionOf(shadow);
     }
 
     /** Takes the store's candidate in shadow, if it validates; a refused one means no shadow. */
     public String installShadow(int number, byte[] document) {
-        try {
-            CompiledPolicy candidate = parse(document, normaliser);
-            shadow.set(new Shadow(candidate, number));
-            record(candidate.version(), "SHADOW", "store v" + number + " screened beside live, not acting");
-            return "shadow v" + number;
-        } catch (CompiledPolicy.InvalidPolicy e) {
-            shadow.set(null);
-            record("", "REFUSED", "shadow store v" + number + ": " + e.getMessage());
-            return "refused shadow v" + number;
-        }
+        return install(shadow, "shadow", "screened beside live, not acting", number, document);
     }
 
     public void clearShadow() {
-        Shadow previous = shadow.getAndSet(null);
+        clear(shadow, "shadow");
+    }
+
+    /** The version in canary: it acts for a deterministic share of accounts (CanaryArms). Null when none. */
+    public Candidate canary() {
+        return canary.get();
+    }
+
+    public int canaryVersion() {
+        return versionOf(canary);
+    }
+
+    public String installCanary(int number, byte[] document) {
+        return install(canary, "canary", "acting for the canary share of accounts", number, document);
+    }
+
+    public void clearCanary() {
+        clear(canary, "canary");
+    }
+
+    private static int versionOf(AtomicReference<Candidate> slot) {
+        Candidate c = slot.get();
+        return c == null ? 0 : c.version();
+    }
+
+    private String install(AtomicReference<Candidate> slot, String stage, String meaning, int number, byte[] document) {
+        try {
+            CompiledPolicy candidate = parse(document, normaliser);
+            slot.set(new Candidate(candidate, number));
+            record(candidate.version(), stage.toUpperCase(java.util.Locale.ROOT), "store v" + number + " " + meaning);
+            return stage + " v" + number;
+        } catch (CompiledPolicy.InvalidPolicy e) {
+            slot.set(null);
+            record("", "REFUSED", stage + " store v" + number + ": " + e.getMessage());
+            return "refused " + stage + " v" + number;
+        }
+    }
+
+    private void clear(AtomicReference<Candidate> slot, String stage) {
+        Candidate previous = slot.getAndSet(null);
         if (previous != null) {
-            record(previous.policy().version(), "SHADOW_ENDED", "store v" + previous.version() + " left shadow");
+            record(previous.policy().version(), stage.toUpperCase(java.util.Locale.ROOT) + "_ENDED", "store v" + previous.version() + " left " + stage);
         }
     }
 

@@ -72,7 +72,7 @@ public class StorePolicySource {
                 reachable = true;
                 holder.noteStore("STORE_REACHABLE", "policy store answers again");
             }
-            pollShadow(ctx);
+            pollCandidates(ctx);
             if (live.getVersion() == holder.storeVersion() || live.getVersion() == refusedVersion) {
                 return "unchanged";
             }
@@ -92,19 +92,25 @@ public class StorePolicySource {
         }
     }
 
-    /** The candidate in shadow, if any: screened beside live by ShadowEvaluator. */
-    private void pollShadow(RequestContext ctx) {
+    /** The versions in shadow (screened beside live by ShadowEvaluator) and in canary (acting for CanaryArms' share). */
+    private void pollCandidates(RequestContext ctx) {
+        pollCandidate(ctx, PolicyState.POLICY_SHADOW, holder.shadowVersion(), holder::installShadow, holder::clearShadow);
+        pollCandidate(ctx, PolicyState.POLICY_CANARY, holder.canaryVersion(), holder::installCanary, holder::clearCanary);
+    }
+
+    private void pollCandidate(RequestContext ctx, PolicyState state, int known, java.util.function.BiFunction<Integer, byte[], String> install,
+            Runnable clear) {
         try {
             PolicyVersion candidate = stub().getLivePolicy(LivePolicyRequest.newBuilder().setContext(ctx).setKind(KIND)
-                    .setState(PolicyState.POLICY_SHADOW).setKnownVersion(holder.shadowVersion()).build());
-            if (candidate.getVersion() != holder.shadowVersion()) {
-                holder.installShadow(candidate.getVersion(), candidate.getDocumentJson().getBytes(StandardCharsets.UTF_8));
+                    .setState(state).setKnownVersion(known).build());
+            if (candidate.getVersion() != known) {
+                install.apply(candidate.getVersion(), candidate.getDocumentJson().getBytes(StandardCharsets.UTF_8));
             }
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
                 throw e;
             }
-            holder.clearShadow();
+            clear.run();
         }
     }
 

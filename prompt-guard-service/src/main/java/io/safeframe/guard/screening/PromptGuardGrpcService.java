@@ -41,9 +41,11 @@ public class PromptGuardGrpcService implements PromptGuard {
     private final PolicyHolder policy;
     private final VerdictMetrics metrics;
     private final ShadowEvaluator shadow;
+    private final io.safeframe.guard.canary.CanaryArms arms;
 
     public PromptGuardGrpcService(PolicyHolder policy, Screener screener, VerdictMetrics metrics,
-            ShadowEvaluator shadow) {
+            ShadowEvaluator shadow, io.safeframe.guard.canary.CanaryArms arms) {
+        this.arms = arms;
         this.policy = policy;
         this.screener = screener;
         this.metrics = metrics;
@@ -142,8 +144,10 @@ public class PromptGuardGrpcService implements PromptGuard {
         try {
             Screening s = screener.screen(text, rules);
             metrics.screened(s, start);
-            if (!rules.isProfile()) {
-                // the candidate in shadow is compared with the standard rules; a teen screening would diverge by design
+            arms.record(rules, s, start);
+            if (rules == policy.current()) {
+                // the candidate in shadow is compared with live's standard rules; a teen or canary screening would
+                // diverge by design
                 shadow.observe(text, s, correlationId);
             }
             return s;
@@ -157,7 +161,8 @@ public class PromptGuardGrpcService implements PromptGuard {
      * gateway, a service's own call): exactly the rules that applied before age bands existed, never laxer.
      */
     private CompiledPolicy rulesFor(io.safeframe.api.v1.RequestContext context) {
-        CompiledPolicy current = currentOrUnavailable();
+        // the canary's rules for its share of accounts (its teen profile for teens among them)
+        CompiledPolicy current = arms.rulesFor(context.getAccountId(), currentOrUnavailable());
         return context.getAgeBand() == io.safeframe.api.v1.AgeBand.AGE_BAND_TEEN ? current.teen() : current;
     }
 

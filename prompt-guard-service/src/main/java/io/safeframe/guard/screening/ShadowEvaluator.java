@@ -60,7 +60,7 @@ public class ShadowEvaluator {
 
     /** Called after a live screening; returns at once. */
     public void observe(String text, Screening live, String correlationId) {
-        PolicyHolder.Shadow shadow = holder.shadow();
+        PolicyHolder.Candidate shadow = holder.shadow();
         if (shadow == null) {
             return;
         }
