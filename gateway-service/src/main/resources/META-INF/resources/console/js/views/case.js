@@ -297,9 +297,20 @@ async function loadVideo(c, content) {
   if (!player || !content || content.error) return;
   try {
     const blob = await api('/v1/moderation/cases/' + c.caseId + '/video', { as: 'blob' });
-    const video = h('video', { id: 'video', controls: true, preload: 'auto', src: URL.createObjectURL(blob),
-      'aria-label': 'The clip this case is about' });
-    player.replaceChildren(video);
+    // moderator care: a flagged clip starts blurred, grey and muted, and is shown at full impact only on request
+    const video = h('video', { id: 'video', class: 'shielded', controls: true, muted: true, preload: 'auto',
+      src: URL.createObjectURL(blob), 'aria-label': 'The clip this case is about (blurred, grey and muted until revealed)' });
+    video.muted = true;
+    const reveal = h('button', { id: 'reveal', type: 'button', class: 'secondary', 'aria-pressed': 'false', 'aria-controls': 'video' },
+      'Reveal the clip');
+    reveal.addEventListener('click', () => {
+      const revealed = !video.classList.toggle('shielded');
+      reveal.setAttribute('aria-pressed', String(revealed));
+      reveal.textContent = revealed ? 'Blur the clip again' : 'Reveal the clip';
+    });
+    player.replaceChildren(video, h('div', { class: 'actions' }, reveal,
+      h('span', { class: 'hint' }, 'Shown blurred, in grey and muted to limit exposure; reveal it when you need the detail, '
+        + 'unmute it with the player.')));
   } catch (e) {
     player.replaceChildren(h('p', { class: 'hint' }, e.status === 404 ? 'No clip: ' + e.message : 'The clip could not be loaded: ' + e.message));
   }
