@@ -152,7 +152,7 @@ test('a moderator claims the case and watches the flagged frame', async () => {
   assert.match(await video.evaluate(v => getComputedStyle(v).filter), /blur\(18px\) grayscale\(1\)/);
   assert.equal(await video.evaluate(v => v.muted), true);
   await page.locator('#reveal').click();
-  assert.equal(await video.evaluate(v => getComputedStyle(v).filter), 'none');
+  await page.waitForFunction(() => getComputedStyle(document.getElementById('video')).filter === 'none', null, { timeout: 10_000 });
   assert.equal(await page.locator('#reveal').getAttribute('aria-pressed'), 'true');
   await page.locator('#reveal').click();
   assert.match(await video.evaluate(v => getComputedStyle(v).filter), /blur/);

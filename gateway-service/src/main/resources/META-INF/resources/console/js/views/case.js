@@ -303,10 +303,23 @@ async function loadVideo(c, content) {
     video.muted = true;
     const reveal = h('button', { id: 'reveal', type: 'button', class: 'secondary', 'aria-pressed': 'false', 'aria-controls': 'video' },
       'Reveal the clip');
-    reveal.addEventListener('click', () => {
-      const revealed = !video.classList.toggle('shielded');
-      reveal.setAttribute('aria-pressed', String(revealed));
-      reveal.textContent = revealed ? 'Blur the clip again' : 'Reveal the clip';
+    reveal.addEventListener('click', async () => {
+      if (!video.classList.contains('shielded')) {
+        video.classList.add('shielded');
+        reveal.setAttribute('aria-pressed', 'false');
+        reveal.textContent = 'Reveal the clip';
+        return;
+      }
+      try {
+        // recorded first: in the severest queues a reveal counts against this shift's exposure budget
+        const budget = await api('/v1/moderation/cases/' + c.caseId + '/reveal', { method: 'POST' });
+        video.classList.remove('shielded');
+        reveal.setAttribute('aria-pressed', 'true');
+        reveal.textContent = 'Blur the clip again';
+        if (budget.counted) say('Revealed: ' + budget.used + ' of ' + budget.budget + ' full-impact views from the severest queues this shift.');
+      } catch (e) {
+        say(e.message, 'error');
+      }
     });
     player.replaceChildren(video, h('div', { class: 'actions' }, reveal,
       h('span', { class: 'hint' }, 'Shown blurred, in grey and muted to limit exposure; reveal it when you need the detail, '
