@@ -148,6 +148,14 @@ test('a moderator claims the case and watches the flagged frame', async () => {
   const video = page.locator('#video');
   await video.waitFor();
   await page.waitForFunction(() => document.getElementById('video').readyState >= 1, null, { timeout: 30_000 });
+  // moderator care: the clip starts blurred, grey and muted; revealing it is the moderator's choice, and reversible
+  assert.match(await video.evaluate(v => getComputedStyle(v).filter), /blur\(18px\) grayscale\(1\)/);
+  assert.equal(await video.evaluate(v => v.muted), true);
+  await page.locator('#reveal').click();
+  await page.waitForFunction(() => getComputedStyle(document.getElementById('video')).filter === 'none', null, { timeout: 10_000 });
+  assert.equal(await page.locator('#reveal').getAttribute('aria-pressed'), 'true');
+  await page.locator('#reveal').click();
+  assert.match(await video.evaluate(v => getComputedStyle(v).filter), /blur/);
   const target = frames.nth(Math.min(1, (await frames.count()) - 1));
   const ms = Number(await target.getAttribute('data-ms'));
   await target.click();

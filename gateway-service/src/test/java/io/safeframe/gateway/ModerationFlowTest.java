@@ -86,6 +86,18 @@ class ModerationFlowTest {
                 .body("reports[0].reporter", equalTo("flow-bob")).body("claimedBy", equalTo("flow-mod1"));
         String caseId = claimed.extract().path("caseId");
         int version = claimed.extract().path("version");
+        // moderator care: each reveal at full impact of a clip in a severe queue (violence_gore) counts against the
+        // moderator's budget for the shift (3 in tests); the fourth is refused, a colleague still has theirs
+        String carer = "care-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 1; i <= 3; i++) {
+            as(carer, "moderator").post("/v1/moderation/cases/" + caseId + "/reveal").then().statusCode(200)
+                    .body("counted", equalTo(true)).body("used", equalTo(i)).body("budget", equalTo(3));
+        }
+        as(carer, "moderator").post("/v1/moderation/cases/" + caseId + "/reveal").then().statusCode(429)
+                .body("type", containsString("exposure-budget")).body("detail", containsString("hand the case"));
+        as(carer + "-colleague", "moderator").post("/v1/moderation/cases/" + caseId + "/reveal").then().statusCode(200)
+                .body("used", equalTo(1));
+        as("flow-bob", "user").post("/v1/moderation/cases/" + caseId + "/reveal").then().statusCode(403);
         // the queue lists its cases in claim order, with who holds them; read-only, moderators only
         as("flow-mod2", "moderator").get("/v1/moderation/queues/violence_gore/cases").then().statusCode(200)
                 .body("find { it.caseId == '" + caseId + "' }.claimedBy", equalTo("flow-mod1"))

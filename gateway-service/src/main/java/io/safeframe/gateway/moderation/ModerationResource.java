@@ -49,10 +49,12 @@ public class ModerationResource {
 
     private final ReportClient reports;
     private final SecurityIdentity identity;
+    private final ExposureBudget exposure;
 
-    public ModerationResource(ReportClient reports, SecurityIdentity identity) {
+    public ModerationResource(ReportClient reports, SecurityIdentity identity, ExposureBudget exposure) {
         this.reports = reports;
         this.identity = identity;
+        this.exposure = exposure;
     }
 
     @GET
@@ -90,6 +92,15 @@ public class ModerationResource {
     @Operation(summary = "A case with its reports, machine verdict, the account's history and the decision")
     public Uni<Map<String, Object>> get(@PathParam("id") String id, @HeaderParam(CorrelationId.HEADER) String correlationId) {
         return reports.get(ctx(correlationId), id).map(ReportViews::caseDetail);
+    }
+
+    @POST
+    @Path("/cases/{id}/reveal")
+    @Operation(summary = "Moderator care: record a reveal of the case's clip at full impact; in the severest queues it counts "
+            + "against the moderator's exposure budget for the shift (429 exposure-budget when spent)")
+    public Uni<Map<String, Object>> reveal(@PathParam("id") String id, @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        return reports.get(ctx(correlationId), id).chain(c -> exposure.reveal(identity.getPrincipal().getName(), c.getRef().getCaseId(),
+                c.getQueue()));
     }
 
     @POST

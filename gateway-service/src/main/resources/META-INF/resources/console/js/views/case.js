@@ -297,9 +297,33 @@ async function loadVideo(c, content) {
   if (!player || !content || content.error) return;
   try {
     const blob = await api('/v1/moderation/cases/' + c.caseId + '/video', { as: 'blob' });
-    const video = h('video', { id: 'video', controls: true, preload: 'auto', src: URL.createObjectURL(blob),
-      'aria-label': 'The clip this case is about' });
-    player.replaceChildren(video);
+    // moderator care: a flagged clip starts blurred, grey and muted, and is shown at full impact only on request
+    const video = h('video', { id: 'video', class: 'shielded', controls: true, muted: true, preload: 'auto',
+      src: URL.createObjectURL(blob), 'aria-label': 'The clip this case is about (blurred, grey and muted until revealed)' });
+    video.muted = true;
+    const reveal = h('button', { id: 'reveal', type: 'button', class: 'secondary', 'aria-pressed': 'false', 'aria-controls': 'video' },
+      'Reveal the clip');
+    reveal.addEventListener('click', async () => {
+      if (!video.classList.contains('shielded')) {
+        video.classList.add('shielded');
+        reveal.setAttribute('aria-pressed', 'false');
+        reveal.textContent = 'Reveal the clip';
+        return;
+      }
+      try {
+        // recorded first: in the severest queues a reveal counts against this shift's exposure budget
+        const budget = await api('/v1/moderation/cases/' + c.caseId + '/reveal', { method: 'POST' });
+        video.classList.remove('shielded');
+        reveal.setAttribute('aria-pressed', 'true');
+        reveal.textContent = 'Blur the clip again';
+        if (budget.counted) say('Revealed: ' + budget.used + ' of ' + budget.budget + ' full-impact views from the severest queues this shift.');
+      } catch (e) {
+        say(e.message, 'error');
+      }
+    });
+    player.replaceChildren(video, h('div', { class: 'actions' }, reveal,
+      h('span', { class: 'hint' }, 'Shown blurred, in grey and muted to limit exposure; reveal it when you need the detail, '
+        + 'unmute it with the player.')));
   } catch (e) {
     player.replaceChildren(h('p', { class: 'hint' }, e.status === 404 ? 'No clip: ' + e.message : 'The clip could not be loaded: ' + e.message));
   }
