@@ -147,7 +147,7 @@ class CanaryTest {
         String outcome = arms.checkStopRule();
         assertTrue(outcome.startsWith("stopped"), outcome);
         assertNull(holder.canary());
-        PolicyVersion stopped = store.getPolicyVersion(GetPolicyVersionRequest.newBuilder().setContext(as("olga")).setKind("prompt")
+        PolicyVersion stopped = store.getPolicyVersion(GetPolicyVersionRequest.newBuilder().setContext(as("prompt-guard-service")).setKind("prompt")
                 .setVersion(weak).build()).await().atMost(WAIT);
         assertEquals(PolicyState.POLICY_RETIRED, stopped.getState());
         String reason = stopped.getHistory(stopped.getHistoryCount() - 1).getReason();
