@@ -70,11 +70,16 @@ public class CampaignDetector {
                 .chain(() -> conn.preparedQuery("""
                         insert into content_observation (kind, signature, bands, account_id, category, flagged)
                         values ($1, $2, $3, $4, $5, $6)""").execute(Tuple.of(kind, signature, bands, account, category, flagged)))
-                .chain(() -> cluster(conn, kind, signature, bands))
-                .chain(members -> distinctAccounts(members) < settings.campaign().minAccounts()
-                        ? Uni.createFrom().item(ObservationResult.getDefaultInstance())
-                        : ReportIntake.lock(conn, "campaign:" + kind).chain(() -> cluster(conn, kind, signature, bands))
-                                .chain(locked -> decide(conn, observation.getContext(), kind, signature, bands, locked, opened))))
+                // a member of a campaign already open joins it, whatever the count around its own signature
+                .chain(() -> join(conn, kind, signature, bands))
+                .chain(joined -> joined != null ? Uni.createFrom().item(joined)
+                        : cluster(conn, kind, signature, bands).chain(members -> distinctAccounts(members) < settings.campaign().minAccounts()
+                                ? Uni.createFrom().item(ObservationResult.getDefaultInstance())
+                                // decided under the lock: a concurrent member may have opened it meanwhile
+                                : ReportIntake.lock(conn, "campaign:" + kind).chain(() -> join(conn, kind, signature, bands))
+                                        .chain(again -> again != null ? Uni.createFrom().item(again)
+                                                : cluster(conn, kind, signature, bands)
+                                                        .chain(locked -> open(conn, observation.getContext(), kind, signature, bands, locked, opened))))))
                 // counted once committed
                 .invoke(() -> {
                     if (opened.get()) {
@@ -108,38 +113,40 @@ public class CampaignDetector {
         return members.stream().map(r -> r.getString("account_id")).distinct().count();
     }
 
-    private Uni<ObservationResult> decide(SqlConnection conn, RequestContext ctx, String kind, long signature, Integer[] bands, List<Row> members,
-            java.util.concurrent.atomic.AtomicBoolean opened) {
-        if (distinctAccounts(members) < settings.campaign().minAccounts()) {
-            return Uni.createFrom().item(ObservationResult.getDefaultInstance());
-        }
+    /** The open campaign (seen within the window) whose signature is near-identical to this one, joined; else null. */
+    private Uni<ObservationResult> join(SqlConnection conn, String kind, long signature, Integer[] bands) {
         return conn.preparedQuery("""
                 select campaign_id, case_id, signature from campaign where kind = $1 and bands && $2
                   and last_seen > now() - make_interval(secs => $3) order by last_seen desc""")
                 .execute(Tuple.of(kind, bands, (double) settings.campaign().window().toSeconds()))
                 .chain(rows -> {
-                    Row known = null;
                     for (Row r : rows) {
-                        if (known == null && Signatures.nearIdentical(signature, r.getLong("signature"))) {
-                            known = r;
+                        if (Signatures.nearIdentical(signature, r.getLong("signature"))) {
+                            return conn.preparedQuery("update campaign set last_seen = now() where campaign_id = $1")
+                                    .execute(Tuple.of(r.getUUID("campaign_id")))
+                                    .replaceWith(ObservationResult.newBuilder().setCampaignCaseId(r.getUUID("case_id").toString()).build());
                         }
                     }
-                    if (known != null) {
-                        return conn.preparedQuery("update campaign set last_seen = now() where campaign_id = $1")
-                                .execute(Tuple.of(known.getUUID("campaign_id")))
-                                .replaceWith(ObservationResult.newBuilder().setCampaignCaseId(known.getUUID("case_id").toString()).build());
-                    }
-                    UUID campaign = UUID.randomUUID();
-                    EnqueueRequest request = EnqueueRequest.newBuilder()
-                            .setContext(ctx.toBuilder().setActor("report-service:trends"))
-                            .setTarget(Target.newBuilder().setKind(TargetKind.CAMPAIGN).setId(campaign.toString()))
-                            .setMachineVerdict(verdict(kind, members)).build();
-                    return intake.enqueue(conn, request).call(ref -> conn.preparedQuery("""
-                            insert into campaign (campaign_id, kind, signature, bands, case_id) values ($1, $2, $3, $4, $5)""")
-                            .execute(Tuple.of(campaign, kind, signature, bands, UUID.fromString(ref.getCaseId()))))
-                            .invoke(() -> opened.set(true))
-                            .map(ref -> ObservationResult.newBuilder().setCampaignCaseId(ref.getCaseId()).build());
+                    return Uni.createFrom().nullItem();
                 });
+    }
+
+    /** A new CAMPAIGN case for a cluster that reached the threshold (under the per-kind lock). */
+    private Uni<ObservationResult> open(SqlConnection conn, RequestContext ctx, String kind, long signature, Integer[] bands, List<Row> members,
+            java.util.concurrent.atomic.AtomicBoolean opened) {
+        if (distinctAccounts(members) < settings.campaign().minAccounts()) {
+            return Uni.createFrom().item(ObservationResult.getDefaultInstance());
+        }
+        UUID campaign = UUID.randomUUID();
+        EnqueueRequest request = EnqueueRequest.newBuilder()
+                .setContext(ctx.toBuilder().setActor("report-service:trends"))
+                .setTarget(Target.newBuilder().setKind(TargetKind.CAMPAIGN).setId(campaign.toString()))
+                .setMachineVerdict(verdict(kind, members)).build();
+        return intake.enqueue(conn, request).call(ref -> conn.preparedQuery("""
+                insert into campaign (campaign_id, kind, signature, bands, case_id) values ($1, $2, $3, $4, $5)""")
+                .execute(Tuple.of(campaign, kind, signature, bands, UUID.fromString(ref.getCaseId()))))
+                .invoke(() -> opened.set(true))
+                .map(ref -> ObservationResult.newBuilder().setCampaignCaseId(ref.getCaseId()).build());
     }
 
     /**
