@@ -190,8 +190,14 @@ class GenerationFlowTest {
         await("gen-tracy", id, "PUBLISHED", FLOW);
         List<String> services = List.of("gateway-service", "policy-service", "prompt-guard-service", "generator-service",
                 "frame-classifier-service", "provenance-service");
-        List<ReceivedSpan> spans = TraceCollector.await(all -> all.stream().filter(s -> correlation.equals(s.attribute("safeframe.correlation_id")))
-                .map(ReceivedSpan::service).collect(Collectors.toSet()).containsAll(services), Duration.ofSeconds(30));
+        List<String> steps = List.of("generation generating", "generation classifying", "generation marking");
+        // spans leave each process in batches: a step's own span ends (and is exported) after the calls it made, so the
+        // wait is for every service and every step, not for the first complete-looking set
+        List<ReceivedSpan> spans = TraceCollector.await(all -> {
+            List<ReceivedSpan> mine = all.stream().filter(s -> correlation.equals(s.attribute("safeframe.correlation_id"))).toList();
+            return mine.stream().map(ReceivedSpan::service).collect(Collectors.toSet()).containsAll(services)
+                    && mine.stream().map(ReceivedSpan::name).collect(Collectors.toSet()).containsAll(steps);
+        }, Duration.ofSeconds(30));
         List<ReceivedSpan> tagged = spans.stream().filter(s -> correlation.equals(s.attribute("safeframe.correlation_id"))).toList();
         // one trace id for the whole generation: the request and the later steps are not separate traces
         var traceIds = tagged.stream().map(ReceivedSpan::traceId).collect(Collectors.toSet());
@@ -200,7 +206,7 @@ class GenerationFlowTest {
         List<ReceivedSpan> trace = spans.stream().filter(s -> s.traceId().equals(traceId)).toList();
         // every step of the runner is a span of that trace, and every span but the root has its parent in the trace
         List<String> names = trace.stream().map(ReceivedSpan::name).toList();
-        for (String step : List.of("generation generating", "generation classifying", "generation marking")) {
+        for (String step : steps) {
             assertTrue(names.contains(step), step + " missing from " + names);
         }
         var ids = trace.stream().map(ReceivedSpan::spanId).collect(Collectors.toSet());
