@@ -36,6 +36,7 @@ import io.safeframe.frames.media.MediaInfo;
 import io.safeframe.frames.media.MediaLimits;
 import io.safeframe.frames.pdq.Pdq;
 import io.safeframe.frames.pdq.PdqHash;
+import io.safeframe.frames.retro.SeenClips;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -54,14 +55,16 @@ public class FrameClassifierGrpcService implements FrameClassifier {
     private final java.util.concurrent.ExecutorService mediaWorkers;
     private final VerdictMetrics metrics;
     private final FaceSearch faces;
+    private final SeenClips seen;
 
-    public FrameClassifierGrpcService(VideoClassifier classifier, HashBanks banks, VerdictMetrics metrics, FaceSearch faces,
+    public FrameClassifierGrpcService(VideoClassifier classifier, HashBanks banks, VerdictMetrics metrics, FaceSearch faces, SeenClips seen,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "safeframe.media.concurrent-analyses", defaultValue = "2") int concurrent,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "safeframe.media.queued-analyses", defaultValue = "32") int queued) {
         this.classifier = classifier;
         this.banks = banks;
         this.metrics = metrics;
         this.faces = faces;
+        this.seen = seen;
         this.mediaWorkers = io.safeframe.media.MediaWorkers.bounded("media-analysis", concurrent, queued);
     }
 
@@ -97,7 +100,9 @@ public class FrameClassifierGrpcService implements FrameClassifier {
         long start = System.nanoTime();
         return onWorker(() -> classifier.classifyVideo(request.getVideo().toByteArray(),
                 request.getContext().getCorrelationId()))
-                .invoke(r -> metrics.classified(r.getVerdict(), r.getFramesList(), start));
+                .invoke(r -> metrics.classified(r.getVerdict(), r.getFramesList(), start))
+                // kept for the retroactive window: a hash added to a bank later still finds this clip
+                .call(r -> seen.record(request.getContext(), request.getContentId(), r));
     }
 
     @Override

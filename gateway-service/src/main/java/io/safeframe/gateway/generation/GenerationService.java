@@ -23,6 +23,7 @@ import io.safeframe.api.v1.ScreenResponse;
 import io.safeframe.gateway.internal.GuardClient;
 import io.safeframe.gateway.internal.PolicyClient;
 import io.safeframe.gateway.internal.ReportClient;
+import io.safeframe.gateway.internal.StepTraces;
 import io.safeframe.api.v1.EnqueueRequest;
 import io.safeframe.api.v1.Target;
 import io.safeframe.api.v1.TargetKind;
@@ -78,6 +79,10 @@ public class GenerationService {
         // read while the request's span is current: continuations after a database or gRPC call may run on a thread
         // that does not carry it, and a job stored without it would trace each later step as a trace of its own
         String traceParent = JobTracing.traceParent();
+        // the same for the calls this request makes after its first answer (screening, audit, the trend observation
+        // nobody waits for): they start in the request's trace whatever thread runs them
+        io.opentelemetry.context.Context request = io.opentelemetry.context.Context.current();
+        StepTraces.begin(ctx.getCorrelationId(), request);
         return existing(ctx.getAccountId(), idempotencyKey).chain(found -> {
             if (found == null) {
                 return authorizeAndScreen(ctx, prompt, durationSeconds, aspect, idempotencyKey, fingerprint, traceParent)
@@ -87,7 +92,7 @@ public class GenerationService {
                 throw RequestFingerprint.reused();
             }
             return Uni.createFrom().item(new Submitted(found, true));
-        });
+        }).onTermination().invoke(() -> StepTraces.end(ctx.getCorrelationId(), request));
     }
 
     private Uni<GenerationJob> existing(String accountId, String idempotencyKey) {

@@ -12,11 +12,12 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 
 /**
- * The trace context of each job step that is running, by the job's correlation id, so every gRPC call a step makes
- * joins the job's trace. The tracing client interceptor takes its parent from {@code Context.current()} when a call
- * starts, and a step's continuations after a database or gRPC answer may run on a thread whose current context is
- * another (or none): without this, later calls of a step started traces of their own. A step registers its context
- * while it runs; {@link SafetyCall#withCorrelation} starts calls carrying that correlation id inside it.
+ * The trace context of each job step (and of each submitting request) that is running, by the job's correlation id,
+ * so every gRPC call it makes joins the job's trace. The tracing client interceptor takes its parent from
+ * {@code Context.current()} when a call starts, and continuations after a database or gRPC answer may run on a thread
+ * whose current context is another (or none): without this, later calls of a step started traces of their own. A
+ * step or a submitting request registers its context while it runs; {@link SafetyCall#withCorrelation} starts calls
+ * carrying that correlation id inside it.
  */
 public final class StepTraces {
 
