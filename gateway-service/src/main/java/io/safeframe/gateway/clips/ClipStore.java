@@ -22,12 +22,13 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketLifecycleConfiguration;
@@ -84,13 +85,15 @@ public class ClipStore {
         var builder = S3Client.builder().region(Region.of(config.region()))
                 .credentialsProvider(credentials(config))
                 .forcePathStyle(config.pathStyle())
-                .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(java.time.Duration.ofSeconds(3))
+                .httpClientBuilder(Apache5HttpClient.builder().connectionTimeout(java.time.Duration.ofSeconds(3))
                         .socketTimeout(config.callTimeout()))
                 // the SHA-256 we send is the checksum; no extra CRC trailer (aws-chunked), which S3-compatible stores
                 // read unevenly
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .overrideConfiguration(o -> o.apiCallTimeout(config.callTimeout()));
+                // one attempt per call: the job runner's back-off is the retry (one place for that rule), and a put's
+                // stream cannot be sent twice anyway (the SDK would fail on reset, not as "storage away")
+                .overrideConfiguration(o -> o.apiCallTimeout(config.callTimeout()).retryStrategy(AwsRetryStrategy.doNotRetry()));
         config.endpoint().ifPresent(builder::endpointOverride);
         this.s3 = builder.build();
     }
