@@ -193,7 +193,7 @@ class ClipStoreTest {
         assertTrue(sent.get() < size, "cut off after " + sent.get() + " of " + size + " bytes");
 
         // while it is down: storage unavailable (the job step waits and retries), not a bad clip
-        StoredClip never = new StoredClip(key, ClipStore.sha256(new byte[0]), size);
+        StoredClip never = new StoredClip(key, ClipStore.sha256(new byte[0]), 1000);
         assertThrows(SafetyServiceUnavailable.class, () -> clips.read(never));
         assertThrows(SafetyServiceUnavailable.class, () -> clips.put(key(), new byte[] { 1 }));
 
