@@ -24,7 +24,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The network policies allow exactly the call graph: every (pod → pod:port) connection the rendered overlay's
  * NetworkPolicies allow is computed ({@link NetworkPolicyEvaluator}) and compared with the graph derived from
  * the services' own configuration — gRPC client hosts (mutual TLS on 8443), a datasource (PostgreSQL on 5432,
- * where the overlay runs it), OIDC (Keycloak on 8080, where the overlay runs it) — and the Ingress objects (the
+ * where the overlay runs it), OIDC (Keycloak on 8080, where the overlay runs it), clip storage (s3proxy on 8080,
+ * where the overlay runs it) — and the Ingress objects (the
  * ingress controller to their backends). Nothing missing, nothing extra.
  */
 class NetworkPolicyEvaluatorTest {
@@ -101,6 +102,9 @@ class NetworkPolicyEvaluatorTest {
                     edges.add(pod.name() + " -> postgres:5432");
                 } else if (l.matches("(%\\w+\\.)?quarkus\\.oidc\\.auth-server-url=.*") && names.contains("keycloak")) {
                     edges.add(pod.name() + " -> keycloak:8080");
+                } else if (l.matches("(%\\w+\\.)?safeframe\\.clips\\.bucket=.*") && names.contains("s3proxy")) {
+                    // clips in object storage: the in-cluster S3-compatible server, where the overlay runs it
+                    edges.add(pod.name() + " -> s3proxy:8080");
                 }
             }
         }

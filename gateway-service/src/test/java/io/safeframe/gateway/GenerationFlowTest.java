@@ -37,6 +37,7 @@ import io.safeframe.api.v1.GenerateRequest;
 import io.safeframe.api.v1.MutinyFrameClassifierGrpc.MutinyFrameClassifierStub;
 import io.safeframe.api.v1.MutinyProvenanceGrpc.MutinyProvenanceStub;
 import io.safeframe.api.v1.MutinyVideoGeneratorGrpc.MutinyVideoGeneratorStub;
+import io.safeframe.gateway.clips.ClipStore;
 import io.safeframe.testing.FramesServiceProcess;
 import io.safeframe.testing.GeneratorServiceProcess;
 import io.safeframe.testing.GuardServiceProcess;
@@ -44,6 +45,7 @@ import io.safeframe.testing.PackagedService;
 import io.safeframe.testing.PolicyServiceProcess;
 import io.safeframe.testing.ProvenanceServiceProcess;
 import io.safeframe.testing.ReportServiceProcess;
+import io.safeframe.testing.S3ProxyServer;
 import io.safeframe.testing.Scrape;
 import io.safeframe.testing.TraceCollector;
 import io.safeframe.testing.TraceCollector.ReceivedSpan;
@@ -61,6 +63,8 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @QuarkusTestResource(OidcWiremockTestResource.class)
 @QuarkusTestResource(PolicyServiceProcess.class)
+// every gateway test stores clips in a real S3-compatible server (one s3proxy process per test JVM)
+@QuarkusTestResource(S3ProxyServer.class)
 @QuarkusTestResource(value = GuardServiceProcess.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = ReportServiceProcess.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = FramesServiceProcess.class, restrictToAnnotatedClass = true)
@@ -84,6 +88,9 @@ class GenerationFlowTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    ClipStore clips;
 
     private static RequestSpecification as(String subject, String... roles) {
         return given().auth().oauth2(Tokens.valid(subject, roles)).contentType(ContentType.JSON);
@@ -570,6 +577,61 @@ class GenerationFlowTest {
         assertEquals(202, status);
     }
 
+    /**
+     * Clip storage away mid-flow: the generated clip cannot be stored, so the job waits in GENERATING (nothing is
+     * recorded, nothing moves on) and resumes by itself once storage is back; what is then published reads back whole.
+     */
+    @Test
+    void clipStorageDownMeansTheJobWaitsThenPublishesAWholeClip() {
+        S3ProxyServer storage = S3ProxyServer.shared();
+        storage.kill();
+        String id;
+        try {
+            id = submit("gen-fault7", "a windmill in a tulip field", "fault-" + UUID.randomUUID());
+            awaitFailureText("gen-fault7", id, "clip-storage");
+            sleep(2000);
+            as("gen-fault7", "user").get("/v1/generations/" + id).then().body("state", equalTo("GENERATING"));
+            long rows = pool.preparedQuery("select count(*) from job_video where job_id = $1").execute(Tuple.of(UUID.fromString(id)))
+                    .await().atMost(FLOW).iterator().next().getLong(0);
+            assertEquals(0, rows, "no clip row without its object");
+        } finally {
+            storage.restart();
+        }
+        await("gen-fault7", id, "PUBLISHED", FLOW);
+        var row = pool.preparedQuery("select object_key, sha256, size_bytes from job_video where job_id = $1 and kind = 'MARKED'")
+                .execute(Tuple.of(UUID.fromString(id))).await().atMost(FLOW).iterator().next();
+        byte[] mp4 = as("gen-fault7", "user").get("/v1/generations/" + id + "/video").then().statusCode(200).extract().asByteArray();
+        assertEquals(row.getString("sha256"), ClipStore.sha256(mp4));
+        assertEquals(row.getLong("size_bytes").longValue(), mp4.length);
+        assertTrue(row.getString("object_key").startsWith("marked/" + id + "/"), row.getString("object_key"));
+        // the generated clip is no longer needed once published: its row and then its object go (just after the move)
+        long deadline = System.nanoTime() + FLOW.toNanos();
+        while (!clips.list("generated/" + id + "/").isEmpty() && System.nanoTime() < deadline) {
+            sleep(250);
+        }
+        assertEquals(List.of(), clips.list("generated/" + id + "/"));
+    }
+
+    /** A published clip whose stored bytes were changed behind the gateway's back is refused, not served. */
+    @Test
+    void aTamperedPublishedClipIsRefused() throws Exception {
+        String id = submit("gen-tamper", "a paper boat on a puddle", "tamper-" + UUID.randomUUID());
+        await("gen-tamper", id, "PUBLISHED", FLOW);
+        String key = pool.preparedQuery("select object_key from job_video where job_id = $1 and kind = 'MARKED'")
+                .execute(Tuple.of(UUID.fromString(id))).await().atMost(FLOW).iterator().next().getString("object_key");
+        java.nio.file.Path file = S3ProxyServer.shared().dataDir().resolve(clips.bucket()).resolve(key);
+        byte[] stored = java.nio.file.Files.readAllBytes(file);
+        byte[] tampered = stored.clone();
+        tampered[tampered.length / 2] ^= 0x40;
+        java.nio.file.Files.write(file, tampered);
+        as("gen-tamper", "user").get("/v1/generations/" + id + "/video").then().statusCode(500)
+                .contentType("application/problem+json").body("type", containsString("clip-unusable"));
+        // put back, it is served again
+        java.nio.file.Files.write(file, stored);
+        byte[] served = as("gen-tamper", "user").get("/v1/generations/" + id + "/video").then().statusCode(200).extract().asByteArray();
+        assertEquals(ClipStore.sha256(stored), ClipStore.sha256(served));
+    }
+
     @Test
     @Order(Integer.MAX_VALUE)
     void nothingWasEverPublishedUnscreenedOrUnmarked() {
@@ -580,6 +642,14 @@ class GenerationFlowTest {
                        or not exists (select 1 from job_video v where v.job_id = generation_job.job_id and v.kind = 'MARKED'))""")
                 .execute().await().atMost(FLOW).stream().map(r -> r.getString("id")).toList();
         assertEquals(List.of(), bad);
+        // and every published clip's object is in the bucket with the recorded size and SHA-256
+        List<String> missing = pool.query("""
+                select v.object_key, v.sha256, v.size_bytes from job_video v join generation_job j using (job_id)
+                where j.state = 'PUBLISHED' and v.kind = 'MARKED'""").execute().await().atMost(FLOW).stream()
+                .filter(r -> !clips.exists(new io.safeframe.gateway.clips.StoredClip(r.getString("object_key"), r.getString("sha256"),
+                        r.getLong("size_bytes"))))
+                .map(r -> r.getString("object_key")).toList();
+        assertEquals(List.of(), missing);
     }
 
     private static void awaitFailureText(String user, String id, String text) {

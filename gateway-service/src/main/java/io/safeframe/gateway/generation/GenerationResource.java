@@ -11,6 +11,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.safeframe.api.v1.RequestContext;
+import io.safeframe.gateway.clips.ClipStore;
 import io.safeframe.gateway.internal.CorrelationId;
 import io.safeframe.gateway.internal.PromptText;
 import io.safeframe.gateway.internal.ReportClient;
@@ -37,17 +38,19 @@ public class GenerationResource {
 
     private final GenerationService generations;
     private final JobStore store;
+    private final ClipStore clips;
     private final ReportClient reports;
     private final SecurityIdentity identity;
     private final int promptMaxChars;
     private final io.safeframe.gateway.age.AgeBands ageBands;
 
-    public GenerationResource(GenerationService generations, JobStore store, ReportClient reports, SecurityIdentity identity,
+    public GenerationResource(GenerationService generations, JobStore store, ClipStore clips, ReportClient reports, SecurityIdentity identity,
             io.safeframe.gateway.age.AgeBands ageBands,
             @ConfigProperty(name = "safeframe.limits.prompt-max-chars") int promptMaxChars) {
         this.ageBands = ageBands;
         this.generations = generations;
         this.store = store;
+        this.clips = clips;
         this.reports = reports;
         this.identity = identity;
         this.promptMaxChars = promptMaxChars;
@@ -112,8 +115,15 @@ public class GenerationResource {
                             "a moderator removed this video; see GET /v1/me/notices", Map.of("decisionId", status.getDecisionId()));
                 }
                 return store.video(jobId, JobSteps.MARKED);
-            }).map(video -> Response.ok(video.media(), "video/mp4").header("ETag", "\"" + video.sha256() + "\"")
-                    .header("Cache-Control", "private, no-store").build());
+            }).chain(video -> {
+                if (video == null) {
+                    // published before clips moved to object storage (V9 dropped those clips): the record stays
+                    throw new ApiException(410, "clip-gone", "Clip no longer stored", "this generation's clip is no longer stored");
+                }
+                // read whole and checked before the first byte goes out: a clip that differs is refused, not streamed
+                return clips.download(video.clip()).map(bytes -> Response.ok(bytes, "video/mp4")
+                        .header("ETag", "\"" + video.sha256() + "\"").header("Cache-Control", "private, no-store").build());
+            });
         });
     }
 

@@ -19,6 +19,8 @@ import io.safeframe.api.v1.ReservationRef;
 import io.safeframe.api.v1.Target;
 import io.safeframe.api.v1.TargetKind;
 import io.safeframe.api.v1.Verdict;
+import io.safeframe.gateway.clips.ClipStore;
+import io.safeframe.gateway.clips.ClipUnusable;
 import io.safeframe.gateway.generation.JobStore.Job;
 import io.safeframe.gateway.internal.FramesClient;
 import io.safeframe.gateway.internal.GeneratorClient;
@@ -53,13 +55,15 @@ public class JobSteps {
     private final JobMetrics metrics;
     private final io.safeframe.gateway.internal.LikenessClient likeness;
     private final boolean likenessChecks;
+    private final ClipStore clips;
 
-    public JobSteps(JobStore store, GeneratorClient generator, FramesClient frames, ProvenanceClient provenance, PolicyClient policy,
+    public JobSteps(JobStore store, ClipStore clips, GeneratorClient generator, FramesClient frames, ProvenanceClient provenance, PolicyClient policy,
             ReportClient reports, JobMetrics metrics, io.safeframe.gateway.internal.LikenessClient likeness,
             @ConfigProperty(name = "safeframe.likeness.checks") boolean likenessChecks,
             @ConfigProperty(name = "safeframe.generation.max-attempts") int maxAttempts,
             @ConfigProperty(name = "safeframe.generation.review-poll") Duration reviewPoll) {
         this.likeness = likeness;
+        this.clips = clips;
         this.likenessChecks = likenessChecks;
         this.store = store;
         this.generator = generator;
@@ -93,17 +97,63 @@ public class JobSteps {
         GenerateRequest request = GenerateRequest.newBuilder().setContext(ctx).setPrompt(job.prompt())
                 .setDurationSeconds(job.durationSeconds()).setAspect(job.aspect()).build();
         return generator.generate(request)
-                .call(clip -> store.saveVideo(job.id(), GENERATED, clip.getVideo().toByteArray(), clip.getModel() + "/" + clip.getModelVersion()))
+                .call(clip -> saveClip(job, GENERATED, clip.getVideo().toByteArray(), clip.getModel() + "/" + clip.getModelVersion()))
                 .call(clip -> audit(ctx, job, "video.generated", Decision.ALLOW, clip.getFrames() + " frames " + clip.getWidth() + "x"
                         + clip.getHeight() + " by " + clip.getModel() + " " + clip.getModelVersion()))
                 .chain(() -> store.move(job.id(), JobState.GENERATING, JobState.CLASSIFYING, null, null, null)).replaceWithVoid();
     }
 
+    /**
+     * Stores a clip: the object first, then the row that names it (fail closed: a put that fails or is cut fails the
+     * step, which is retried; no row names an object that is not whole). An object the row named before is deleted
+     * after the row moved on (best effort: the bucket's lifecycle rule takes what is left under generated/).
+     */
+    private Uni<Void> saveClip(Job job, String kind, byte[] media, String model) {
+        return clips.upload(JobStore.objectKey(job.id(), kind, ClipStore.sha256(media)), media)
+                .chain(stored -> store.saveVideo(job.id(), kind, stored, model))
+                .call(replaced -> replaced == null ? Uni.createFrom().voidItem() : forget(replaced))
+                .replaceWithVoid();
+    }
+
+    /** Deletes an object no row names any more; a failure only leaves it behind (logged). */
+    private Uni<Void> forget(String key) {
+        return clips.delete(key).onFailure().recoverWithUni(f -> {
+            LOG.warnf("clip object %s no longer referenced but not deleted: %s", key, f.getMessage());
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /**
+     * A job's clip, read back and checked against its row; null when there is none or it is unusable (object missing,
+     * size or SHA-256 not the recorded ones): the step then makes it again rather than use bytes nobody checked.
+     * Storage that does not answer is not "unusable": it fails the step as unavailable, and the step is retried.
+     */
+    private Uni<Clip> clip(Job job, String kind) {
+        return store.video(job.id(), kind).chain(video -> video == null ? Uni.createFrom().nullItem()
+                : clips.download(video.clip()).map(bytes -> new Clip(video, bytes))
+                        .onFailure(ClipUnusable.class).recoverWithUni(f -> {
+                            LOG.errorf("job %s: stored %s clip refused (%s); it is made again", job.id(), kind, f.getMessage());
+                            return store.dropVideo(job.id(), kind).replaceWith((Clip) null);
+                        }));
+    }
+
+    /** A clip's row and its checked bytes. */
+    private record Clip(JobStore.Video video, byte[] media) {
+
+        String model() {
+            return video.model();
+        }
+
+        String sha256() {
+            return video.sha256();
+        }
+    }
+
     private Uni<Void> classify(Job job) {
         RequestContext ctx = context(job);
-        return store.video(job.id(), GENERATED).chain(clip -> {
+        return clip(job, GENERATED).chain(clip -> {
             if (clip == null) {
-                // the clip is gone (should not happen): render it again rather than publish anything unchecked
+                // no usable clip: render it again rather than publish anything unchecked
                 return store.move(job.id(), JobState.CLASSIFYING, JobState.GENERATING, null, null, null).replaceWithVoid();
             }
             ClassifyVideoRequest request = ClassifyVideoRequest.newBuilder().setContext(ctx).setVideo(ByteString.copyFrom(clip.media()))
@@ -194,8 +244,10 @@ public class JobSteps {
 
     private Uni<Void> mark(Job job) {
         RequestContext ctx = context(job);
-        return store.video(job.id(), MARKED).chain(done -> done != null ? publish(ctx, job, done.sha256())
-                : store.video(job.id(), GENERATED).chain(clip -> {
+        // a marked clip already stored (a retry after a crash) is published only once it reads back whole and unchanged;
+        // otherwise (none, or refused and dropped) the generated clip is marked again
+        return clip(job, MARKED).chain(done -> done != null ? publish(ctx, job, done.sha256())
+                : clip(job, GENERATED).chain(clip -> {
                     if (clip == null) {
                         return store.move(job.id(), JobState.MARKING, JobState.GENERATING, null, null, null).replaceWithVoid();
                     }
@@ -210,9 +262,9 @@ public class JobSteps {
                     // timed apart from publishing: marking is provenance-service's part, publishing the commit and audit
                     return metrics.timed(JobMetrics.MARK, () -> provenance.mark(request)
                             // marked clip and its record first: a retry after a crash publishes it instead of marking twice
-                            .call(marked -> store.saveVideo(job.id(), MARKED, marked.getMarkedMedia().toByteArray(), clip.model()))
+                            .call(marked -> saveClip(job, MARKED, marked.getMarkedMedia().toByteArray(), clip.model()))
                             .call(marked -> store.recordMark(job.id(), marked.getAssetId(), marked.getWatermarkPayload(), marked.getManifestSha256())))
-                            .chain(marked -> publish(ctx, job, JobStore.sha256(marked.getMarkedMedia().toByteArray())));
+                            .chain(marked -> publish(ctx, job, ClipStore.sha256(marked.getMarkedMedia().toByteArray())));
                 }));
     }
 
@@ -222,7 +274,9 @@ public class JobSteps {
                 .chain(() -> audit(ctx, job, "video.published", Decision.ALLOW, "watermarked and registered; sha256 " + sha256))
                 .chain(() -> commit(ctx, job, "published"))
                 .chain(() -> store.move(job.id(), JobState.MARKING, JobState.PUBLISHED, null, null, null))
-                .chain(() -> store.dropVideo(job.id(), GENERATED)));
+                // the generated clip is no longer needed once the marked one is published: row first, then its object
+                .chain(() -> store.dropVideo(job.id(), GENERATED))
+                .chain(key -> key == null ? Uni.createFrom().voidItem() : forget(key)));
     }
 
     /**

@@ -1,18 +1,15 @@
 package io.safeframe.gateway.generation;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.safeframe.gateway.clips.StoredClip;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -36,7 +33,12 @@ public class JobStore {
         }
     }
 
-    public record Video(byte[] media, String sha256, String model) {
+    /** A job's clip: where it is stored and what its bytes must be, and the model that made it. */
+    public record Video(StoredClip clip, String model) {
+
+        public String sha256() {
+            return clip.sha256();
+        }
     }
 
     private static final String COLUMNS = """
@@ -146,25 +148,56 @@ public class JobStore {
                 .execute(Tuple.of(id, assetId, payload, manifestSha256)).replaceWithVoid();
     }
 
-    public Uni<Void> saveVideo(UUID id, String kind, byte[] media, String model) {
+    /**
+     * Records a clip whose object is already stored (the object first, then this row: a committed row always names a
+     * whole object). Returns the key of the object the row named before, when it was another one: the caller deletes it.
+     */
+    public Uni<String> saveVideo(UUID id, String kind, StoredClip clip, String model) {
         return pool.preparedQuery("""
-                insert into job_video (job_id, kind, media, sha256, model) values ($1, $2, $3, $4, $5)
-                on conflict (job_id, kind) do update set media = excluded.media, sha256 = excluded.sha256, model = excluded.model""")
-                .execute(Tuple.of(id, kind, Buffer.buffer(media), sha256(media), model)).replaceWithVoid();
-    }
-
-    public Uni<Video> video(UUID id, String kind) {
-        return pool.preparedQuery("select media, sha256, model from job_video where job_id = $1 and kind = $2").execute(Tuple.of(id, kind))
+                with before as (select object_key from job_video where job_id = $1 and kind = $2)
+                insert into job_video (job_id, kind, object_key, size_bytes, sha256, model) values ($1, $2, $3, $4, $5, $6)
+                on conflict (job_id, kind) do update set object_key = excluded.object_key, size_bytes = excluded.size_bytes,
+                    sha256 = excluded.sha256, model = excluded.model, created_at = now()
+                returning (select object_key from before) as replaced""")
+                .execute(Tuple.of(id, kind, clip.key(), clip.size(), clip.sha256(), model))
                 .map(rows -> {
                     for (Row r : rows) {
-                        return new Video(r.getBuffer("media").getBytes(), r.getString("sha256"), r.getString("model"));
+                        String replaced = r.getString("replaced");
+                        return replaced == null || replaced.equals(clip.key()) ? null : replaced;
                     }
                     return null;
                 });
     }
 
-    public Uni<Void> dropVideo(UUID id, String kind) {
-        return pool.preparedQuery("delete from job_video where job_id = $1 and kind = $2").execute(Tuple.of(id, kind)).replaceWithVoid();
+    public Uni<Video> video(UUID id, String kind) {
+        return pool.preparedQuery("select object_key, size_bytes, sha256, model from job_video where job_id = $1 and kind = $2")
+                .execute(Tuple.of(id, kind))
+                .map(rows -> {
+                    for (Row r : rows) {
+                        return new Video(new StoredClip(r.getString("object_key"), r.getString("sha256"), r.getLong("size_bytes")),
+                                r.getString("model"));
+                    }
+                    return null;
+                });
+    }
+
+    /** Forgets the clip; returns the key of its object (null when there was none), which the caller deletes after. */
+    public Uni<String> dropVideo(UUID id, String kind) {
+        return pool.preparedQuery("delete from job_video where job_id = $1 and kind = $2 returning object_key").execute(Tuple.of(id, kind))
+                .map(rows -> {
+                    for (Row r : rows) {
+                        return r.getString("object_key");
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * The object key of a job's clip: by kind (the lifecycle rule expires {@code generated/} only), then job, then the
+     * content's SHA-256, so a clip made again is a new object and never overwrites one a row still names.
+     */
+    public static String objectKey(UUID job, String kind, String sha256) {
+        return kind.toLowerCase(java.util.Locale.ROOT) + "/" + job + "/" + sha256 + ".mp4";
     }
 
     private static Job job(Row r) {
@@ -198,14 +231,6 @@ public class JobStore {
         try {
             return json.writeValueAsString(verdict);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -11,6 +11,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.safeframe.api.v1.CaseDetail;
 import io.safeframe.api.v1.RequestContext;
 import io.safeframe.api.v1.TargetKind;
+import io.safeframe.gateway.clips.ClipStore;
 import io.safeframe.gateway.generation.GenerationService;
 import io.safeframe.gateway.generation.JobSteps;
 import io.safeframe.gateway.generation.JobStore;
@@ -43,14 +44,16 @@ public class CaseEvidenceResource {
     private final ReportClient reports;
     private final GenerationService generations;
     private final JobStore store;
+    private final ClipStore clips;
     private final PolicyClient policy;
     private final SecurityIdentity identity;
 
-    public CaseEvidenceResource(ReportClient reports, GenerationService generations, JobStore store, PolicyClient policy,
+    public CaseEvidenceResource(ReportClient reports, GenerationService generations, JobStore store, ClipStore clips, PolicyClient policy,
             SecurityIdentity identity) {
         this.reports = reports;
         this.generations = generations;
         this.store = store;
+        this.clips = clips;
         this.policy = policy;
         this.identity = identity;
     }
@@ -82,11 +85,13 @@ public class CaseEvidenceResource {
         return jobOf(caseId, correlationId)
                 .chain(jobId -> store.video(jobId, JobSteps.MARKED).chain(marked -> marked != null ? Uni.createFrom().item(marked)
                         : store.video(jobId, JobSteps.GENERATED)))
-                .map(video -> {
+                .chain(video -> {
                     if (video == null) {
                         throw ApiException.notFound("case '" + caseId + "' has no clip (the prompt was stopped before generation)");
                     }
-                    return Response.ok(video.media(), "video/mp4").header("Cache-Control", "private, no-store").build();
+                    // checked whole before it is sent: evidence that differs from what was stored is refused
+                    return clips.download(video.clip())
+                            .map(bytes -> Response.ok(bytes, "video/mp4").header("Cache-Control", "private, no-store").build());
                 });
     }
 

@@ -41,6 +41,17 @@ public class ProblemMappers {
         return Response.fromResponse(r).header("Retry-After", retryAfterSeconds).build();
     }
 
+    /**
+     * A stored clip whose object is missing or whose bytes are not the recorded ones (size, SHA-256): refused, never
+     * served. The storage is at fault, not the caller; the details go to the log, not to the client.
+     */
+    @ServerExceptionMapper
+    public Response clipUnusable(io.safeframe.gateway.clips.ClipUnusable e, HttpServerRequest request) {
+        LOG.errorf("refused to serve a stored clip: %s", e.getMessage());
+        return Problem.response(500, "clip-unusable", "The stored clip failed its integrity check",
+                "the clip could not be read back as it was stored, so it is not served", CorrelationId.of(request));
+    }
+
     /** The gateway's own fault tolerance refused (full bulkhead, open circuit, timeout): busy, come back later. */
     @ServerExceptionMapper
     public Response busy(org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException e, HttpServerRequest request) {
