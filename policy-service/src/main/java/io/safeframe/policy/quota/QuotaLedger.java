@@ -113,12 +113,15 @@ public class QuotaLedger {
                 });
     }
 
-    private Uni<Reservation> reserveNew(SqlConnection conn, String accountId, int videoSeconds, String idempotencyKey,
-            String fingerprint, String correlationId, Instant now, LocalDate day, OffsetDateTime minute,
-            Function<Reservation, AuditEntry> audited) {
-        // the account row made on first use and read in one statement (the select cannot see the CTE's own insert),
-        // with today's and this minute's counters: a spent quota is refused from this read, without locking the
-        // counters (a request arriving a moment later would have read the same)
+    /**
+     * The account row, made on first use and read in one statement (the select cannot see the CTE's own insert), with
+     * today's and this minute's counters: a spent quota is refused from this read, without locking the counters (a
+     * request arriving a moment later would have read the same). When two first requests of one account race, the
+     * second one's insert waits for the first and then does nothing, and its select, on the snapshot taken before the
+     * first committed, finds no row either: the statement then returns nothing and is run once more, on a new snapshot
+     * that sees the row (seen as an UNKNOWN NoSuchElementException on the first submit of a fresh account).
+     */
+    private Uni<Row> accountRow(SqlConnection conn, String accountId, LocalDate day, OffsetDateTime minute, boolean again) {
         return conn.preparedQuery("""
                 with made as (insert into account (account_id, tier) values ($1, $2) on conflict do nothing
                               returning tier, state, suspended_until, reason, throttled_until, in_flight),
@@ -132,7 +135,21 @@ public class QuotaLedger {
                 from acct""")
                 .execute(Tuple.of(accountId, policies.defaultTier(), day, minute))
                 .chain(rows -> {
-                    Row account = rows.iterator().next();
+                    if (rows.iterator().hasNext()) {
+                        return Uni.createFrom().item(rows.iterator().next());
+                    }
+                    if (again) {
+                        return accountRow(conn, accountId, day, minute, false);
+                    }
+                    return Uni.createFrom().failure(new IllegalStateException("account " + accountId + " neither made nor found"));
+                });
+    }
+
+    private Uni<Reservation> reserveNew(SqlConnection conn, String accountId, int videoSeconds, String idempotencyKey,
+            String fingerprint, String correlationId, Instant now, LocalDate day, OffsetDateTime minute,
+            Function<Reservation, AuditEntry> audited) {
+        return accountRow(conn, accountId, day, minute, true)
+                .chain(account -> {
                     String tier = account.getString("tier");
                     OffsetDateTime throttledUntil = account.getOffsetDateTime("throttled_until");
                     boolean throttled = throttledUntil != null && throttledUntil.toInstant().isAfter(now);

@@ -181,4 +181,24 @@ class AuthorizeTest {
                 ReservationRef.newBuilder().setReservationId(UUID.randomUUID().toString()).build()).await().atMost(WAIT));
         assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
     }
+
+    /**
+     * A fresh account's first requests arriving together: the one whose insert of the account row waits for another's
+     * finds no row on its own snapshot and must read again, not fail (it answered UNKNOWN before). Repeated over new
+     * accounts because the race needs the inserts to overlap.
+     */
+    @Test
+    void concurrentFirstRequestsOfANewAccountAreAllAnswered() {
+        for (int round = 0; round < 10; round++) {
+            String account = "user-" + UUID.randomUUID();
+            java.util.List<io.smallrye.mutiny.Uni<AuthorizeResponse>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                calls.add(policy.authorize(AuthorizeRequest.newBuilder().setVideoSeconds(5).setIdempotencyKey("first-" + i)
+                        .setContext(RequestContext.newBuilder().setAccountId(account).setCorrelationId("corr-" + account + "-" + i)).build()));
+            }
+            java.util.List<AuthorizeResponse> answers = io.smallrye.mutiny.Uni.join().all(calls).andCollectFailures().await().atMost(WAIT);
+            assertEquals(4, answers.size());
+            assertTrue(answers.stream().anyMatch(AuthorizeResponse::getGranted), "round " + round + ": " + answers);
+        }
+    }
 }
