@@ -166,16 +166,23 @@ public final class Curator {
             List<ScreenResponse> verdicts = services.screen(withText.stream().map(i -> i.line.text()).toList(),
                     "curation:" + withText.get(0).line.id());
             for (int i = 0; i < withText.size(); i++) {
-                Verdict v = verdicts.get(i).getVerdict();
-                if (v.getDecision() != Decision.ALLOW) {
-                    withText.get(i).add(Reason.of(Reason.Code.unsafe_text, "decision", v.getDecision().name(), "category", topCategory(v),
-                            "rule", v.getRuleId()));
-                }
+                judgeText(withText.get(i), verdicts.get(i).getVerdict());
             }
         } catch (Services.Refused e) {
-            withText.forEach(i -> i.add(Reason.of(Reason.Code.unreadable, "problem", "prompt-guard refused the text", "status", e.code.name())));
+            if (withText.size() == 1) {
+                withText.get(0).add(Reason.of(Reason.Code.unreadable, "problem", "prompt-guard refused the text", "status", e.code.name()));
+            } else {
+                // one text the guard refuses must not take the rest of the batch with it: ask one by one
+                withText.forEach(i -> screenTexts(List.of(i), services));
+            }
         } catch (Services.Unavailable e) {
             withText.forEach(i -> i.add(Reason.of(Reason.Code.unchecked, "service", "prompt-guard", "status", e.code.name())));
+        }
+    }
+
+    private static void judgeText(Item item, Verdict v) {
+        if (v.getDecision() != Decision.ALLOW) {
+            item.add(Reason.of(Reason.Code.unsafe_text, "decision", v.getDecision().name(), "category", topCategory(v), "rule", v.getRuleId()));
         }
     }
 

@@ -59,7 +59,8 @@ public sealed interface ManifestLine permits ManifestLine.Item, ManifestLine.Unr
             if (!t.isTextual() || t.asText().length() > MAX_TEXT_CHARS) {
                 return new Unreadable(line, key, "text is not a string of at most " + MAX_TEXT_CHARS + " characters");
             }
-            text = t.asText();
+            // blank text is no text (prompt-guard refuses to screen it; there is nothing to train on either)
+            text = t.asText().isBlank() ? null : t.asText();
         }
         JsonNode image = node.get("image");
         JsonNode video = node.get("video");

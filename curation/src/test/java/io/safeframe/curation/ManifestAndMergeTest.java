@@ -32,6 +32,7 @@ class ManifestAndMergeTest {
         assertEquals("image is not a reference string", unreadable("{\"id\": \"a\", \"image\": 42}").problem());
         assertEquals("both image and video", unreadable("{\"id\": \"a\", \"image\": \"x.png\", \"video\": \"y.mp4\"}").problem());
         assertEquals("neither text nor image nor video", unreadable("{\"id\": \"a\", \"caption\": \"c\"}").problem());
+        assertEquals("neither text nor image nor video", unreadable("{\"id\": \"a\", \"text\": \"  \"}").problem(), "blank text is no text");
         assertEquals("a", unreadable("{\"id\": \"a\", \"text\": 5}").id(), "a bad item keeps its id in the report");
         assertEquals("line:3", unreadable("nope").key());
     }
