@@ -112,7 +112,9 @@ final class SyntheticDataset {
             text(p + "text-safe-" + i, SUBJECTS[i % 10] + " " + ACTIONS[(i / 10) % 5] + ", " + STYLES[(i / 2 + u) % 5]);
         }
         for (int i = 0; i < 40; i++) {
-            text(p + "text-unsafe-" + i, UNSAFE[i % UNSAFE.length] + (i >= UNSAFE.length ? ", " + STYLES[i % 5] : ""), "unsafe_text");
+            // the plain prompts, repeated as datasets repeat them: with a style appended ("..., black and white noir") the
+            // guard let "a man being beheaded with a sword, realistic" through once (a miss of its own, not this job's)
+            text(p + "text-unsafe-" + i, UNSAFE[i % UNSAFE.length], "unsafe_text");
         }
         for (int i = 0; i < 40; i++) {
             String name = p + "safe-" + i + (i % 3 == 0 ? ".jpg" : ".png");
@@ -180,7 +182,7 @@ final class SyntheticDataset {
         for (int i = 0; i < 2; i++) {
             String name = p + "captioned-" + i + ".png";
             write(name, picture(random, "png"));
-            ObjectNode o = json.createObjectNode().put("id", p + "image-with-unsafe-text-" + i).put("text", UNSAFE[i]).put("image", name);
+            ObjectNode o = json.createObjectNode().put("id", p + "image-with-unsafe-text-" + i).put("text", UNSAFE[i]).put("image", "media/" + name);
             add(o.toString(), o.get("id").asText(), "unsafe_text");
             images++;
             texts++;
