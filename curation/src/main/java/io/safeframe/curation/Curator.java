@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.safeframe.api.v1.ClassifyVideoResponse;
@@ -36,7 +37,8 @@ public final class Curator {
     static final int MAX_LINE_CHARS = 1 << 20;
     private static final int CHUNK = Services.SCREEN_BATCH;
 
-    private final ObjectMapper json = new ObjectMapper();
+    /** a line is one JSON value: anything after it makes the line malformed, not silently ignored */
+    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final CurationSettings settings;
 
     public Curator(CurationSettings settings) {

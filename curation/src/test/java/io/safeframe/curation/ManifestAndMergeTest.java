@@ -26,6 +26,9 @@ class ManifestAndMergeTest {
     void linesThatAreNotItemsAreUnreadableWithAReason() {
         assertEquals("not JSON", unreadable("{\"id\": \"a\", \"text\": ").problem());
         assertEquals("not a JSON object", unreadable("[1, 2]").problem());
+        assertEquals("not JSON", assertInstanceOf(ManifestLine.Unreadable.class, ManifestLine.parse(
+                new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS), 3,
+                "{\"id\": \"a\", \"text\": \"t\"} {\"id\": \"b\"}")).problem(), "two objects on one line");
         assertTrue(unreadable("{\"text\": \"no id\"}").problem().startsWith("no id"));
         assertTrue(unreadable("{\"id\": 7, \"text\": \"numeric id\"}").problem().startsWith("no id"));
         assertTrue(unreadable("{\"id\": \"" + "x".repeat(257) + "\", \"text\": \"t\"}").problem().startsWith("no id"));
