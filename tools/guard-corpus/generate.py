@@ -12,6 +12,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from cores_unsafe import UNSAFE, WRAPPERS_JAILBREAK, PUBLIC, GROUPS, PLACES
 from cores_safe import HARD, PLAIN
 from cores_extra import UNSAFE_EXTRA, HARD_EXTRA
+from cores_extra2 import UNSAFE_EXTRA2, HARD_EXTRA2
 
 SEED = 20261201
 R = random.Random(SEED)
@@ -120,6 +121,31 @@ def split_cores(cores):
     return out
 
 
+def train_only(add, unsafe, hard, tag):
+    """Renders train-only cores exactly as the first extra batch is rendered (core ids carry TAG)."""
+    for cat, cores in sorted(unsafe.items()):
+        for i, core in enumerate(cores):
+            cid = f"{cat}-{tag}{i:02d}"
+            texts = [render(core, s) for s in R.sample(range(7), 4)]
+            for t in texts:
+                add("train", text=t, label="unsafe", category=cat, kind="clear", variant="clear", domain=cat, core=cid)
+            if cat != "jailbreak":
+                add("train", text=R.choice(WRAPPERS_JAILBREAK).format(x=texts[0]), label="unsafe", category=cat,
+                    kind="jailbreak-wrapped", variant="clear", domain=cat, core=cid)
+            for v in R.sample(VARIANTS, 2):
+                add("train", text=obfuscate(R.choice(texts), v), label="unsafe", category=cat, kind="obfuscated",
+                    variant=v, domain=cat, core=cid)
+    for dom, cores in sorted(hard.items()):
+        for i, core in enumerate(cores):
+            cid = f"hard-{dom}-{tag}{i:02d}"
+            texts = [render(core, s) for s in R.sample(range(7), 5)]
+            for t in texts:
+                add("train", text=t, label="safe", category="none", kind="hard-negative", variant="clear", domain=dom, core=cid)
+            for v in R.sample(VARIANTS, 2):
+                add("train", text=obfuscate(R.choice(texts), v), label="safe", category="none", kind="hard-negative",
+                    variant=v, domain=dom, core=cid)
+
+
 def main(out_dir):
     rows = {"train": [], "dev": [], "test": []}
 
@@ -182,6 +208,8 @@ def main(out_dir):
             for v in R.sample(VARIANTS, 2):
                 add("train", text=obfuscate(R.choice(texts), v), label="safe", category="none", kind="hard-negative",
                     variant=v, domain=dom, core=cid)
+    # Second train-only batch (cores_extra2.py), drawn after the first for the same reason.
+    train_only(add, UNSAFE_EXTRA2, HARD_EXTRA2, "y")
     os.makedirs(out_dir, exist_ok=True)
     for split in ("test", "dev", "train"):  # the test split is written (and hashed) first
         path = os.path.join(out_dir, f"{split}.jsonl")

@@ -1,0 +1,53 @@
+package io.safeframe.curation;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * Reads a manifest's media reference: a path relative to the manifest's folder (or absolute). Only regular files, at
+ * most the configured size (checked before reading). {@code s3://} references are not read by this build: such an
+ * item is unreadable, so it is never kept unchecked.
+ */
+final class MediaSource {
+
+    static final class Unavailable extends Exception {
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    private final Path base;
+    private final long maxBytes;
+
+    MediaSource(Path base, long maxBytes) {
+        this.base = base;
+        this.maxBytes = maxBytes;
+    }
+
+    byte[] read(String ref) throws Unavailable {
+        if (ref.startsWith("s3://")) {
+            throw new Unavailable("s3 references are not supported by this build");
+        }
+        if (ref.contains("://")) {
+            throw new Unavailable("unsupported reference scheme");
+        }
+        Path file = base.resolve(ref).normalize();
+        try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file)) {
+                throw new Unavailable("missing file");
+            }
+            long size = Files.size(file);
+            if (size == 0) {
+                throw new Unavailable("empty file");
+            }
+            if (size > maxBytes) {
+                throw new Unavailable("larger than " + maxBytes + " bytes");
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new Unavailable("unreadable file");
+        }
+    }
+}
