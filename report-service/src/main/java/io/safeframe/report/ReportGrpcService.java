@@ -28,6 +28,10 @@ import io.safeframe.api.v1.ResolveAppealRequest;
 import io.safeframe.api.v1.Target;
 import io.safeframe.api.v1.TransparencyRequest;
 import io.safeframe.report.appeal.Appeals;
+import io.safeframe.report.consent.TrainingConsent;
+import io.safeframe.report.dataset.Datasets;
+import io.safeframe.report.label.Disputes;
+import io.safeframe.report.label.Labels;
 import io.safeframe.report.export.AccountExport;
 import io.safeframe.report.decision.Decisions;
 import io.safeframe.report.intake.ReportIntake;
@@ -58,10 +62,19 @@ public class ReportGrpcService implements ReportService {
     private final Pool pool;
     private final CampaignDetector campaigns;
     private final io.safeframe.report.webhook.WebhookAdmin webhooks;
+    private final Disputes disputes;
+    private final Labels labels;
+    private final TrainingConsent consent;
+    private final Datasets datasets;
 
     public ReportGrpcService(ReportIntake intake, CaseQueue queue, Decisions decisions, Appeals appeals, Notices notices,
             TransparencyExports transparency, AccountExport accountExport, Pool pool, CampaignDetector campaigns,
-            io.safeframe.report.webhook.WebhookAdmin webhooks) {
+            io.safeframe.report.webhook.WebhookAdmin webhooks, Disputes disputes, Labels labels, TrainingConsent consent,
+            Datasets datasets) {
+        this.disputes = disputes;
+        this.labels = labels;
+        this.consent = consent;
+        this.datasets = datasets;
         this.campaigns = campaigns;
         this.webhooks = webhooks;
         this.accountExport = accountExport;
@@ -177,5 +190,40 @@ public class ReportGrpcService implements ReportService {
     @Override
     public Uni<io.safeframe.api.v1.WebhookEventList> replayWebhookEvents(io.safeframe.api.v1.ReplayWebhooksRequest request) {
         return Uni.createFrom().deferred(() -> webhooks.replay(request));
+    }
+
+    @Override
+    public Uni<CaseRef> dispute(io.safeframe.api.v1.DisputeRequest request) {
+        return Uni.createFrom().deferred(() -> disputes.dispute(request));
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.AccountSettings> getAccountSettings(NoticesRequest request) {
+        return Uni.createFrom().deferred(() -> consent.get(Refusal.requireText(request.getAccountId(), "account_id", 200)));
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.AccountSettings> putAccountSettings(io.safeframe.api.v1.AccountSettings request) {
+        return Uni.createFrom().deferred(() -> consent.put(request));
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.LabelList> listLabels(io.safeframe.api.v1.LabelsRequest request) {
+        return Uni.createFrom().deferred(() -> labels.list(request));
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.DatasetSnapshot> createDataset(io.safeframe.api.v1.CreateDatasetRequest request) {
+        return Uni.createFrom().deferred(() -> datasets.create(request));
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.DatasetList> listDatasets(QueuesRequest request) {
+        return Uni.createFrom().deferred(datasets::list);
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.DatasetFile> getDatasetFile(io.safeframe.api.v1.DatasetFileRequest request) {
+        return Uni.createFrom().deferred(() -> datasets.file(request));
     }
 }

@@ -244,7 +244,8 @@ public class GenerationService {
      * cannot take it the job fails like any unavailable safety step (quota back, retry hint).
      */
     private Uni<Void> openCase(RequestContext ctx, GenerationJob job, io.safeframe.api.v1.Verdict verdict) {
-        EnqueueRequest request = EnqueueRequest.newBuilder().setContext(ctx).setMachineVerdict(verdict)
+        // the prompt goes with the case: the moderator's decision labels it (docs/safety-data.md)
+        EnqueueRequest request = EnqueueRequest.newBuilder().setContext(ctx).setMachineVerdict(verdict).setPromptText(job.prompt)
                 .setTarget(Target.newBuilder().setKind(TargetKind.PROMPT).setId(job.jobId.toString()).setOwnerAccountId(job.accountId))
                 .build();
         return reports.enqueue(request).replaceWithVoid()

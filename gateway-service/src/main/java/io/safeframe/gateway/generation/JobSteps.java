@@ -216,7 +216,9 @@ public class JobSteps {
      * asked for it, and a review may outlast the reservation.
      */
     Uni<Void> hold(RequestContext ctx, Job job, TargetKind kind, String stage, Verdict verdict, VerdictView view) {
+        // the prompt goes with the case: the moderator's decision labels it (docs/safety-data.md)
         EnqueueRequest request = EnqueueRequest.newBuilder().setContext(ctx).setMachineVerdict(verdict)
+                .setPromptText(job.prompt() == null ? "" : job.prompt())
                 .setTarget(Target.newBuilder().setKind(kind).setId(job.id().toString()).setOwnerAccountId(job.accountId())).build();
         return reports.contentStatus(ctx, job.id().toString())
                 .chain(before -> reports.enqueue(request)

@@ -155,6 +155,42 @@ public class ReportClient {
         return call(stub(request.getContext()).replayWebhookEvents(request));
     }
 
+    /** The owner's dispute of a blocked or held generation (docs/safety-data.md). */
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<CaseRef> dispute(io.safeframe.api.v1.DisputeRequest request) {
+        return call(stub(request.getContext()).dispute(request));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.AccountSettings> settings(RequestContext ctx) {
+        return call(stub(ctx).getAccountSettings(NoticesRequest.newBuilder().setContext(ctx).setAccountId(ctx.getAccountId()).build()));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.AccountSettings> putSettings(io.safeframe.api.v1.AccountSettings request) {
+        return call(stub(request.getContext()).putAccountSettings(request));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.LabelList> labels(io.safeframe.api.v1.LabelsRequest request) {
+        return call(stub(request.getContext()).listLabels(request));
+    }
+
+    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.DatasetSnapshot> createDataset(io.safeframe.api.v1.CreateDatasetRequest request) {
+        return call(stub(request.getContext()).createDataset(request));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.DatasetList> datasets(RequestContext ctx) {
+        return call(stub(ctx).listDatasets(QueuesRequest.newBuilder().setContext(ctx).build()));
+    }
+
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.DatasetFile> datasetFile(io.safeframe.api.v1.DatasetFileRequest request) {
+        return call(stub(request.getContext()).getDatasetFile(request));
+    }
+
     private static <T> Uni<T> call(Uni<T> call) {
         return SafetyCall.answer(call, SERVICE);
     }

@@ -59,6 +59,9 @@ public final class ReportViews {
         m.put("leaseUntil", c.getLeaseUntil().isEmpty() ? null : c.getLeaseUntil());
         m.put("machineRule", c.hasMachineVerdict() ? c.getMachineVerdict().getRuleId() : null);
         m.put("likenessTakedown", c.getLikenessTakedown());
+        // the owner's "this was wrong" and their reason (docs/safety-data.md)
+        m.put("disputed", c.getDisputed());
+        m.put("disputeReason", c.getDisputeReason().isEmpty() ? null : c.getDisputeReason());
         return m;
     }
 

@@ -45,10 +45,12 @@ public class Appeals {
     private final ConflictOfInterest conflicts;
     private final io.safeframe.report.metrics.ModerationMetrics metrics;
     private final io.safeframe.report.webhook.PlatformEvents platform;
+    private final io.safeframe.report.label.Labels labels;
 
     public Appeals(Pool pool, ReportSettings settings, Outbox outbox, OutboxRelay relay, Notices notices,
             ConflictOfInterest conflicts, io.safeframe.report.metrics.ModerationMetrics metrics,
-            io.safeframe.report.webhook.PlatformEvents platform) {
+            io.safeframe.report.webhook.PlatformEvents platform, io.safeframe.report.label.Labels labels) {
+        this.labels = labels;
         this.platform = platform;
         this.pool = pool;
         this.settings = settings;
@@ -143,6 +145,7 @@ public class Appeals {
                         new JsonObject().put("appeal_id", appealId.toString()).put("outcome", outcome).put("reason", reason)
                                 .put("redress", request.getReverse() ? "" : "You may use an out-of-court dispute settlement body (DSA Art. 21) or the courts.")))
                 .chain(() -> platform.appealResolved(conn, d, appealId, request.getReverse(), sanctioned(d), reason))
+                .chain(() -> labels.appealResolved(conn, d, appealId, request.getReverse(), reason, moderator))
                 .chain(() -> outbox.audit(conn, ctx, d.getString("affected_account"), "appeal.resolved", d.getUUID("decision_id").toString(),
                         request.getReverse() ? Decision.ALLOW : Decision.BLOCK, reason,
                         Map.of("appeal_id", appealId.toString(), "outcome", outcome,

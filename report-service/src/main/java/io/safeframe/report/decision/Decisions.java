@@ -46,10 +46,12 @@ public class Decisions {
     private final ConflictOfInterest conflicts;
     private final io.safeframe.report.metrics.ModerationMetrics metrics;
     private final io.safeframe.report.webhook.PlatformEvents platform;
+    private final io.safeframe.report.label.Labels labels;
 
     public Decisions(Pool pool, ReportSettings settings, Outbox outbox, OutboxRelay relay, Notices notices,
             ConflictOfInterest conflicts, io.safeframe.report.metrics.ModerationMetrics metrics,
-            io.safeframe.report.webhook.PlatformEvents platform) {
+            io.safeframe.report.webhook.PlatformEvents platform, io.safeframe.report.label.Labels labels) {
+        this.labels = labels;
         this.platform = platform;
         this.pool = pool;
         this.settings = settings;
@@ -174,6 +176,8 @@ public class Decisions {
                         Map.of("action", action.name(), "decision_id", decisionId.toString(), "account", owner == null ? "" : owner,
                                 "escalated_to", escalated == null ? "" : escalated.name(), "category", category,
                                 "automated_detection", Boolean.toString(automatedDetection))))
+                // the human judgement labels the prompt or content (and resolves the owner's dispute, if any)
+                .call(() -> labels.decided(conn, c, decisionId, action, statement, moderator))
                 .chain(() -> conn.preparedQuery("select * from decision where decision_id = $1").execute(Tuple.of(decisionId)))
                 .map(rows -> DecisionRows.record(rows.iterator().next()));
     }

@@ -35,6 +35,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class ReportIntake {
 
     static final int MAX_EXPLANATION = 5000;
+    static final int MAX_PROMPT = 4000;
 
     private final Pool pool;
     private final ReportSettings settings;
@@ -122,13 +123,48 @@ public class ReportIntake {
                 .orElse(CategoryScore.newBuilder().setCategory("other").setScore(0).build());
         String category = settings.category(top.getCategory()) == null ? "other" : top.getCategory();
         double score = Math.max(0, Math.min(1, top.getScore()));
+        String prompt = target.getKind() != TargetKind.ACCOUNT && !request.getPromptText().isEmpty() ? request.getPromptText() : null;
+        if (prompt != null && prompt.length() > MAX_PROMPT) {
+            throw Refusal.invalid("prompt_text is longer than " + MAX_PROMPT + " characters");
+        }
         return lock(conn, targetKey(target))
                 .chain(() -> openCase(conn, target))
                 .chain(open -> open == null
                         ? createCase(conn, target, category, "AUTOMATED", 0, 0.5, score, verdict)
                                 .call(ref -> outbox.audit(conn, ctx, null, "case.opened", ref.getCaseId(), Decision.REVIEW, verdict.getReason(),
                                         Map.of("source", verdict.getSource(), "rule", verdict.getRuleId(), "category", category)))
-                        : attachVerdict(conn, open, score, verdict));
+                        : attachVerdict(conn, open, score, verdict))
+                .call(ref -> keepPrompt(conn, ref, prompt));
+    }
+
+    /**
+     * The case a generation's dispute belongs to, inside the dispute's transaction: the job's open case (a held prompt
+     * already waits for a moderator) or a new one of source DISPUTE in the verdict's category queue.
+     */
+    public Uni<CaseRef> caseForDispute(SqlConnection conn, RequestContext ctx, Target target, Verdict verdict, String prompt) {
+        String category = topCategory(verdict);
+        double score = Math.max(0, Math.min(1, verdict.getCategoriesList().stream().mapToDouble(CategoryScore::getScore).max().orElse(0)));
+        return lock(conn, targetKey(target))
+                .chain(() -> openCase(conn, target))
+                .chain(open -> open != null ? Uni.createFrom().item(CaseRows.ref(open, true))
+                        : createCase(conn, target, category, "DISPUTE", 0, 0.5, score, verdict)
+                                .call(ref -> outbox.audit(conn, ctx, null, "case.opened", ref.getCaseId(), Decision.REVIEW, "disputed by its owner",
+                                        Map.of("source", "DISPUTE", "rule", verdict.getRuleId(), "category", category))))
+                .call(ref -> keepPrompt(conn, ref, prompt));
+    }
+
+    /** The prompt a label will be about; the first one forwarded stays. */
+    private static Uni<Void> keepPrompt(SqlConnection conn, CaseRef ref, String prompt) {
+        return prompt == null ? Uni.createFrom().voidItem()
+                : conn.preparedQuery("update report_case set prompt_text = $2 where case_id = $1 and prompt_text is null")
+                        .execute(Tuple.of(UUID.fromString(ref.getCaseId()), prompt)).replaceWithVoid();
+    }
+
+    private String topCategory(Verdict verdict) {
+        CategoryScore top = verdict.getCategoriesList().stream()
+                .max(Comparator.comparingDouble(CategoryScore::getScore).thenComparingInt(c -> severity(c.getCategory())))
+                .orElse(CategoryScore.newBuilder().setCategory("other").setScore(0).build());
+        return settings.category(top.getCategory()) == null ? "other" : top.getCategory();
     }
 
     private int severity(String category) {

@@ -180,6 +180,11 @@ public class CaseQueue {
         Uni<Void> decision = owner != null ? Uni.createFrom().voidItem()
                 : conn.preparedQuery("select * from decision where case_id = $1").execute(Tuple.of(caseId))
                         .invoke(rows -> rows.forEach(r -> b.setDecision(DecisionRows.record(r)))).replaceWithVoid();
-        return reports.chain(() -> history).chain(() -> decision).map(v -> b.build());
+        // the owner's dispute of the machine verdict (docs/safety-data.md), so the moderator reads the owner's side
+        Uni<Void> dispute = conn.preparedQuery("select reason from dispute where case_id = $1 order by created_at limit 1")
+                .execute(Tuple.of(caseId))
+                .invoke(rows -> rows.forEach(r -> b.setDisputed(true).setDisputeReason(r.getString("reason") == null ? "" : r.getString("reason"))))
+                .replaceWithVoid();
+        return reports.chain(() -> history).chain(() -> decision).chain(() -> dispute).map(v -> b.build());
     }
 }
