@@ -24,8 +24,9 @@ const charts = [];
 
 export async function policiesView(id) {
   charts.splice(0).forEach(c => c.destroy());
-  const [kind = KINDS[0], part, extra] = (id || '').split(':');
-  if (!kind || !KINDS.includes(kind)) throw new ApiError(404, { detail: 'There is no policy kind "' + kind + '".' });
+  const [named, part, extra] = (id || '').split(':');
+  const kind = named || KINDS[0];
+  if (!KINDS.includes(kind)) throw new ApiError(404, { detail: 'There is no policy kind "' + kind + '".' });
   if (part === 'new') return draftView(kind);
   if (part === 'shadow') return shadowView(kind, extra ? Number(extra) : 0);
   if (part && /^\d+$/.test(part)) return versionView(kind, Number(part));
@@ -272,16 +273,16 @@ async function draftView(kind) {
     h('form', { class: 'card', id: 'draft-form', novalidate: true, onsubmit: e => {
       e.preventDefault();
       problem.replaceChildren();
-      let document;
+      let doc;
       try {
-        document = JSON.parse(documentArea.value);
+        doc = JSON.parse(documentArea.value);
       } catch (err) {
         fail('The document is not valid JSON.', err.message + '. Nothing was sent.');
         return;
       }
       if (!reason.value.trim()) { fail('A reason is required.', 'Say why the policy changes. Nothing was sent.'); return; }
       button.disabled = true;
-      api(base(kind) + '/versions', { method: 'POST', json: { reason: reason.value.trim(), document } }).then(r => {
+      api(base(kind) + '/versions', { method: 'POST', json: { reason: reason.value.trim(), document: doc } }).then(r => {
         say('v' + r.version + ' drafted; a policy reviewer approves it next.', 'ok');
         location.hash = link(kind, r.version);
       }, err => {
