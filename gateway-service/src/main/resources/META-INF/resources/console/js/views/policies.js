@@ -100,7 +100,7 @@ function diffCard(v) {
 
 function value(x) {
   if (x === undefined || x === null) return '—';
-  return h('code', {}, typeof x === 'string' ? x : JSON.stringify(x));
+  return h('code', { class: 'value' }, typeof x === 'string' ? x : JSON.stringify(x, null, 1));
 }
 
 function historyCard(v) {
@@ -221,8 +221,8 @@ const delta = (a, b) => a == null || b == null ? '—' : ((b - a) >= 0 ? '+' : '
 
 function renderBacktest(out, r) {
   charts.splice(0).forEach(c => c.destroy());
-  const row = (label, key) => h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, percent(r.live[key])), h('td', {}, percent(r.candidate[key])),
-    h('td', {}, delta(r.live[key], r.candidate[key])));
+  const row = (label, key) => h('tr', {}, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, percent(r.live[key])),
+    h('td', { class: 'num' }, percent(r.candidate[key])), h('td', { class: 'num' }, delta(r.live[key], r.candidate[key])));
   const cats = r.categories || [];
   out.replaceChildren(
     h('h4', {}, 'Live (', h('code', {}, r.liveLabel), ') beside v' + r.candidateVersion + ' (', h('code', {}, r.candidateLabel), ')'),
@@ -234,8 +234,8 @@ function renderBacktest(out, r) {
       h('canvas', { id: 'chart-backtest', role: 'img', 'aria-label': 'Recall per category, live and candidate: '
         + cats.map(c => c.category + ' ' + percent(c.liveRecall) + ' → ' + percent(c.candidateRecall)).join(', ') })) : null,
     cats.length ? table(['Category', 'Unsafe lines', 'Live recall', 'Candidate recall', 'Change'], cats.map(c => h('tr', { dataset: { category: c.category } },
-      h('th', { scope: 'row' }, c.category), h('td', {}, String(c.unsafe)), h('td', {}, percent(c.liveRecall)), h('td', {}, percent(c.candidateRecall)),
-      h('td', {}, delta(c.liveRecall, c.candidateRecall)))), 'Recall per category') : null,
+      h('th', { scope: 'row' }, c.category), h('td', { class: 'num' }, String(c.unsafe)), h('td', { class: 'num' }, percent(c.liveRecall)),
+      h('td', { class: 'num' }, percent(c.candidateRecall)), h('td', { class: 'num' }, delta(c.liveRecall, c.candidateRecall)))), 'Recall per category') : null,
     r.changes && r.changes.length ? h('details', { open: true }, h('summary', {}, 'Lines whose decision changed (first ' + r.changes.length + ')'),
       table(['Text', 'Label', 'Live', 'Candidate'], r.changes.map(c => h('tr', {}, h('td', {}, c.text), h('td', {}, c.label + (c.category ? ' · ' + c.category : '')),
         h('td', {}, c.live, c.liveRule ? h('div', { class: 'hint' }, c.liveRule) : null),
@@ -317,7 +317,7 @@ async function shadowView(kind, version) {
       + 'Prompts are kept only as keyed hashes; the samples show what each version\'s rules matched.'),
     h('div', { class: 'charts' }, h('div', { class: 'card' }, h('p', { class: 'hint' }, 'Divergences'), h('p', { class: 'stat', id: 'shadow-total' }, String(r.total))),
       h('div', { class: 'card' }, h('p', { class: 'hint' }, 'Category and decision pairs'), h('p', { class: 'stat' }, String(groups.length)))),
-    groups.length ? h('figure', { class: 'card' }, h('figcaption', {}, h('strong', {}, 'Divergences by category and decision pair')),
+    groups.length ? h('figure', { class: 'card chart' }, h('figcaption', {}, h('strong', {}, 'Divergences by category and decision pair')),
       h('canvas', { id: 'chart-shadow', role: 'img', 'aria-label': 'Divergences: ' + groups.map((g, i) => pairs[i] + ' ' + g.count).join(', ') }))
       : h('p', { class: 'card', id: 'no-divergence' }, 'No divergence yet: every prompt screened since v' + r.candidateVersion + ' went into shadow got the same decision.'),
     groups.map((g, i) => h('div', { class: 'card', dataset: { category: g.category } }, h('h3', {}, pairs[i], ' ', pill(String(g.count), 'warn')),
