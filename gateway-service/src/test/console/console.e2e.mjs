@@ -501,7 +501,10 @@ test('policy versions: drafted in the console, refused to its author, approved b
   await shot(mike, 'policy-approved');
 
   // ada moves it to shadow; a prompt only the candidate blocks shows up in the shadow report
-  await page.goto(`${API}/console/#/policies/prompt:${draft}`);
+  // (ada's page still shows the draft: back to the list, which shows it approved, and into the version again)
+  await page.locator('a', { hasText: 'All versions of prompt' }).click();
+  await page.locator(`tr[data-version="${draft}"][data-state=approved]`).waitFor();
+  await page.locator(`tr[data-version="${draft}"] th a`).click();
   await page.locator('#move-reason').fill('watch it beside live first');
   await page.locator('button[data-to=shadow]').click();
   await expectMessage(page, `v${draft} is now shadow.`);
