@@ -440,3 +440,133 @@ test('a cameo owner\'s takedown request reaches a moderator labelled as such, wh
   const outcome = (await call(cameoOwner, 'GET', '/v1/me/notices')).body.filter(n => n.kind === 'REPORT_OUTCOME' && n.caseId === caseId);
   assert.equal(outcome.length, 1, 'the owner learns the outcome of their request');
 });
+
+/** The versions of the prompt policy as the API lists them, by number. */
+async function policyVersions() {
+  const r = await call('ada', 'GET', '/v1/admin/policies/prompt/versions');
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return Object.fromEntries(r.body.versions.map(v => [v.version, v]));
+}
+
+test('policy versions: drafted in the console, refused to its author, approved by a reviewer, shadow, backtest, live, rollback', async () => {
+  const page = story.admin; // ada: admin, not a policy reviewer
+  await page.goto(`${API}/console/#/policies/prompt`);
+  await page.locator('#policies-title').waitFor();
+  const liveBefore = Number(await page.locator('tr[data-state=live]').getAttribute('data-version'));
+  await shot(page, 'policy-versions');
+  // nothing is in shadow yet: the API's 409 is shown as a sentence, not a blank page
+  await page.goto(`${API}/console/#/policies/prompt:shadow`);
+  await page.locator('#no-shadow').waitFor();
+  assert.match(await page.locator('#no-shadow').textContent(), /No version is in shadow now/);
+
+  await page.goto(`${API}/console/#/policies/prompt:new`);
+  await page.locator('#policy-document').waitFor();
+  const live = JSON.parse(await page.locator('#policy-document').inputValue());
+  assert.ok(Array.isArray(live.categories) && live.categories.length > 0, 'the draft starts from the live document');
+  const rule = { code: 'aquarium_test', name: 'Aquarium test rule', severity: 3, decision: 'BLOCK', terms: ['zebrafish'] };
+  // a mistyped document: the loader refuses it before anything is stored, and the console says why
+  const countBefore = Object.keys(await policyVersions()).length;
+  await page.locator('#policy-document').fill(JSON.stringify({ ...live, categories: [{ ...rule, severity: 'high' }, ...live.categories] }, null, 2));
+  await page.locator('#policy-reason').fill(`e2e ${run}: aquarium clips are off-topic for the demo`);
+  await page.locator('#draft-submit').click();
+  await expectMessage(page, 'The document was refused; nothing was stored.');
+  await page.locator('#draft-problem .readonly').waitFor();
+  await shot(page, 'policy-draft-refused');
+  assert.equal(Object.keys(await policyVersions()).length, countBefore, 'nothing stored');
+
+  await page.locator('#policy-document').fill(JSON.stringify({ ...live, version: `e2e-${run}`, categories: [rule, ...live.categories] }, null, 2));
+  await page.locator('#draft-submit').click();
+  await expectMessage(page, 'drafted; a policy reviewer approves it next');
+  await page.locator('#version-title').waitFor();
+  const draft = Number(new URL(page.url()).hash.split(':').pop());
+  assert.equal(await page.locator('#version-label').textContent(), `e2e-${run}`);
+  const added = page.locator('#diff tr[data-op=added]');
+  assert.equal(await added.count(), 1, 'one change against live');
+  assert.match(await added.textContent(), /\/categories\[code=aquarium_test\]/);
+  // the author may not approve: no approve form for ada, and the API refuses her
+  assert.match(await page.locator('#approve-note').textContent(), /policy_reviewer/);
+  assert.equal(await page.locator('#approve-form').count(), 0);
+  assert.equal((await call('ada', 'POST', `/v1/admin/policies/prompt/versions/${draft}/approve`, { reason: 'mine' })).status, 403);
+  await shot(page, 'policy-draft');
+
+  // a moderator without policy_reviewer gets no menu entry; mike (policy_reviewer) approves
+  assert.equal(await story.maria.locator('nav a[data-section=policies]').isVisible(), false);
+  const mike = await signIn('mike');
+  assert.equal(await mike.locator('nav a[data-section=policies]').isVisible(), true);
+  await mike.goto(`${API}/console/#/policies/prompt:${draft}`);
+  await mike.locator('#approve-reason').fill('Read the diff: one new category, term zebrafish; backtest before live.');
+  await mike.locator('#approve').click();
+  await expectMessage(mike, `v${draft} approved.`);
+  assert.equal(await mike.locator('#move-form').count(), 0, 'moves are for admins');
+  await shot(mike, 'policy-approved');
+
+  // ada moves it to shadow; a prompt only the candidate blocks shows up in the shadow report
+  // (ada's page still shows the draft: back to the list, which shows it approved, and into the version again)
+  await page.locator('a', { hasText: 'All versions of prompt' }).click();
+  await page.locator(`tr[data-version="${draft}"][data-state=approved]`).waitFor();
+  await page.locator(`tr[data-version="${draft}"] th a`).click();
+  await page.locator('#move-reason').fill('watch it beside live first');
+  await page.locator('button[data-to=shadow]').click();
+  await expectMessage(page, `v${draft} is now shadow.`);
+  await page.locator('#shadow-link').click();
+  await page.locator('#shadow-total').waitFor();
+  const until = Date.now() + 90_000;
+  let attempt = 0;
+  while ((await call('ada', 'GET', '/v1/admin/policies/prompt/shadow/report')).body.total < 1) {
+    assert.ok(Date.now() < until, 'a divergence reached the shadow report');
+    const r = await call(reporter, 'POST', '/v1/generations', { prompt: `a zebrafish in a quiet aquarium ${run} ${attempt}`, durationSeconds: 2,
+      aspect: '16:9' }, { 'Idempotency-Key': `zebrafish-${run}-${attempt++}` });
+    assert.equal(r.status, 202, JSON.stringify(r.body)); // live allows it: the shadow never acts
+    await new Promise(resolve => setTimeout(resolve, 4000));
+  }
+  await page.reload();
+  await page.locator('#chart-shadow').waitFor();
+  assert.ok(await page.evaluate(() => Chart.getChart('chart-shadow').data.datasets[0].data.reduce((a, b) => a + b, 0)) >= 1);
+  assert.match(await page.locator('div[data-category=aquarium_test] h3').textContent(), /ALLOW → BLOCK/);
+  assert.match(await page.locator('div[data-category=aquarium_test] td').nth(2).textContent(), /zebrafish/);
+  await shot(page, 'policy-shadow');
+
+  // backtest on a few labelled lines
+  await page.goto(`${API}/console/#/policies/prompt:${draft}`);
+  await page.locator('#backtest-lines').fill([
+    { text: 'a zebrafish swimming in a planted tank', label: 'unsafe', category: 'aquarium_test' },
+    { text: 'a zebrafish school under soft blue light', label: 'unsafe', category: 'aquarium_test' },
+    { text: 'a goldfish in a round bowl on a desk', label: 'safe' },
+    { text: 'a lighthouse on a cliff at dusk', label: 'safe' },
+  ].map(l => JSON.stringify(l)).join('\n'));
+  await page.locator('#backtest-run').click();
+  await expectMessage(page, 'Backtest done: 4 lines.', 60_000);
+  const aquarium = page.locator('#backtest-report tr[data-category=aquarium_test] td');
+  assert.equal(await aquarium.nth(1).textContent(), '0.0 %');
+  assert.equal(await aquarium.nth(2).textContent(), '100.0 %');
+  assert.equal(await page.locator('#backtest-changed').textContent(), '2');
+  await page.locator('#chart-backtest').waitFor();
+  await shot(page, 'policy-backtest');
+
+  // promoted to live, the version live before is retired; rollback (confirmed) brings it back
+  await page.locator('#move-reason').fill('shadow and backtest as expected');
+  await page.locator('button[data-to=live]').click();
+  await expectMessage(page, `v${draft} is now live.`);
+  let versions = await policyVersions();
+  assert.equal(versions[draft].state, 'live');
+  assert.equal(versions[liveBefore].state, 'retired');
+  await page.locator('#rollback-reason').fill('e2e: practising the emergency rollback');
+  await page.locator('#rollback').click();
+  await page.locator('#rollback-confirm').waitFor();
+  assert.equal((await policyVersions())[draft].state, 'live', 'nothing happens before the confirmation');
+  await page.locator('button[data-confirm=rollback]').click();
+  await expectMessage(page, `Rolled back: v${liveBefore} is live again, flagged for review.`);
+  await page.locator('#needs-review').waitFor();
+  versions = await policyVersions();
+  assert.equal(versions[liveBefore].state, 'live');
+  assert.equal(versions[liveBefore].rollbackNeedsReview, true);
+  assert.equal(versions[draft].state, 'retired');
+  await shot(page, 'policy-rolled-back');
+
+  // the reviewer reviews the rollback afterwards
+  await mike.goto(`${API}/console/#/policies/prompt:${liveBefore}`);
+  await mike.locator('#approve-reason').fill('rollback was a drill; the previous version is fine');
+  await mike.locator('#approve').click();
+  await expectMessage(mike, `v${liveBefore} rollback reviewed.`);
+  assert.equal((await policyVersions())[liveBefore].rollbackNeedsReview, false);
+});

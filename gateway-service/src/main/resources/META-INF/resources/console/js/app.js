@@ -11,13 +11,14 @@ import { appealsView } from './views/appeals.js';
 import { accountsView } from './views/accounts.js';
 import { banksView } from './views/banks.js';
 import { policyView } from './views/policy.js';
+import { policiesView } from './views/policies.js';
 import { auditView } from './views/audit.js';
 import { transparencyView } from './views/transparency.js';
 
 const routes = {
   queues: queuesView, cases: caseView, appeals: appealsView, accounts: accountsView,
   banks: banksView, policy: policyView, audit: auditView, transparency: transparencyView,
-  takedowns: takedownsView, protected: protectedView,
+  takedowns: takedownsView, protected: protectedView, policies: policiesView,
 };
 export const session = { me: null };
 
@@ -47,6 +48,7 @@ async function main() {
   }
   document.getElementById('nav').hidden = false;
   for (const link of document.querySelectorAll('nav a[data-admin]')) link.parentElement.hidden = !session.me.admin;
+  for (const link of document.querySelectorAll('nav a[data-policies]')) link.parentElement.hidden = !session.me.admin && !session.me.reviewer;
   window.addEventListener('hashchange', navigate);
   await navigate();
 }
@@ -64,7 +66,7 @@ function navigate() {
 function renderWho() {
   const who = document.getElementById('who');
   who.replaceChildren(h('span', {}, 'Signed in as ', h('strong', { id: 'me' }, session.me.name),
-    ' (' + session.me.roles.filter(r => ['moderator', 'admin', 'user'].includes(r)).join(', ') + ')'),
+    ' (' + session.me.roles.filter(r => ['moderator', 'admin', 'policy_reviewer', 'user'].includes(r)).join(', ') + ')'),
     h('button', { class: 'secondary', onclick: () => auth.signOut() }, 'Sign out'));
 }
 
@@ -102,8 +104,8 @@ export function report(e) {
   if (e instanceof SessionExpired) return;
   if (e instanceof ApiError) {
     const lead = {
-      0: 'The gateway cannot be reached.', 403: 'You are not allowed to do this.', 404: 'Not found.',
-      409: 'This could not be done in the case\'s current state.', 413: 'The file is too large.',
+      0: 'The gateway cannot be reached.', 400: 'The request was refused as invalid.', 403: 'You are not allowed to do this.', 404: 'Not found.',
+      409: 'This could not be done in the current state.', 413: 'The file is too large.',
       422: 'The request was refused.', 429: 'Too many requests; wait a moment.', 503: 'A safety service is not answering; try again shortly.',
     }[e.status] || 'The request failed (HTTP ' + e.status + ').';
     say([h('strong', {}, lead), ' ', e.message], 'error');

@@ -69,5 +69,6 @@ export function identity(user) {
   const payload = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(base64), c => c.charCodeAt(0))));
   const roles = (payload.realm_access && payload.realm_access.roles) || [];
   return { subject: payload.sub, name: payload.preferred_username || payload.sub, roles,
-    moderator: roles.includes('moderator') || roles.includes('admin'), admin: roles.includes('admin') };
+    moderator: roles.includes('moderator') || roles.includes('admin'), admin: roles.includes('admin'),
+    reviewer: roles.includes('policy_reviewer') };
 }
