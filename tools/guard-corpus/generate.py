@@ -187,27 +187,7 @@ def main(out_dir):
             core=cid)
     # Train-only cores written after the test split was frozen: drawn after everything above, so the test and dev
     # files stay byte-identical.
-    for cat, cores in sorted(UNSAFE_EXTRA.items()):
-        for i, core in enumerate(cores):
-            cid = f"{cat}-x{i:02d}"
-            texts = [render(core, s) for s in R.sample(range(7), 4)]
-            for t in texts:
-                add("train", text=t, label="unsafe", category=cat, kind="clear", variant="clear", domain=cat, core=cid)
-            if cat != "jailbreak":
-                add("train", text=R.choice(WRAPPERS_JAILBREAK).format(x=texts[0]), label="unsafe", category=cat,
-                    kind="jailbreak-wrapped", variant="clear", domain=cat, core=cid)
-            for v in R.sample(VARIANTS, 2):
-                add("train", text=obfuscate(R.choice(texts), v), label="unsafe", category=cat, kind="obfuscated",
-                    variant=v, domain=cat, core=cid)
-    for dom, cores in sorted(HARD_EXTRA.items()):
-        for i, core in enumerate(cores):
-            cid = f"hard-{dom}-x{i:02d}"
-            texts = [render(core, s) for s in R.sample(range(7), 5)]
-            for t in texts:
-                add("train", text=t, label="safe", category="none", kind="hard-negative", variant="clear", domain=dom, core=cid)
-            for v in R.sample(VARIANTS, 2):
-                add("train", text=obfuscate(R.choice(texts), v), label="safe", category="none", kind="hard-negative",
-                    variant=v, domain=dom, core=cid)
+    train_only(add, UNSAFE_EXTRA, HARD_EXTRA, "x")
     # Second train-only batch (cores_extra2.py), drawn after the first for the same reason.
     train_only(add, UNSAFE_EXTRA2, HARD_EXTRA2, "y")
     os.makedirs(out_dir, exist_ok=True)
