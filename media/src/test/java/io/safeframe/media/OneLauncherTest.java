@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * Exactly one place in the product starts a child process: {@link SafeProcess} (sniffed format, file protocol only,
  * empty environment, limits). A second ProcessBuilder or Runtime.exec in any module's main code — a new ffmpeg
  * wrapper that skips those limits — fails here. test-support is test infrastructure (it starts service JVMs), not
- * product code.
+ * product code. The one other launcher is named here on purpose: the curation job's local mode starts copies of its
+ * own JVM as shards (the Kubernetes Indexed Job's shape on one machine); it must never start a media tool.
  */
 class OneLauncherTest {
 
@@ -35,8 +36,14 @@ class OneLauncherTest {
                     .filter(OneLauncherTest::launches)
                     .map(root::relativize).sorted().toList();
         }
-        assertEquals(List.of(Path.of("media/src/main/java/io/safeframe/media/SafeProcess.java")), launchers);
+        assertEquals(List.of(CURATION_SHARDS, Path.of("media/src/main/java/io/safeframe/media/SafeProcess.java")), launchers);
+        String shards = Files.readString(root.resolve(CURATION_SHARDS));
+        for (String tool : List.of("ffmpeg", "ffprobe", "tesseract", "pocketsphinx", "espeak")) {
+            assertTrue(!shards.contains(tool), CURATION_SHARDS + " starts shard JVMs only, never " + tool);
+        }
     }
+
+    private static final Path CURATION_SHARDS = Path.of("curation/src/main/java/io/safeframe/curation/CurateCli.java");
 
     private static boolean launches(Path file) {
         try {
