@@ -223,7 +223,32 @@ class GenerationFlowTest {
         List<ReceivedSpan> roots = trace.stream().filter(s -> !ids.contains(s.parentSpanId())).toList();
         assertEquals(1, roots.size(), "one root: " + roots);
         assertEquals("gateway-service", roots.get(0).service());
+        // and nothing else in it: a request of another correlation id nested here means a context leaked onto a thread
+        List<String> foreign = trace.stream().map(s -> s.attribute("safeframe.correlation_id"))
+                .filter(c -> c != null && !c.isEmpty() && !c.equals(correlation)).distinct().toList();
+        assertEquals(List.of(), foreign, "other requests nested in this generation's trace:\n" + TraceCollector.tree(trace));
         System.out.println("trace " + traceId + " of one generation:\n" + TraceCollector.tree(trace));
+    }
+
+    @jakarta.inject.Inject
+    io.vertx.core.Vertx vertx;
+
+    /**
+     * After a generation, no event-loop thread holds a trace context outside a Vert.x context: the HTTP server parents
+     * a request that carries no traceparent on whatever is current there, so a leftover made later, unrelated requests
+     * children of a finished generation's step (AnswerContextInterceptor, service-identity).
+     */
+    @Test
+    void noTraceContextIsLeftOnTheEventLoopsAfterAGeneration() throws Exception {
+        String id = submit("gen-leak", "a lighthouse at dusk", "leak-" + UUID.randomUUID());
+        await("gen-leak", id, "PUBLISHED", FLOW);
+        for (io.netty.util.concurrent.EventExecutor loop : ((io.vertx.core.impl.VertxInternal) vertx).getEventLoopGroup()) {
+            java.util.concurrent.CompletableFuture<io.opentelemetry.context.Context> current = new java.util.concurrent.CompletableFuture<>();
+            loop.execute(() -> current.complete(io.opentelemetry.context.Context.current()));
+            io.opentelemetry.api.trace.SpanContext left = io.opentelemetry.api.trace.Span.fromContext(
+                    current.get(5, java.util.concurrent.TimeUnit.SECONDS)).getSpanContext();
+            assertFalse(left.isValid(), loop + " holds span " + left);
+        }
     }
 
     /**
