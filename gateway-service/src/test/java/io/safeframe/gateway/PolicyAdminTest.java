@@ -115,6 +115,34 @@ class PolicyAdminTest {
     }
 
     /**
+     * Active learning's candidates carry retrained encoder heads inside the document (~85 KB, above the plain JSON
+     * limit): such a version is drafted like any other, and heads that could not work are refused by the guard's loader.
+     */
+    @Test
+    void aVersionCarryingEncoderHeadsIsDraftedAndHeadsThatCannotWorkAreRefused() throws java.io.IOException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var resources = java.nio.file.Path.of("../prompt-guard-service/src/main/resources/policy");
+        var policy = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(resources.resolve("prompt-policy.json").toFile());
+        var heads = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(resources.resolve("prompt-heads.json").toFile());
+        policy.put("version", "gw-heads");
+        policy.set("heads", heads);
+        String document = policy.toString();
+        org.junit.jupiter.api.Assertions.assertTrue(document.length() > 65536, "the document is larger than the plain JSON limit");
+        int version = draft(document);
+        as("pv-rita", "moderator", "policy_reviewer").get(BASE + "/versions/" + version).then().statusCode(200)
+                .body("label", equalTo("gw-heads")).body("document.heads.format", equalTo("safeframe-guard-heads/1"));
+
+        int before = versionCount();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) heads.path("heads").get(0)).put("review", 0.99).put("block", 0.5);
+        as("pv-admin", "admin").body("{\"reason\":\"broken heads\",\"document\":" + policy + "}").post(BASE + "/versions").then()
+                .statusCode(400).body("detail", containsString("0 < review <= block <= 1"));
+        heads.put("format", "something/9");
+        as("pv-admin", "admin").body("{\"reason\":\"not heads\",\"document\":" + policy + "}").post(BASE + "/versions").then()
+                .statusCode(400).body("detail", containsString("heads"));
+        assertEquals(before, versionCount(), "nothing stored for refused heads");
+    }
+
+    /**
      * Backtest: a candidate that blocks the word "lighthouse" beside the live policy on a small labelled set. The
      * candidate hard-blocks the safe lighthouse line that live allows, and the report shows that line as a change;
      * every figure is counted on the same lines. Bad sets are refused with the line that is wrong.

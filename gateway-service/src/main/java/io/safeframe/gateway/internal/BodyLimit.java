@@ -22,8 +22,12 @@ public class BodyLimit {
     /** Admins add a frame or a clip to a hash bank ({@code POST /v1/admin/banks/{name}/media}). */
     private static final java.util.regex.Pattern BANK_MEDIA = java.util.regex.Pattern.compile("/v1/admin/banks/[a-z0-9-]{1,64}/media");
 
-    /** A labelled set for a policy backtest ({@code POST /v1/admin/policies/{kind}/versions/{n}/backtest}), JSON Lines. */
-    private static final java.util.regex.Pattern BACKTEST = java.util.regex.Pattern.compile("/v1/admin/policies/[a-z]{1,32}/versions/[0-9]{1,9}/backtest");
+    /**
+     * Policy administration's two large bodies: a labelled set for a backtest ({@code POST .../versions/{n}/backtest},
+     * JSON Lines) and a drafted version ({@code POST .../versions}), which may carry retrained encoder heads (~60 KB).
+     */
+    private static final java.util.regex.Pattern POLICY_BODY = java.util.regex.Pattern
+            .compile("/v1/admin/policies/[a-z]{1,32}/versions(/[0-9]{1,9}/backtest)?");
 
     /** A cameo's enrolment: JSON with up to 5 base64 reference photos (each string at most 1 MiB, StrictJson). */
     public static final String CAMEO_ENROL_PATH = "/v1/cameos";
@@ -60,8 +64,8 @@ public class BodyLimit {
         boolean upload = UPLOAD_PATH.equals(rc.normalizedPath()) || BANK_MEDIA.matcher(rc.normalizedPath()).matches();
         boolean cameo = method == HttpMethod.POST
                 && (CAMEO_ENROL_PATH.equals(rc.normalizedPath()) || PROTECTED_PERSON_PATH.equals(rc.normalizedPath()));
-        boolean backtest = method == HttpMethod.POST && BACKTEST.matcher(rc.normalizedPath()).matches();
-        long max = upload ? uploadMax : cameo ? cameoMax : backtest ? backtestMax : jsonMax;
+        boolean policyBody = method == HttpMethod.POST && POLICY_BODY.matcher(rc.normalizedPath()).matches();
+        long max = upload ? uploadMax : cameo ? cameoMax : policyBody ? backtestMax : jsonMax;
         String length = rc.request().getHeader("Content-Length");
         if (length == null) {
             if (!upload && "chunked".equalsIgnoreCase(rc.request().getHeader("Transfer-Encoding"))) {

@@ -99,7 +99,10 @@ public final class GuardHeads {
     }
 
     public static GuardHeads read(InputStream in) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(in);
+        return read(new ObjectMapper().readTree(in));
+    }
+
+    public static GuardHeads read(JsonNode root) throws IOException {
         if (!FORMAT.equals(root.path("format").asText())) {
             throw new IOException("not a " + FORMAT + " file");
         }
@@ -114,7 +117,15 @@ public final class GuardHeads {
             }
             float[] weights = new float[dim];
             for (int i = 0; i < dim; i++) {
+                if (!w.get(i).isNumber()) {
+                    throw new IOException("head " + h.path("category").asText() + ": weight " + i + " is not a number");
+                }
                 weights[i] = (float) w.get(i).asDouble();
+            }
+            for (String point : List.of("bias", "review", "block")) {
+                if (!h.path(point).isNumber()) {
+                    throw new IOException("head " + h.path("category").asText() + ": " + point + " is not a number");
+                }
             }
             heads.add(new Head(h.path("category").asText(), weights, (float) h.path("bias").asDouble(),
                     h.path("review").asDouble(), h.path("block").asDouble(), h.path("ruleFloor").asBoolean(false)));

@@ -178,12 +178,29 @@ public final class TrainHeads {
             System.exit(2);
         }
         long t0 = System.nanoTime();
-        CompiledPolicy policy = PolicyHolder.builtIn();
+        try (SentenceEncoder encoder = SentenceEncoder.load(SentenceEncoder.configured(), Runtime.getRuntime().availableProcessors())) {
+            ObjectNode heads = train(encoder, PolicyHolder.builtIn(), GuardEvaluation.read(Path.of(args[0])),
+                    GuardEvaluation.read(Path.of(args[1])));
+            ObjectNode prov = (ObjectNode) heads.path("provenance");
+            prov.put("train", Path.of(args[0]).getFileName().toString()).put("trainSha256", sha(args[0]));
+            prov.put("dev", Path.of(args[1]).getFileName().toString()).put("devSha256", sha(args[1]));
+            Files.writeString(Path.of(args[2]), JSON.writeValueAsString(heads) + "\n");
+        }
+        System.out.printf(Locale.ROOT, "wrote %s in %.1f s%n", args[2], (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * The heads document (format safeframe-guard-heads/1) for these rules: weights from the train lines, operating
+     * points from the dev lines. The caller adds where the lines came from to its provenance.
+     */
+    public static ObjectNode train(SentenceEncoder encoder, CompiledPolicy policy, List<GuardEvaluation.Line> train,
+            List<GuardEvaluation.Line> dev) {
+        long t0 = System.nanoTime();
         Screener rules = new Screener(null);
-        SentenceEncoder encoder = SentenceEncoder.load(SentenceEncoder.configured(), Runtime.getRuntime().availableProcessors());
         List<String> ruleCats = policy.categoriesByCode.keySet().stream().sorted().toList();
 
-        List<GuardEvaluation.Line> train = GuardEvaluation.read(Path.of(args[0]));
         List<Example> exs = new ArrayList<>();
         for (GuardEvaluation.Line l : train) {
             exs.addAll(examples(l, rules.analyse(l.text(), policy)));
@@ -205,7 +222,6 @@ public final class TrainHeads {
         GuardHeads draft = new GuardHeads(encoder.spec().id(), encoder.spec().modelSha256(), policy.version(), ruleCats, heads, null);
 
         // operating points on dev: a line's score per category is the highest over its views
-        List<GuardEvaluation.Line> dev = GuardEvaluation.read(Path.of(args[1]));
         List<Screener.Analysis> devA = new ArrayList<>();
         List<String> devTexts = new ArrayList<>();
         for (GuardEvaluation.Line l : dev) {
@@ -226,8 +242,7 @@ public final class TrainHeads {
             }
             devScores.add(best);
         }
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = json.createObjectNode();
+        ObjectNode root = JSON.createObjectNode();
         root.put("format", GuardHeads.FORMAT);
         root.putObject("encoder").put("id", encoder.spec().id()).put("sha256", encoder.spec().modelSha256())
                 .put("maxTokens", SentenceEncoder.MAX_TOKENS);
@@ -241,9 +256,7 @@ public final class TrainHeads {
         ObjectNode prov = root.putObject("provenance");
         prov.put("trainedBy", "./safeframe guard-train (io.safeframe.guard.encoder.TrainHeads)");
         prov.put("seed", SEED).put("epochs", EPOCHS).put("l2", L2).put("batch", BATCH).put("rate", RATE);
-        prov.put("train", Path.of(args[0]).getFileName().toString()).put("trainSha256", sha(args[0]))
-                .put("trainLines", train.size()).put("trainViews", exs.size());
-        prov.put("dev", Path.of(args[1]).getFileName().toString()).put("devSha256", sha(args[1])).put("devLines", dev.size());
+        prov.put("trainLines", train.size()).put("trainViews", exs.size()).put("devLines", dev.size());
         prov.put("decision", "P(unsafe) from the any_unsafe head, compared with the operating points of the category the category"
                 + " heads rank first");
         prov.put("thresholds", "per category on dev (positives: that category's unsafe lines; negatives: safe lines attributed to it): "
@@ -372,9 +385,8 @@ public final class TrainHeads {
                 w.add(Math.round(f * 1e6) / 1e6);
             }
         }
-        Files.writeString(Path.of(args[2]), json.writeValueAsString(root) + "\n");
-        encoder.close();
-        System.out.printf(Locale.ROOT, "wrote %s in %.1f s%n", args[2], (System.nanoTime() - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "heads trained in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        return root;
     }
 
     static double round(double d) {

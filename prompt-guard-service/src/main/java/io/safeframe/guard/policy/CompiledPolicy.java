@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import io.safeframe.guard.encoder.GuardHeads;
 import io.safeframe.guard.normalise.Normaliser;
 import io.safeframe.guard.screening.AhoCorasick;
 
@@ -43,15 +44,18 @@ public final class CompiledPolicy {
     public final double thresholdScale;
     /** Categories a profile raised from REVIEW to BLOCK: an encoder hold in one of them is a block under the profile. */
     public final Set<String> raisedToBlock;
+    /** Encoder heads this version carries (retrained from labels); null when the release's heads decide. */
+    public final GuardHeads heads;
     /** The teen variant of these rules; the standard rules themselves when the policy has no teen profile. */
     private final CompiledPolicy teen;
 
     private CompiledPolicy(PromptPolicy source, AhoCorasick<Term> automaton, List<CompiledPattern> patterns) {
-        this(source, automaton, patterns, "standard", 1.0, Set.of(), null);
+        this(source, automaton, patterns, "standard", 1.0, Set.of(), null, null);
     }
 
     private CompiledPolicy(PromptPolicy source, AhoCorasick<Term> automaton, List<CompiledPattern> patterns, String profile,
-            double thresholdScale, Set<String> raisedToBlock, CompiledPolicy teen) {
+            double thresholdScale, Set<String> raisedToBlock, CompiledPolicy teen, GuardHeads heads) {
+        this.heads = heads;
         this.profile = profile;
         this.thresholdScale = thresholdScale;
         this.raisedToBlock = Set.copyOf(raisedToBlock);
@@ -89,12 +93,10 @@ public final class CompiledPolicy {
                 throw new InvalidPolicy("unknown profile '" + name + "' (known: " + PromptPolicy.TEEN + ")");
             }
         }
+        GuardHeads heads = PolicyHeads.compile(policy);
         PromptPolicy.Profile teen = policy.profiles().get(PromptPolicy.TEEN);
-        if (teen == null) {
-            return standard;
-        }
         return new CompiledPolicy(policy, standard.automaton, standard.patterns, "standard", 1.0, Set.of(),
-                compileProfile(policy, PromptPolicy.TEEN, teen, normaliser));
+                teen == null ? null : compileProfile(policy, PromptPolicy.TEEN, teen, normaliser, heads), heads);
     }
 
     private static final List<String> DECISION_ORDER = List.of("ALLOW", "REVIEW", "BLOCK");
@@ -104,7 +106,7 @@ public final class CompiledPolicy {
      * its scale lowers the thresholds. Refused when any of that would make the profile laxer than the standard rules.
      */
     private static CompiledPolicy compileProfile(PromptPolicy policy, String name, PromptPolicy.Profile profile,
-            Normaliser normaliser) {
+            Normaliser normaliser, GuardHeads heads) {
         double scale = profile.scale();
         if (!(scale > 0 && scale <= 1)) {
             throw new InvalidPolicy("profile " + name + ": thresholdScale must be in (0, 1] (a profile may only be stricter)");
@@ -131,9 +133,9 @@ public final class CompiledPolicy {
             categories.add(decision == null ? c : c.withDecision(decision));
         }
         categories.addAll(profile.categories());
-        PromptPolicy merged = new PromptPolicy(policy.version(), policy.benign(), categories, null);
+        PromptPolicy merged = new PromptPolicy(policy.version(), policy.benign(), categories, null, policy.heads());
         CompiledPolicy rules = compileRules(merged, normaliser);
-        return new CompiledPolicy(merged, rules.automaton, rules.patterns, name, scale, raised, null);
+        return new CompiledPolicy(merged, rules.automaton, rules.patterns, name, scale, raised, null, heads);
     }
 
     private static CompiledPolicy compileRules(PromptPolicy policy, Normaliser normaliser) {

@@ -30,7 +30,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class PolicyHolder {
 
     private static final Logger LOG = Logger.getLogger(PolicyHolder.class);
-    private static final String BUILT_IN = "policy/prompt-policy.json";
+    public static final String BUILT_IN = "policy/prompt-policy.json";
 
     private final AtomicReference<CompiledPolicy> active = new AtomicReference<>();
     private final Optional<Path> file;

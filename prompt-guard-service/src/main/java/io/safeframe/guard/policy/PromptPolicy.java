@@ -3,19 +3,31 @@ package io.safeframe.guard.policy;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** The versioned prompt policy as written in policy/prompt-policy.json. */
 @RegisterForReflection
 @JsonIgnoreProperties(value = { "notes" })
-public record PromptPolicy(String version, List<String> benign, List<Category> categories, java.util.Map<String, Profile> profiles) {
+public record PromptPolicy(String version, List<String> benign, List<Category> categories, java.util.Map<String, Profile> profiles,
+        JsonNode heads) {
 
     /** The profile name the teen age band selects (docs/teen-protections.md). */
     public static final String TEEN = "teen";
 
     public PromptPolicy(String version, List<String> benign, List<Category> categories) {
-        this(version, benign, categories, null);
+        this(version, benign, categories, null, null);
+    }
+
+    /**
+     * Optional encoder heads of this version (the safeframe-guard-heads/1 document {@code ./safeframe guard-train
+     * --from-labels} writes): absent, the release's own heads decide. Carried in the policy so retrained heads go through
+     * the same review, shadow, backtest and canary as every rule, never straight to live.
+     */
+    @Override
+    public JsonNode heads() {
+        return heads == null || heads.isNull() ? null : heads;
     }
 
     public java.util.Map<String, Profile> profiles() {

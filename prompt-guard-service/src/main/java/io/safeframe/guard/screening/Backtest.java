@@ -15,7 +15,7 @@ import io.safeframe.guard.policy.CompiledPolicy;
  * line with the same screener (rules, encoder heads, context), and the report counts what each catches, misses and
  * wrongly flags, per category, with the lines whose decision changes. Nothing acts on either verdict.
  */
-final class Backtest {
+public final class Backtest {
 
     static final int MAX_PROMPTS = 5000;
     private static final int MAX_CHANGES = 100;
@@ -23,7 +23,7 @@ final class Backtest {
     private Backtest() {
     }
 
-    static BacktestReport run(Screener screener, CompiledPolicy live, CompiledPolicy candidate, Iterable<LabelledPrompt> prompts) {
+    public static BacktestReport run(Screener screener, CompiledPolicy live, CompiledPolicy candidate, Iterable<LabelledPrompt> prompts) {
         BacktestReport.Builder report = BacktestReport.newBuilder().setLiveVersion(live.version()).setCandidateVersion(candidate.version());
         Map<String, int[]> byCategory = new TreeMap<>(); // unsafe, live caught, candidate caught
         int changed = 0;

@@ -29,9 +29,14 @@ final class EncoderDecision {
         this.model = model;
     }
 
+    /** The heads that decide under this policy: the version's own (retrained from labels) or the release's. */
+    GuardHeads heads(CompiledPolicy policy) {
+        return policy.heads != null ? policy.heads : model.heads();
+    }
+
     /** P(category) per view, in view order. */
-    List<Map<String, Double>> scoreViews(Screener.Analysis a) {
-        GuardHeads heads = model.heads();
+    List<Map<String, Double>> scoreViews(Screener.Analysis a, CompiledPolicy policy) {
+        GuardHeads heads = heads(policy);
         List<String> texts = a.views().stream().map(Screener.View::text).filter(t -> !t.equals(Screener.ENCODED_ONLY)).toList();
         float[][] emb = texts.size() == 1 ? new float[][] { model.encoder().embed(texts.get(0)) } : model.encoder().embedAll(texts);
         List<Map<String, Double>> out = new ArrayList<>();
@@ -47,9 +52,9 @@ final class EncoderDecision {
     }
 
     /** P(unsafe): the any-unsafe head's highest score over the views (what the operating points compare). */
-    double unsafeProbability(Screener.Analysis a) {
+    double unsafeProbability(Screener.Analysis a, CompiledPolicy policy) {
         double p = 0;
-        for (Map<String, Double> m : scoreViews(a)) {
+        for (Map<String, Double> m : scoreViews(a, policy)) {
             p = Math.max(p, m.getOrDefault(GuardHeads.ANY, 0.0));
         }
         return p;
@@ -101,18 +106,18 @@ final class EncoderDecision {
         if (certainBlock(a)) {
             return a.byRules();
         }
-        Screening s = decide(a, scoreViews(a), policy);
+        Screening s = decide(a, scoreViews(a, policy), policy);
         // a category the heads do not cover (copyrighted characters) is the rules' alone: their verdict stands
         Screening rules = a.byRules();
         if (Screener.rank(rules.decision()) > Screener.rank(s.decision())
-                && model.heads().head(GuardHeads.ruleCategory(rules.ruleId())) == null) {
+                && heads(policy).head(GuardHeads.ruleCategory(rules.ruleId())) == null) {
             return rules;
         }
         return s;
     }
 
     Screening decide(Screener.Analysis a, List<Map<String, Double>> perView, CompiledPolicy policy) {
-        GuardHeads heads = model.heads();
+        GuardHeads heads = heads(policy);
         Map<String, Double> best = new LinkedHashMap<>();
         Map<String, Integer> bestView = new LinkedHashMap<>();
         for (int i = 0; i < perView.size(); i++) {

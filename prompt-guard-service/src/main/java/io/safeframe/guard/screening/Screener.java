@@ -66,7 +66,7 @@ public final class Screener {
 
     /** P(unsafe) from the encoder heads (package-private: tests and tools; 1 without an encoder). */
     double unsafeProbability(String original, CompiledPolicy policy) {
-        return decider == null ? 1.0 : decider.unsafeProbability(analyse(original, policy));
+        return decider == null ? 1.0 : decider.unsafeProbability(analyse(original, policy), policy);
     }
 
     public GuardModel model() {

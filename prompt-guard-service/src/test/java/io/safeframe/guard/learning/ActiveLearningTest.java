@@ -1,0 +1,96 @@
+package io.safeframe.guard.learning;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.safeframe.api.v1.BacktestReport;
+import io.safeframe.guard.encoder.GuardHeads;
+import io.safeframe.guard.encoder.GuardModel;
+import io.safeframe.guard.eval.GuardEvaluation;
+import io.safeframe.guard.policy.CompiledPolicy;
+import io.safeframe.guard.policy.PolicyHolder;
+import io.safeframe.guard.screening.Screener;
+
+/**
+ * Active learning end to end on the real encoder: labels join the train lines, the heads are retrained, the candidate
+ * carries them inside a new policy version, and its backtest against the live policy runs on the frozen test split.
+ * The corpus train split is thinned to every 8th line so the test takes seconds, not the full retraining's minutes;
+ * the figures this produces show the plumbing works, not the quality of a full retrain (docs/safety-data.md).
+ */
+class ActiveLearningTest {
+
+    static final Path CORPUS = Path.of("src/test/resources/guard-corpus");
+    static final Path LABELS = Path.of("src/test/resources/learning/example-labels.jsonl");
+
+    @Test
+    void labelsRetrainACandidatePolicyWhoseBacktestOnTheFrozenSplitShowsTheChange() throws IOException {
+        List<GuardEvaluation.Line> test = GuardEvaluation.read(CORPUS.resolve("test.jsonl"));
+        List<GuardEvaluation.Line> labels = LabelFile.read(LABELS, test);
+        assertEquals(24, labels.size());
+        List<GuardEvaluation.Line> train = GuardEvaluation.read(CORPUS.resolve("train.jsonl"));
+        List<GuardEvaluation.Line> thinned = new ArrayList<>();
+        for (int i = 0; i < train.size(); i += 8) {
+            thinned.add(train.get(i));
+        }
+        GuardModel model = GuardModel.shared();
+        byte[] base = PolicyHolder.class.getClassLoader().getResourceAsStream(PolicyHolder.BUILT_IN).readAllBytes();
+        CompiledPolicy live = PolicyHolder.builtIn();
+
+        CandidatePolicy.Result r = CandidatePolicy.build(model.encoder(), base, labels, 10, thinned,
+                GuardEvaluation.read(CORPUS.resolve("dev.jsonl")), test);
+
+        // a new version of the same rules, carrying its own heads, loadable exactly as the guard loads a version
+        assertTrue(r.candidate().version().matches(java.util.regex.Pattern.quote(live.version()) + "\\+heads-[0-9a-f]{8}"),
+                r.candidate().version());
+        assertNotNull(r.candidate().heads);
+        assertSame(r.candidate().heads, r.candidate().teen().heads, "the teen profile decides with the same heads");
+        assertEquals(24, r.document().path("heads").path("provenance").path("labels").asInt());
+        assertEquals(live.categoriesByCode.keySet(), r.candidate().categoriesByCode.keySet());
+
+        // the backtest: every frozen line, both versions, and the decisions that changed
+        BacktestReport b = r.backtest();
+        assertEquals(live.version(), b.getLiveVersion());
+        assertEquals(r.candidate().version(), b.getCandidateVersion());
+        assertEquals(test.size(), b.getUnsafe() + b.getSafe());
+        assertEquals(test.stream().filter(GuardEvaluation.Line::unsafe).count(), b.getUnsafe());
+        assertTrue(b.getChanged() > 0, "new heads changed no decision");
+        assertEquals(Math.min(100, b.getChanged()), b.getChangesCount());
+        assertEquals(b.getChanged(), CandidatePolicy.report(b).path("changed").asInt());
+
+        // the candidate learned its labels: it decides them as labelled at least as often as the live heads, and mostly
+        Screener screener = Screener.withEncoder(model);
+        int liveAgrees = 0;
+        int candidateAgrees = 0;
+        for (GuardEvaluation.Line l : labels) {
+            liveAgrees += agrees(l, screener.screen(l.text(), live).decision()) ? 1 : 0;
+            candidateAgrees += agrees(l, screener.screen(l.text(), r.candidate()).decision()) ? 1 : 0;
+        }
+        assertTrue(candidateAgrees >= liveAgrees && candidateAgrees >= 18,
+                "labels decided as labelled: live " + liveAgrees + ", candidate " + candidateAgrees + " of 24");
+        System.out.printf("active learning (thinned train): recall %d -> %d of %d, false positives %d -> %d of %d, %d changed;"
+                + " labels agreed %d -> %d of 24%n", b.getLiveCaught(), b.getCandidateCaught(), b.getUnsafe(), b.getLiveFalsePositives(),
+                b.getCandidateFalsePositives(), b.getSafe(), b.getChanged(), liveAgrees, candidateAgrees);
+    }
+
+    private static boolean agrees(GuardEvaluation.Line l, String decision) {
+        return l.unsafe() == !decision.equals("ALLOW");
+    }
+
+    @Test
+    void aPolicyCarryingTheReleaseHeadsLoadsAndTheRestOfThePolicyIsUnchanged() throws IOException {
+        CompiledPolicy p = PolicyHolder.parse(HeadsFixtures.policyWithHeads(h -> { }), new io.safeframe.guard.normalise.Normaliser());
+        assertNotNull(p.heads);
+        assertEquals(GuardHeads.builtIn().heads().size(), p.heads.heads().size());
+        assertEquals(PolicyHolder.builtIn().categoriesByCode.keySet(), p.categoriesByCode.keySet());
+        assertEquals(null, PolicyHolder.builtIn().heads, "the built-in policy carries no heads: the release's decide");
+    }
+}
