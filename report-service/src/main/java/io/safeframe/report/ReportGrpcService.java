@@ -66,11 +66,13 @@ public class ReportGrpcService implements ReportService {
     private final Labels labels;
     private final TrainingConsent consent;
     private final Datasets datasets;
+    private final io.safeframe.report.label.LabellingQueue labelling;
 
     public ReportGrpcService(ReportIntake intake, CaseQueue queue, Decisions decisions, Appeals appeals, Notices notices,
             TransparencyExports transparency, AccountExport accountExport, Pool pool, CampaignDetector campaigns,
             io.safeframe.report.webhook.WebhookAdmin webhooks, Disputes disputes, Labels labels, TrainingConsent consent,
-            Datasets datasets) {
+            Datasets datasets, io.safeframe.report.label.LabellingQueue labelling) {
+        this.labelling = labelling;
         this.disputes = disputes;
         this.labels = labels;
         this.consent = consent;
@@ -225,5 +227,20 @@ public class ReportGrpcService implements ReportService {
     @Override
     public Uni<io.safeframe.api.v1.DatasetFile> getDatasetFile(io.safeframe.api.v1.DatasetFileRequest request) {
         return Uni.createFrom().deferred(() -> datasets.file(request));
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.LabellingOfferResult> offerForLabelling(io.safeframe.api.v1.LabellingOffer request) {
+        return Uni.createFrom().deferred(() -> labelling.offer(request));
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.LabellingList> listLabelling(io.safeframe.api.v1.LabellingListRequest request) {
+        return Uni.createFrom().deferred(() -> labelling.pending(request));
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.LabellingItem> labelItem(io.safeframe.api.v1.LabelItemRequest request) {
+        return Uni.createFrom().deferred(() -> labelling.label(request));
     }
 }

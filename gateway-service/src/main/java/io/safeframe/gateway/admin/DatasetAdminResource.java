@@ -98,7 +98,7 @@ public class DatasetAdminResource {
 
     @GET
     @Path("/labels")
-    @Operation(summary = "The raw safety labels (prompt text, category, decision, policy version), newest first; source=dispute|moderator_decision|appeal")
+    @Operation(summary = "The raw safety labels (prompt text, category, decision, policy version), newest first; source=dispute|moderator_decision|appeal|labelling")
     public Uni<List<Map<String, Object>>> labels(@QueryParam("source") @DefaultValue("") String source,
             @QueryParam("limit") @DefaultValue("100") int limit, @HeaderParam(CorrelationId.HEADER) String correlationId) {
         return reports.labels(LabelsRequest.newBuilder().setContext(StaffContext.of(identity, correlationId)).setSource(source)
@@ -132,8 +132,8 @@ public class DatasetAdminResource {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("labelId", l.getLabelId());
         out.put("source", l.getSource());
-        out.put("caseId", l.getCaseId());
-        out.put("decisionId", l.getDecisionId());
+        out.put("caseId", l.getCaseId().isEmpty() ? null : l.getCaseId()); // none for a labelling-queue label
+        out.put("decisionId", l.getDecisionId().isEmpty() ? null : l.getDecisionId());
         out.put("appealId", l.getAppealId().isEmpty() ? null : l.getAppealId());
         out.put("targetKind", l.getTargetKind());
         out.put("targetId", l.getTargetId());

@@ -44,6 +44,7 @@ public class GenerationService {
     private final PolicyClient policy;
     private final GuardClient guard;
     private final ReportClient reports;
+    private final io.safeframe.gateway.feedback.LabellingOffers labellingOffers;
     private final ObjectMapper json;
     private final int retryAfterSeconds;
     private final JobMetrics metrics;
@@ -53,6 +54,7 @@ public class GenerationService {
 
     public GenerationService(PolicyClient policy, GuardClient guard, ReportClient reports, ObjectMapper json, JobMetrics metrics,
             io.safeframe.gateway.internal.LikenessClient likeness, JobStore jobs,
+            io.safeframe.gateway.feedback.LabellingOffers labellingOffers,
             @ConfigProperty(name = "safeframe.likeness.checks") boolean likenessChecks,
             @ConfigProperty(name = "safeframe.fail-closed.retry-after-seconds", defaultValue = "5") int retryAfterSeconds) {
         this.likeness = likeness;
@@ -61,6 +63,7 @@ public class GenerationService {
         this.policy = policy;
         this.guard = guard;
         this.reports = reports;
+        this.labellingOffers = labellingOffers;
         this.json = json;
         this.retryAfterSeconds = retryAfterSeconds;
         this.metrics = metrics;
@@ -192,6 +195,7 @@ public class GenerationService {
     private Uni<GenerationJob> decide(RequestContext ctx, GenerationJob job, ScreenResponse screened) {
         Decision decision = screened.getVerdict().getDecision();
         observeTrend(ctx, screened);
+        labellingOffers.offer(ctx, job.prompt, screened);
         JobState next = switch (decision) {
             case ALLOW -> JobState.GENERATING;
             case REVIEW -> JobState.HELD_FOR_REVIEW;

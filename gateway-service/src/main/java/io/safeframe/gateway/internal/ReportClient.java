@@ -176,6 +176,22 @@ public class ReportClient {
         return call(stub(request.getContext()).listLabels(request));
     }
 
+    /** Active learning: an uncertain screening offered for a human label; report-service decides whether it is queued. */
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.LabellingOfferResult> offerForLabelling(io.safeframe.api.v1.LabellingOffer offer) {
+        return call(stub(offer.getContext()).offerForLabelling(offer));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.LabellingList> labelling(RequestContext ctx, int limit) {
+        return call(stub(ctx).listLabelling(io.safeframe.api.v1.LabellingListRequest.newBuilder().setContext(ctx).setLimit(limit).build()));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.LabellingItem> labelItem(io.safeframe.api.v1.LabelItemRequest request) {
+        return call(stub(request.getContext()).labelItem(request));
+    }
+
     @Timeout(value = 60, unit = ChronoUnit.SECONDS)
     public Uni<io.safeframe.api.v1.DatasetSnapshot> createDataset(io.safeframe.api.v1.CreateDatasetRequest request) {
         return call(stub(request.getContext()).createDataset(request));

@@ -14,11 +14,12 @@ import { policyView } from './views/policy.js';
 import { policiesView } from './views/policies.js';
 import { auditView } from './views/audit.js';
 import { transparencyView } from './views/transparency.js';
+import { labellingView } from './views/labelling.js';
 
 const routes = {
   queues: queuesView, cases: caseView, appeals: appealsView, accounts: accountsView,
   banks: banksView, policy: policyView, audit: auditView, transparency: transparencyView,
-  takedowns: takedownsView, protected: protectedView, policies: policiesView,
+  takedowns: takedownsView, protected: protectedView, policies: policiesView, labelling: labellingView,
 };
 export const session = { me: null };
 

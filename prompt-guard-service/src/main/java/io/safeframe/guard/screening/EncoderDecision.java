@@ -217,7 +217,15 @@ final class EncoderDecision {
                     + a.undecodableBlob().length() + " characters); nothing else in it is unsafe.";
             publicReason = "Held for review: the prompt contains encoded data we cannot read; a moderator will look at it.";
         }
+        double margin = h == null ? Double.NaN
+                : Math.min(Math.abs(logit(pAny) - logit(h.review() * policy.thresholdScale)),
+                        Math.abs(logit(pAny) - logit(h.block() * policy.thresholdScale)));
         return new Screening(decision, scores, r.hits(), r.steps(), r.normalisedText(), ruleId, reason, r.policyVersion(),
-                publicReason);
+                publicReason, margin);
+    }
+
+    private static double logit(double p) {
+        double q = Math.min(Math.max(p, 1e-9), 1 - 1e-9);
+        return Math.log(q / (1 - q));
     }
 }

@@ -42,9 +42,13 @@ public class PromptGuardGrpcService implements PromptGuard {
     private final VerdictMetrics metrics;
     private final ShadowEvaluator shadow;
     private final io.safeframe.guard.canary.CanaryArms arms;
+    /** Log-odds around an operating point within which a screening is "uncertain" and worth a human label. */
+    private final double labellingBand;
 
     public PromptGuardGrpcService(PolicyHolder policy, Screener screener, VerdictMetrics metrics,
-            ShadowEvaluator shadow, io.safeframe.guard.canary.CanaryArms arms) {
+            ShadowEvaluator shadow, io.safeframe.guard.canary.CanaryArms arms,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "safeframe.guard.labelling.band") double labellingBand) {
+        this.labellingBand = labellingBand;
         this.arms = arms;
         this.policy = policy;
         this.screener = screener;
@@ -56,7 +60,7 @@ public class PromptGuardGrpcService implements PromptGuard {
     @Blocking // the encoder waits for its worker thread: never on the event loop
     public Uni<ScreenResponse> screen(ScreenRequest request) {
         return Uni.createFrom().item(() -> toProto(screenOrReject(request.getText(), rulesFor(request.getContext()),
-                request.getContext().getCorrelationId())));
+                request.getContext().getCorrelationId()), labellingBand));
     }
 
     @Override
@@ -68,7 +72,7 @@ public class PromptGuardGrpcService implements PromptGuard {
         return Uni.createFrom().item(() -> {
             ScreenBatchResponse.Builder out = ScreenBatchResponse.newBuilder();
             CompiledPolicy rules = rulesFor(request.getContext());
-            request.getTextsList().forEach(t -> out.addResults(toProto(screenOrReject(t, rules, request.getContext().getCorrelationId()))));
+            request.getTextsList().forEach(t -> out.addResults(toProto(screenOrReject(t, rules, request.getContext().getCorrelationId()), labellingBand)));
             return out.build();
         });
     }
@@ -166,7 +170,7 @@ public class PromptGuardGrpcService implements PromptGuard {
         return context.getAgeBand() == io.safeframe.api.v1.AgeBand.AGE_BAND_TEEN ? current.teen() : current;
     }
 
-    static ScreenResponse toProto(Screening s) {
+    static ScreenResponse toProto(Screening s, double labellingBand) {
         Verdict.Builder v = Verdict.newBuilder()
                 .setDecision(Decision.valueOf(s.decision()))
                 .setRuleId(s.ruleId())
@@ -181,7 +185,8 @@ public class PromptGuardGrpcService implements PromptGuard {
                     .addSpans(Span.newBuilder().setStart(h.start()).setEnd(h.end())).setTimestampMs(-1).setScore(h.score()));
         }
         ScreenResponse.Builder out = ScreenResponse.newBuilder().setVerdict(v).setNormalisedText(s.normalisedText())
-                .setNearDuplicateSignature(NearDuplicateSignature.of(s.normalisedText()));
+                .setNearDuplicateSignature(NearDuplicateSignature.of(s.normalisedText()))
+                .setUncertain(s.uncertain(labellingBand)).setReviewMargin(Double.isNaN(s.reviewMargin()) ? 0 : s.reviewMargin());
         s.steps().forEach(st -> out.addNormalisation(NormalisationStep.newBuilder().setStep(st.name())
                 .setChanges(st.changes()).setExample(st.example())));
         return out.build();

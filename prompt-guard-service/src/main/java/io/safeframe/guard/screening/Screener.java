@@ -227,7 +227,7 @@ public final class Screener {
         return new Screening(decision, s.categoryScores(), s.hits(), s.steps(), s.normalisedText(),
                 raise ? policy.profile + "-raised:" + s.ruleId() : s.ruleId(),
                 (raise ? s.reason().replaceFirst("^Held for review", "Blocked") : s.reason()) + note, s.policyVersion(),
-                publicReason);
+                publicReason, s.reviewMargin());
     }
 
     /** The v1 verdict: the rules, and the n-gram scorer's second opinion on what they let through. */

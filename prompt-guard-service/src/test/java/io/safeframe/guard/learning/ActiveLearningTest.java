@@ -81,6 +81,48 @@ class ActiveLearningTest {
                 b.getCandidateFalsePositives(), b.getSafe(), b.getChanged(), liveAgrees, candidateAgrees);
     }
 
+    /**
+     * Uncertainty sampling is worth a moderator's time only if the prompts it picks are the ones the guard gets wrong:
+     * on the dev split (the band was chosen there), the uncertain share is wrong more often than the rest.
+     */
+    @Test
+    void theUncertainPromptsAreTheOnesTheGuardGetsWrongMoreOften() throws IOException {
+        double configured = Double.parseDouble(new String(ActiveLearningTest.class.getClassLoader()
+                .getResourceAsStream("application.properties").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .lines().filter(l -> l.startsWith("safeframe.guard.labelling.band=")).findFirst().orElseThrow().split("=")[1].trim());
+        Screener screener = Screener.withEncoder(GuardModel.shared());
+        CompiledPolicy live = PolicyHolder.builtIn();
+        List<double[]> marginAndWrong = new ArrayList<>();
+        for (GuardEvaluation.Line l : GuardEvaluation.read(CORPUS.resolve("dev.jsonl"))) {
+            var s = screener.screen(l.text(), live);
+            marginAndWrong.add(new double[] { Double.isNaN(s.reviewMargin()) ? Double.MAX_VALUE : s.reviewMargin(),
+                    agrees(l, s.decision()) ? 0 : 1 });
+        }
+        assertTrue(List.of(0.05, 0.1, 0.2, 0.3, 0.5).contains(configured), "the configured band is one of those measured");
+        for (double band : new double[] { 0.05, 0.1, 0.2, 0.3, 0.5 }) {
+            int uncertain = 0;
+            int uncertainWrong = 0;
+            int sureWrong = 0;
+            for (double[] m : marginAndWrong) {
+                if (m[0] < band) {
+                    uncertain++;
+                    uncertainWrong += (int) m[1];
+                } else {
+                    sureWrong += (int) m[1];
+                }
+            }
+            int sure = marginAndWrong.size() - uncertain;
+            double uncertainError = (double) uncertainWrong / Math.max(1, uncertain);
+            double sureError = (double) sureWrong / Math.max(1, sure);
+            System.out.printf("dev split, band %.2f: %d of %d uncertain, wrong %.3f of them vs %.3f of the rest%n", band, uncertain,
+                    marginAndWrong.size(), uncertainError, sureError);
+            if (Math.abs(band - configured) < 1e-9) {
+                assertTrue(uncertain > 0 && uncertain < marginAndWrong.size() / 4, "uncertain: " + uncertain);
+                assertTrue(uncertainError > 1.5 * sureError, "uncertain wrong " + uncertainError + ", the rest " + sureError);
+            }
+        }
+    }
+
     private static boolean agrees(GuardEvaluation.Line l, String decision) {
         return l.unsafe() == !decision.equals("ALLOW");
     }

@@ -33,6 +33,7 @@ public class Labels {
     public static final String DISPUTE = "dispute";
     public static final String MODERATOR_DECISION = "moderator_decision";
     public static final String APPEAL = "appeal";
+    public static final String LABELLING = "labelling";
 
     private final Pool pool;
     private final Notices notices;
@@ -94,6 +95,14 @@ public class Labels {
                 });
     }
 
+    /** item: a labelling_item row just labelled (LabellingQueue); a judgement about a prompt, with no case. */
+    Uni<Void> labelled(SqlConnection conn, Row item, String category, boolean unsafe, String note, String moderator) {
+        Verdict machine = Verdict.newBuilder().setDecision(io.safeframe.api.v1.Decision.valueOf(item.getString("machine_decision")))
+                .setPolicyVersion(item.getString("policy_version") == null ? "" : item.getString("policy_version")).build();
+        return insert(conn, LABELLING, null, null, null, "PROMPT", item.getUUID("item_id").toString(), item.getString("account"),
+                item.getString("prompt_text"), category, unsafe ? "BLOCK" : "ALLOW", "LABELLED", note, machine, moderator);
+    }
+
     private static Uni<Void> insert(SqlConnection conn, String source, UUID caseId, UUID decisionId, UUID appealId, String targetKind,
             String targetId, String account, String prompt, String category, String decision, String action, String rationale,
             Verdict machine, String by) {
@@ -126,8 +135,9 @@ public class Labels {
     /** Newest first, with prompt text and category: what a label consumer (active learning) reads. Staff only. */
     public Uni<LabelList> list(LabelsRequest request) {
         String source = request.getSource();
-        if (!source.isEmpty() && !source.equals(DISPUTE) && !source.equals(MODERATOR_DECISION) && !source.equals(APPEAL)) {
-            throw Refusal.invalid("source must be dispute, moderator_decision or appeal");
+        if (!source.isEmpty() && !source.equals(DISPUTE) && !source.equals(MODERATOR_DECISION) && !source.equals(APPEAL)
+                && !source.equals(LABELLING)) {
+            throw Refusal.invalid("source must be dispute, moderator_decision, appeal or labelling");
         }
         if (request.getLimit() < 0 || request.getLimit() > 500) {
             throw Refusal.invalid("limit must be between 1 and 500 (0 = 100)");
@@ -145,10 +155,13 @@ public class Labels {
 
     public static SafetyLabel label(Row r) {
         SafetyLabel.Builder b = SafetyLabel.newBuilder().setLabelId(r.getUUID("label_id").toString()).setSource(r.getString("source"))
-                .setCaseId(r.getUUID("case_id").toString()).setTargetKind(r.getString("target_kind")).setTargetId(r.getString("target_id"))
+                .setTargetKind(r.getString("target_kind")).setTargetId(r.getString("target_id"))
                 .setCategory(r.getString("category")).setDecision(r.getString("decision")).setAction(r.getString("action"))
                 .setRationale(r.getString("rationale")).setLabelledBy(r.getString("labelled_by"))
                 .setLabelledAt(CaseRows.text(r.getOffsetDateTime("labelled_at")));
+        if (r.getUUID("case_id") != null) {
+            b.setCaseId(r.getUUID("case_id").toString());
+        }
         if (r.getUUID("decision_id") != null) {
             b.setDecisionId(r.getUUID("decision_id").toString());
         }
