@@ -108,6 +108,11 @@ class LabellingFlowTest {
                 .then().statusCode(409);
         assertTrue(pending().stream().noneMatch(i -> id.equals(i.get("itemId"))));
 
+        // the owner's export lists the sampled prompt (scrubbed, as stored) and its label, not who labelled it
+        as(alice, "user").get("/v1/me/export").then().statusCode(200)
+                .body("sections.sampledForLabelling.data.find { it.itemId == '" + id + "' }.label", equalTo("safe"))
+                .body("sections.sampledForLabelling.data.find { it.itemId == '" + id + "' }.labelledBy", org.hamcrest.Matchers.nullValue());
+
         as("lq-admin", "admin").get("/v1/admin/datasets/labels?source=labelling").then().statusCode(200)
                 .body("find { it.targetId == '" + id + "' }.decision", equalTo("ALLOW"))
                 .body("find { it.targetId == '" + id + "' }.source", equalTo("labelling"))

@@ -134,7 +134,7 @@ class MeExportTest {
 
         // every section says where it comes from and what it leaves out
         for (String section : List.of("account", "auditDecisions", "generations", "reportsFiled", "casesAboutYou", "moderationDecisions",
-                "appeals", "notices", "provenance")) {
+                "appeals", "notices", "sampledForLabelling", "provenance")) {
             assertTrue(a.getString("sections." + section + ".source").length() > 0, section);
             assertTrue(a.getList("sections." + section + ".notExported") != null, section);
         }

@@ -49,7 +49,7 @@ final class ExportSections {
                         "deleted when the job finishes, so nothing is left to export: shown as null; jobs still in progress carry theirs")));
     }
 
-    /** reportsFiled, casesAboutYou, moderationDecisions, appeals, notices. */
+    /** reportsFiled, casesAboutYou, moderationDecisions, appeals, notices, sampledForLabelling. */
     static Map<String, ExportSection> reportService(AccountRecords r) {
         int limit = r.getLimitPerList();
         List<String> cut = r.getTruncatedList();
@@ -71,6 +71,11 @@ final class ExportSections {
             return m;
         }).toList(), limit, cut.contains("appeals"), List.of(MODERATORS)));
         out.put("notices", ExportSection.capped(REPORT, ReportViews.notices(r.getNoticesList()), limit, cut.contains("notices"), List.of()));
+        out.put("sampledForLabelling", ExportSection.capped(REPORT, r.getSampledForLabellingList().stream().map(i -> {
+            Map<String, Object> m = io.safeframe.gateway.moderation.LabellingResource.view(i);
+            m.remove("labelledBy");
+            return m;
+        }).toList(), limit, cut.contains("sampled_for_labelling"), List.of(MODERATORS)));
         return out;
     }
 

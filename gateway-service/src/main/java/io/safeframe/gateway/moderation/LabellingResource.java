@@ -81,7 +81,7 @@ public class LabellingResource {
                 .map(LabellingResource::view);
     }
 
-    static Map<String, Object> view(LabellingItem i) {
+    public static Map<String, Object> view(LabellingItem i) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("itemId", i.getItemId());
         m.put("prompt", i.getPromptText());

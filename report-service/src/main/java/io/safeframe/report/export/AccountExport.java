@@ -57,7 +57,11 @@ public class AccountExport {
                         r -> withoutModerator(Appeals.record(r)), out::addAppeals))
                 .chain(() -> list(conn, out, "notices", """
                         select * from notice where account = $1 order by created_at desc, notice_id limit $2""", account,
-                        Notices::notice, out::addNotices)))
+                        Notices::notice, out::addNotices))
+                .chain(() -> list(conn, out, "sampled_for_labelling", """
+                        select * from labelling_item where account = $1 order by offered_at desc, item_id limit $2""", account,
+                        r -> io.safeframe.report.label.LabellingQueue.item(r).toBuilder().clearLabelledBy().build(),
+                        out::addSampledForLabelling)))
                 .map(done -> out.build());
     }
 

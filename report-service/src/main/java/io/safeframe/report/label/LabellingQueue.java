@@ -150,7 +150,7 @@ public class LabellingQueue {
                 });
     }
 
-    static LabellingItem item(Row r) {
+    public static LabellingItem item(Row r) {
         LabellingItem.Builder b = LabellingItem.newBuilder().setItemId(r.getUUID("item_id").toString()).setPromptText(r.getString("prompt_text"))
                 .setMachineDecision(r.getString("machine_decision")).setCategory(r.getString("category"))
                 .setReviewMargin(r.getDouble("review_margin")).setState(r.getString("state"))
