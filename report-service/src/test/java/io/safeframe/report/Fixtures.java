@@ -11,8 +11,8 @@ import io.safeframe.api.v1.Target;
 import io.safeframe.api.v1.TargetKind;
 import io.safeframe.api.v1.Verdict;
 
-/** Requests the tests build again and again. */
-final class Fixtures {
+/** Requests the tests build again and again, and what they read back. */
+public final class Fixtures {
 
     private Fixtures() {
     }
@@ -35,5 +35,25 @@ final class Fixtures {
     static FileReportRequest.Builder report(String reporter, Target target, String category) {
         return FileReportRequest.newBuilder().setContext(actor(reporter)).setTarget(target).setCategory(category)
                 .setExplanation("this shows " + category).setGoodFaithStatement(true);
+    }
+
+    /** The newest audit events waiting in (or relayed from) the outbox, newest first. */
+    public static java.util.List<io.safeframe.api.v1.AuditEvent> auditEvents(io.vertx.mutiny.sqlclient.Pool pool) {
+        java.util.List<io.safeframe.api.v1.AuditEvent> events = new java.util.ArrayList<>();
+        for (io.vertx.mutiny.sqlclient.Row r : pool.query("select payload from outbox where kind = 'AUDIT' order by id desc limit 200")
+                .execute().await().atMost(java.time.Duration.ofSeconds(20))) {
+            try {
+                events.add(io.safeframe.api.v1.AuditEvent.parseFrom(r.getBuffer("payload").getBytes()));
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return events;
+    }
+
+    /** The call is refused with this gRPC status code. */
+    public static void assertRefused(io.grpc.Status.Code code, Runnable call) {
+        io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class, call::run);
+        org.junit.jupiter.api.Assertions.assertEquals(code, e.getStatus().getCode(), e.getStatus().getDescription());
     }
 }

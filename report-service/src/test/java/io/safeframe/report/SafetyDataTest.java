@@ -104,8 +104,7 @@ class SafetyDataTest {
     }
 
     private static void assertRefused(Status.Code code, Runnable call) {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
-        assertEquals(code, e.getStatus().getCode(), e.getStatus().getDescription());
+        Fixtures.assertRefused(code, call);
     }
 
     @Test
@@ -249,15 +248,7 @@ class SafetyDataTest {
     }
 
     private List<AuditEvent> auditActions() {
-        List<AuditEvent> events = new ArrayList<>();
-        for (Row r : pool.query("select payload from outbox where kind = 'AUDIT' order by id desc limit 200").execute().await().atMost(WAIT)) {
-            try {
-                events.add(AuditEvent.parseFrom(r.getBuffer("payload").getBytes()));
-            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return events;
+        return Fixtures.auditEvents(pool);
     }
 
     private long count(String sql, Object arg) {
