@@ -19,7 +19,8 @@ import java.util.Map;
  * run   --manifest FILE --out DIR [--shards N]               N shard processes side by side, then the merge
  * </pre>
  *
- * Service addresses and identity: --guard, --frames, --verify (host:port), --identity DIR, --parallel N, or the
+ * Service addresses and identity: --guard, --frames, --verify (host:port), --identity DIR, --parallel N, s3:// media:
+ * --s3-endpoint URL (an S3-compatible store; default AWS) and --s3-region, or the
  * environment variables {@link CurationSettings} names. Exit status: 0 done, 1 bad usage or unreadable manifest,
  * 2 a service refused our identity (fix the allow-list or certificate; retrying will not help), 3 done but some items
  * are {@code unchecked} (a service stayed unavailable: rerun).

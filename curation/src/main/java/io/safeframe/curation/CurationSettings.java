@@ -10,9 +10,10 @@ import java.util.Map;
  * @param identityDir tls.crt, tls.key, ca.crt of the {@code curation} identity (cert-manager's Secret layout)
  * @param parallel media items checked at once per shard
  * @param maxMediaBytes larger files are dropped as unreadable, never read whole
+ * @param s3Endpoint an S3-compatible store for s3:// media (empty: AWS S3); credentials from the AWS SDK's default chain
  */
 public record CurationSettings(String guard, String frames, String verify, Path identityDir, int parallel, long maxMediaBytes,
-        int attempts) {
+        int attempts, String s3Endpoint, String s3Region) {
 
     public static final long DEFAULT_MAX_MEDIA_BYTES = 64L << 20; // as /v1/verify accepts
 
@@ -24,7 +25,9 @@ public record CurationSettings(String guard, String frames, String verify, Path 
                 Path.of(pick(flags, "identity", env, "SAFEFRAME_IDENTITY_DIR", "data/identity/curation")),
                 Integer.parseInt(pick(flags, "parallel", env, "SAFEFRAME_CURATION_PARALLEL", "2")),
                 Long.parseLong(pick(flags, "max-media-bytes", env, "SAFEFRAME_CURATION_MAX_MEDIA_BYTES", Long.toString(DEFAULT_MAX_MEDIA_BYTES))),
-                Integer.parseInt(pick(flags, "attempts", env, "SAFEFRAME_CURATION_ATTEMPTS", "6")));
+                Integer.parseInt(pick(flags, "attempts", env, "SAFEFRAME_CURATION_ATTEMPTS", "6")),
+                pick(flags, "s3-endpoint", env, "SAFEFRAME_CURATION_S3_ENDPOINT", ""),
+                pick(flags, "s3-region", env, "SAFEFRAME_CURATION_S3_REGION", "us-east-1"));
     }
 
     private static String pick(Map<String, String> flags, String flag, Map<String, String> env, String variable, String fallback) {

@@ -59,15 +59,16 @@ public final class Curator {
         Path building = part.resolveSibling(part.getFileName() + ".building");
         deleteTree(building);
         Files.createDirectories(building);
-        MediaSource media = new MediaSource(manifest.toAbsolutePath().getParent(), settings.maxMediaBytes());
         int kept = 0;
         int dropped = 0;
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, settings.parallel()));
         try (Services services = new Services(settings);
+                ObjectStore objects = ObjectStore.from(settings);
                 // Files.newBufferedReader reports malformed UTF-8 instead of replacing it
                 BufferedReader in = Files.newBufferedReader(manifest, StandardCharsets.UTF_8);
                 BufferedWriter keptOut = Files.newBufferedWriter(building.resolve("kept.jsonl"));
                 BufferedWriter droppedOut = Files.newBufferedWriter(building.resolve("dropped.jsonl"))) {
+            MediaSource media = new MediaSource(manifest.toAbsolutePath().getParent(), settings.maxMediaBytes(), objects);
             List<ManifestLine> chunk = new ArrayList<>();
             long number = 0;
             for (String raw = readLine(in); raw != null; raw = readLine(in)) {

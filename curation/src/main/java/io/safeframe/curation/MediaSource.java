@@ -6,13 +6,15 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * Reads a manifest's media reference: a path relative to the manifest's folder (or absolute). Only regular files, at
- * most the configured size (checked before reading). {@code s3://} references are not read by this build: such an
- * item is unreadable, so it is never kept unchecked.
+ * Reads a manifest's media reference: a path relative to the manifest's folder (or absolute), or an {@code s3://}
+ * object ({@link ObjectStore}). Only regular files and objects of at most the configured size (checked before
+ * reading); anything that cannot be read makes the item unreadable, so it is never kept unchecked.
  */
 final class MediaSource {
 
     static final class Unavailable extends Exception {
+        private static final long serialVersionUID = 1L;
+
         Unavailable(String message) {
             super(message);
         }
@@ -20,15 +22,17 @@ final class MediaSource {
 
     private final Path base;
     private final long maxBytes;
+    private final ObjectStore objects;
 
-    MediaSource(Path base, long maxBytes) {
+    MediaSource(Path base, long maxBytes, ObjectStore objects) {
         this.base = base;
         this.maxBytes = maxBytes;
+        this.objects = objects;
     }
 
     byte[] read(String ref) throws Unavailable {
         if (ref.startsWith("s3://")) {
-            throw new Unavailable("s3 references are not supported by this build");
+            return objects.read(ref, maxBytes);
         }
         if (ref.contains("://")) {
             throw new Unavailable("unsupported reference scheme");

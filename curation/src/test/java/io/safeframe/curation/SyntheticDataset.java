@@ -39,7 +39,7 @@ import io.safeframe.api.v1.RequestContext;
  * A generated dataset with a known answer per line: safe and unsafe prompts, generated images and clips, some in a
  * hash bank, some marked by provenance-service (our watermark + our C2PA manifest), some marked and re-encoded (the
  * watermark without the manifest), some with someone else's C2PA manifest or IPTC's trainedAlgorithmicMedia in XMP,
- * some with a hateful caption on screen, and garbage: random bytes, a truncated clip, missing files, an s3 reference,
+ * some with a hateful caption on screen, and garbage: random bytes, a truncated clip, missing files, an s3 reference to a bucket name S3 cannot have,
  * malformed lines. {@code units} copies of the mix (each with fresh media), about 215 lines each.
  */
 final class SyntheticDataset {
@@ -196,7 +196,7 @@ final class SyntheticDataset {
         write(p + "truncated.mp4", java.util.Arrays.copyOf(clip, Math.min(clip.length, 3000)));
         media(p + "garbage-truncated-clip", "video", p + "truncated.mp4", "unreadable");
         media(p + "garbage-missing-file", "image", p + "does-not-exist.png", "unreadable");
-        media(p + "garbage-s3", "image", "s3://some-bucket/" + p + "x.png", "unreadable");
+        media(p + "garbage-s3", "image", "s3://Not_A_Bucket/" + p + "x.png", "unreadable"); // a bucket name S3 cannot have
         add("{\"id\": \"" + p + "broken\", \"text\": ", null, "unreadable");
         add("[\"not\", \"an\", \"object\"]", null, "unreadable");
         add("{\"text\": \"a red fox without an id\"}", null, "unreadable");
