@@ -6,6 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.regions.Region;
@@ -33,6 +35,10 @@ final class ObjectStore implements AutoCloseable {
     static ObjectStore from(CurationSettings settings) {
         var builder = S3Client.builder().region(Region.of(settings.s3Region()))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                // checksums only where S3 requires them: the SDK's default CRC trailers are not understood by every
+                // S3-compatible store (s3proxy refuses them)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(60)).retryStrategy(RetryMode.STANDARD));
         if (!settings.s3Endpoint().isBlank()) {
             // S3-compatible stores (MinIO, Ceph, s3proxy) address buckets by path, not by host name

@@ -30,6 +30,8 @@ class ObjectStoreTest {
 
     static S3Client client(String endpoint) {
         return S3Client.builder().region(Region.US_EAST_1).endpointOverride(java.net.URI.create(endpoint)).forcePathStyle(true)
+                .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY,
                         S3ProxyServer.SECRET_KEY)))
                 .build();
@@ -47,7 +49,9 @@ class ObjectStoreTest {
 
     @AfterAll
     static void stop() {
-        store.close();
+        if (store != null) {
+            store.close();
+        }
     }
 
     private static MediaSource source(long maxBytes) {

@@ -200,11 +200,26 @@ class GenerationFlowTest {
         List<String> steps = List.of("generation generating", "generation classifying", "generation marking");
         // spans leave each process in batches: a step's own span ends (and is exported) after the calls it made, so the
         // wait is for every service and every step, not for the first complete-looking set
-        List<ReceivedSpan> spans = TraceCollector.await(all -> {
+        java.util.function.Predicate<List<ReceivedSpan>> complete = all -> {
             List<ReceivedSpan> mine = all.stream().filter(s -> correlation.equals(s.attribute("safeframe.correlation_id"))).toList();
             return mine.stream().map(ReceivedSpan::service).collect(Collectors.toSet()).containsAll(services)
                     && mine.stream().map(ReceivedSpan::name).collect(Collectors.toSet()).containsAll(steps);
-        }, Duration.ofSeconds(30));
+        };
+        List<ReceivedSpan> spans;
+        try {
+            spans = TraceCollector.await(complete, Duration.ofSeconds(30));
+        } catch (AssertionError e) {
+            // say what never came, and show what did: the trees of every trace holding this generation's spans
+            List<ReceivedSpan> all = TraceCollector.spans();
+            List<ReceivedSpan> mine = all.stream().filter(s -> correlation.equals(s.attribute("safeframe.correlation_id"))).toList();
+            var seen = mine.stream().map(ReceivedSpan::service).collect(Collectors.toSet());
+            var named = mine.stream().map(ReceivedSpan::name).collect(Collectors.toSet());
+            var traces = mine.stream().map(ReceivedSpan::traceId).collect(Collectors.toSet());
+            throw new AssertionError("never seen with correlation " + correlation + ": services "
+                    + services.stream().filter(x -> !seen.contains(x)).toList() + ", steps " + steps.stream().filter(x -> !named.contains(x)).toList()
+                    + "\n" + traces.stream().map(t -> t + ":\n" + TraceCollector.tree(all.stream().filter(x -> x.traceId().equals(t)).toList()))
+                            .collect(Collectors.joining("\n")), e);
+        }
         List<ReceivedSpan> tagged = spans.stream().filter(s -> correlation.equals(s.attribute("safeframe.correlation_id"))).toList();
         // one trace id for the whole generation: the request and the later steps are not separate traces
         var traceIds = tagged.stream().map(ReceivedSpan::traceId).collect(Collectors.toSet());

@@ -101,7 +101,7 @@ class LabellingFlowTest {
         as("lq-mod", "moderator").body("{\"label\":\"safe\",\"note\":\"bad \\ud800 text\"}").post("/v1/moderation/labelling/" + id)
                 .then().statusCode(400);
         as("lq-mod", "moderator").body("{\"label\":\"safe\"}").post("/v1/moderation/labelling/" + UUID.randomUUID()).then().statusCode(404);
-        as("lq-mod", "moderator").body("{\"label\":\"safe\"}").post("/v1/moderation/labelling/not-an-id").then().statusCode(400);
+        as("lq-mod", "moderator").body("{\"label\":\"safe\"}").post("/v1/moderation/labelling/not-an-id").then().statusCode(404);
         assertTrue(pending().stream().anyMatch(i -> id.equals(i.get("itemId"))), "still waiting after the refusals");
 
         as("lq-mod", "moderator").body("{\"label\":\"safe\",\"note\":\"a nature clip\"}").post("/v1/moderation/labelling/" + id).then()

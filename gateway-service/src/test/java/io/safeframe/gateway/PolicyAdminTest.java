@@ -115,8 +115,8 @@ class PolicyAdminTest {
     }
 
     /**
-     * Active learning's candidates carry retrained encoder heads inside the document (~85 KB, above the plain JSON
-     * limit): such a version is drafted like any other, and heads that could not work are refused by the guard's loader.
+     * Active learning's candidates carry retrained encoder heads inside the document (64 KB compact, ~130 KB one number per line:
+     * above the plain JSON limit): such a version is drafted like any other, and heads that could not work are refused by the guard's loader.
      */
     @Test
     void aVersionCarryingEncoderHeadsIsDraftedAndHeadsThatCannotWorkAreRefused() throws java.io.IOException {
@@ -126,7 +126,9 @@ class PolicyAdminTest {
         var heads = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(resources.resolve("prompt-heads.json").toFile());
         policy.put("version", "gw-heads");
         policy.set("heads", heads);
-        String document = policy.toString();
+        // indented, as the candidate file is written and as a person edits it: well above the plain JSON limit
+        String document = json.writer(new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+                .withArrayIndenter(com.fasterxml.jackson.core.util.DefaultIndenter.SYSTEM_LINEFEED_INSTANCE)).writeValueAsString(policy);
         org.junit.jupiter.api.Assertions.assertTrue(document.length() > 65536, "the document is larger than the plain JSON limit");
         int version = draft(document);
         as("pv-rita", "moderator", "policy_reviewer").get(BASE + "/versions/" + version).then().statusCode(200)

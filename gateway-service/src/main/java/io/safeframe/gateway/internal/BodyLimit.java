@@ -24,7 +24,7 @@ public class BodyLimit {
 
     /**
      * Policy administration's two large bodies: a labelled set for a backtest ({@code POST .../versions/{n}/backtest},
-     * JSON Lines) and a drafted version ({@code POST .../versions}), which may carry retrained encoder heads (~60 KB).
+     * JSON Lines) and a drafted version ({@code POST .../versions}), which may carry retrained encoder heads (64 KB compact, more indented).
      */
     private static final java.util.regex.Pattern POLICY_BODY = java.util.regex.Pattern
             .compile("/v1/admin/policies/[a-z]{1,32}/versions(/[0-9]{1,9}/backtest)?");

@@ -69,6 +69,11 @@ public class LabellingResource {
     @Operation(summary = "Label one item: {label: unsafe|safe, category (for unsafe), note?}")
     public Uni<Map<String, Object>> label(@PathParam("itemId") String itemId, LabelBody body,
             @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        try {
+            java.util.UUID.fromString(itemId);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("no labelling item " + itemId); // as for any other id that names nothing
+        }
         if (body == null || body.label() == null || !(body.label().equals("unsafe") || body.label().equals("safe"))) {
             throw ApiException.badRequest("a JSON body {label: unsafe|safe, category, note} is required");
         }
