@@ -108,6 +108,9 @@ public abstract class PackagedService implements QuarkusTestResourceLifecycleMan
         }
     }
 
+    /** The command-line options of the first start, reused by {@link #restart()}. */
+    private List<String> firstOptions;
+
     /** {@code again}: keep the database as it is (the test profile otherwise cleans it at start). */
     private void launch(boolean again) {
         TestIdentities.ensure();
@@ -116,12 +119,20 @@ public abstract class PackagedService implements QuarkusTestResourceLifecycleMan
         if (!Files.exists(jar)) {
             throw new IllegalStateException(module() + " is not packaged at " + jar + "; build the whole reactor (./mvnw verify)");
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port(), "-Dquarkus.http.ssl-port=" + tlsPort(),
-                "-Dquarkus.management.port=" + managementPort()));
-        command.addAll(options());
-        if (TraceCollector.running()) {
-            command.addAll(TraceCollector.exportOptions());
+        List<String> command = new ArrayList<>();
+        if (again && firstOptions != null) {
+            // exactly as it was first started (trace export included): whether a collector is visible from the class
+            // loader that restarts it is not the question; the restarted process must be the same service
+            command.addAll(firstOptions);
+        } else {
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port(), "-Dquarkus.http.ssl-port=" + tlsPort(),
+                    "-Dquarkus.management.port=" + managementPort()));
+            command.addAll(options());
+            if (TraceCollector.running()) {
+                command.addAll(TraceCollector.exportOptions());
+            }
+            firstOptions = List.copyOf(command);
         }
         if (again) {
             command.add("-Dquarkus.flyway.clean-at-start=false");
