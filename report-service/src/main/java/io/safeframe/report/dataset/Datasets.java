@@ -46,7 +46,7 @@ public class Datasets {
     private final Pool pool;
     private final DatasetSettings settings;
     private final Outbox outbox;
-    private final Scrubber scrubber = Scrubber.withBundledNames();
+    private final Scrubber scrubber = Scrubber.bundled();
 
     public Datasets(Pool pool, DatasetSettings settings, Outbox outbox) {
         this.pool = pool;

@@ -37,6 +37,15 @@ public final class Scrubber {
         this.firstNames = firstNames;
     }
 
+    private static final class Bundled {
+        static final Scrubber INSTANCE = withBundledNames();
+    }
+
+    /** One scrubber over the bundled name list for the whole service (it is immutable): the list is read once. */
+    public static Scrubber bundled() {
+        return Bundled.INSTANCE;
+    }
+
     public static Scrubber withBundledNames() {
         Set<String> names = new HashSet<>();
         try (InputStream in = Scrubber.class.getResourceAsStream("/dataset/first-names.txt")) {

@@ -39,7 +39,7 @@ public class LabellingQueue {
     private final Outbox outbox;
     private final int maxPending;
     private final int perAccountPerDay;
-    private final Scrubber scrubber = Scrubber.withBundledNames();
+    private final Scrubber scrubber = Scrubber.bundled();
 
     public LabellingQueue(Pool pool, Labels labels, Outbox outbox,
             @ConfigProperty(name = "safeframe.labelling.max-pending") int maxPending,
