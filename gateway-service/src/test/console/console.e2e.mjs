@@ -22,6 +22,9 @@ const prompt = `a lighthouse on a cliff at dusk with waves below ${run}`;
 const cameoOwner = `e2e-${run}-cameo`;
 const cameoFriend = `e2e-${run}-friend`;
 const handle = `e2e_${run}`;
+// letters only: a run of digits would be a phone number to the labelling queue's scrubber
+const letters = run.replace(/[0-9]/g, d => 'ghijklmnop'[Number(d)]);
+const learner = `e2e-${run}-learner`;
 // face-api's demo photos, which the frame-classifier build unpacks; this file runs from gateway-service/target/console-e2e
 const FACE_SAMPLES = new URL('../../../frame-classifier-service/target/face-samples/', import.meta.url);
 const story = {}; // what later steps need from earlier ones
@@ -31,7 +34,7 @@ const contexts = [];
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  await createUsers([owner, reporter, cameoOwner, cameoFriend]);
+  await createUsers([owner, reporter, cameoOwner, cameoFriend, learner]);
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'] });
@@ -569,4 +572,46 @@ test('policy versions: drafted in the console, refused to its author, approved b
   await mike.locator('#approve').click();
   await expectMessage(mike, `v${liveBefore} rollback reviewed.`);
   assert.equal((await policyVersions())[liveBefore].rollbackNeedsReview, false);
+});
+
+test('a moderator labels a prompt the guard was unsure of on the Labelling screen; the label is a safety label', async () => {
+  // the e2e stack's guard counts every encoder decision as uncertain; only an account that consented is sampled
+  assert.equal((await call(learner, 'PUT', '/v1/me/settings', { trainingUse: true })).status, 200);
+  const marker = `learnermarker${letters}`;
+  const r = await call(learner, 'POST', '/v1/generations', { prompt: `a heron fishing in a misty river, filmed by learner@example.com ${marker}`,
+    durationSeconds: 2 });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  let item;
+  for (let i = 0; i < 100 && !item; i++) {
+    const pending = await call('maria', 'GET', '/v1/moderation/labelling?limit=200');
+    assert.equal(pending.status, 200, JSON.stringify(pending.body));
+    item = pending.body.find(p => p.prompt.includes(marker));
+    if (!item) await new Promise(resolve => setTimeout(resolve, 200));
+  }
+  assert.ok(item, 'the uncertain prompt reached the labelling queue');
+  assert.ok(!item.prompt.includes('learner@example.com') && item.prompt.includes('[EMAIL]'), item.prompt);
+
+  const page = await signIn('maria');
+  await page.locator('a[data-section=labelling]').click();
+  const row = page.locator(`tr[data-item="${item.itemId}"]`);
+  await row.waitFor();
+  assert.match(await row.textContent(), /\[EMAIL\]/, 'the moderator sees the scrubbed prompt');
+  await shot(page, 'labelling-queue');
+  // "unsafe" needs a category: the first one the policy lists is preselected; the moderator picks another
+  const category = row.locator('select');
+  const choices = await category.locator('option').evaluateAll(options => options.map(o => o.value));
+  assert.ok(choices.length > 1 && !choices.includes('copyrighted_characters'), JSON.stringify(choices));
+  await category.selectOption(choices[1]);
+  await row.locator('button.danger').click();
+  await expectMessage(page, `Labelled unsafe (${choices[1]}).`);
+  await row.waitFor({ state: 'detached' });
+
+  // a second label of the same item is refused, and the one label is in the dataset with its category
+  assert.equal((await call('mike', 'POST', `/v1/moderation/labelling/${item.itemId}`, { label: 'safe' })).status, 409);
+  const labels = await call('ada', 'GET', '/v1/admin/datasets/labels?source=labelling');
+  assert.equal(labels.status, 200, JSON.stringify(labels.body));
+  const label = labels.body.find(l => l.targetId === item.itemId);
+  assert.ok(label, 'the label is a safety label');
+  assert.equal(label.category, choices[1]);
+  assert.equal(label.source, 'labelling');
 });

@@ -20,10 +20,11 @@ import java.util.Map;
  * </pre>
  *
  * Service addresses and identity: --guard, --frames, --verify (host:port), --identity DIR, --parallel N, s3:// media:
- * --s3-endpoint URL (an S3-compatible store; default AWS) and --s3-region, or the
+ * --s3-endpoint URL (an S3-compatible store; default AWS) and --s3-region, --retry-budget-seconds S (how long an item
+ * waits for a busy or absent service; 300), or the
  * environment variables {@link CurationSettings} names. Exit status: 0 done, 1 bad usage or unreadable manifest,
  * 2 a service refused our identity (fix the allow-list or certificate; retrying will not help), 3 done but some items
- * are {@code unchecked} (a service stayed unavailable: rerun).
+ * are {@code unchecked} (a service gave no answer within the retry budget: rerun).
  */
 public final class CurateCli {
 

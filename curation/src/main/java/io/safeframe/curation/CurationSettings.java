@@ -9,11 +9,12 @@ import java.util.Map;
  *
  * @param identityDir tls.crt, tls.key, ca.crt of the {@code curation} identity (cert-manager's Secret layout)
  * @param parallel media items checked at once per shard
+ * @param retryBudgetSeconds how long one item may wait for a busy or absent service before it is unchecked
  * @param maxMediaBytes larger files are dropped as unreadable, never read whole
  * @param s3Endpoint an S3-compatible store for s3:// media (empty: AWS S3); credentials from the AWS SDK's default chain
  */
 public record CurationSettings(String guard, String frames, String verify, Path identityDir, int parallel, long maxMediaBytes,
-        int attempts, String s3Endpoint, String s3Region) {
+        long retryBudgetSeconds, String s3Endpoint, String s3Region) {
 
     public static final long DEFAULT_MAX_MEDIA_BYTES = 64L << 20; // as /v1/verify accepts
 
@@ -25,7 +26,7 @@ public record CurationSettings(String guard, String frames, String verify, Path 
                 Path.of(pick(flags, "identity", env, "SAFEFRAME_IDENTITY_DIR", "data/identity/curation")),
                 Integer.parseInt(pick(flags, "parallel", env, "SAFEFRAME_CURATION_PARALLEL", "2")),
                 Long.parseLong(pick(flags, "max-media-bytes", env, "SAFEFRAME_CURATION_MAX_MEDIA_BYTES", Long.toString(DEFAULT_MAX_MEDIA_BYTES))),
-                Integer.parseInt(pick(flags, "attempts", env, "SAFEFRAME_CURATION_ATTEMPTS", "6")),
+                Long.parseLong(pick(flags, "retry-budget-seconds", env, "SAFEFRAME_CURATION_RETRY_BUDGET_SECONDS", "300")),
                 pick(flags, "s3-endpoint", env, "SAFEFRAME_CURATION_S3_ENDPOINT", ""),
                 pick(flags, "s3-region", env, "SAFEFRAME_CURATION_S3_REGION", "us-east-1"));
     }

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import com.google.protobuf.ByteString;
 
@@ -28,7 +27,8 @@ import io.safeframe.api.v1.VerifyResponse;
  * {@code ScreenBatch}, frame-classifier {@code ClassifyVideo} (classifiers, policy and hash banks, images too) and
  * verify-service {@code VerifyUpload} (our watermark with every key version, any C2PA manifest). verify-service is
  * used rather than provenance-core in-process so the watermark key stays where it is (a key that detects also marks).
- * Transient failures (unavailable, overloaded, deadline) are retried with backoff; a refusal of our identity is not.
+ * Transient failures (unavailable, overloaded, deadline) are retried within a time budget ({@link Patience}); a refusal
+ * of our identity is not.
  */
 final class Services implements AutoCloseable {
 
@@ -46,7 +46,7 @@ final class Services implements AutoCloseable {
         }
     }
 
-    /** Still failing after every attempt: the item is unchecked. */
+    /** No answer within the retry budget: the item is unchecked. */
     static final class Unavailable extends Exception {
         final Status.Code code;
 
@@ -66,13 +66,13 @@ final class Services implements AutoCloseable {
     private final ManagedChannel guard;
     private final ManagedChannel frames;
     private final ManagedChannel verify;
-    private final int attempts;
+    private final Patience patience;
 
     Services(CurationSettings settings) {
         this.guard = IdentityChannel.to(settings.guard(), settings.identityDir());
         this.frames = IdentityChannel.to(settings.frames(), settings.identityDir());
         this.verify = IdentityChannel.to(settings.verify(), settings.identityDir());
-        this.attempts = Math.max(1, settings.attempts());
+        this.patience = new Patience(settings.retryBudgetSeconds());
     }
 
     static RequestContext context(String correlationId) {
@@ -82,7 +82,7 @@ final class Services implements AutoCloseable {
 
     List<ScreenResponse> screen(List<String> texts, String correlationId) throws Refused, Unavailable {
         ScreenBatchRequest request = ScreenBatchRequest.newBuilder().setContext(context(correlationId)).addAllTexts(texts).build();
-        List<ScreenResponse> results = withRetries("prompt-guard", () -> PromptGuardGrpc.newBlockingStub(guard)
+        List<ScreenResponse> results = patience.call("prompt-guard", () -> PromptGuardGrpc.newBlockingStub(guard)
                 .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).screenBatch(request).getResultsList());
         if (results.size() != texts.size()) {
             throw new Misconfigured("prompt-guard answered " + results.size() + " verdicts for " + texts.size() + " texts");
@@ -93,12 +93,12 @@ final class Services implements AutoCloseable {
     ClassifyVideoResponse classify(byte[] media, String id) throws Refused, Unavailable {
         ClassifyVideoRequest request = ClassifyVideoRequest.newBuilder().setContext(context("curation:" + id))
                 .setVideo(ByteString.copyFrom(media)).setContentId(id).build();
-        return withRetries("frame-classifier", () -> FrameClassifierGrpc.newBlockingStub(frames)
+        return patience.call("frame-classifier", () -> FrameClassifierGrpc.newBlockingStub(frames)
                 .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).classifyVideo(request));
     }
 
     VerifyResponse provenance(byte[] media) throws Refused, Unavailable {
-        return withRetries("verify", () -> upload(media));
+        return patience.call("verify", () -> upload(media));
     }
 
     private VerifyResponse upload(byte[] media) {
@@ -131,38 +131,6 @@ final class Services implements AutoCloseable {
             throw Status.CANCELLED.asRuntimeException();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof StatusRuntimeException s ? s : Status.fromThrowable(e.getCause()).asRuntimeException();
-        }
-    }
-
-    private <T> T withRetries(String service, Supplier<T> call) throws Refused, Unavailable {
-        long backoffMillis = 250;
-        for (int attempt = 1;; attempt++) {
-            try {
-                return call.get();
-            } catch (StatusRuntimeException e) {
-                Status.Code code = e.getStatus().getCode();
-                switch (code) {
-                    case UNAUTHENTICATED, PERMISSION_DENIED, UNIMPLEMENTED ->
-                        throw new Misconfigured(service + " refused the curation identity or call: " + e.getStatus());
-                    case UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, ABORTED, INTERNAL, UNKNOWN -> {
-                        if (attempt >= attempts) {
-                            System.err.println("curation: " + service + " still failing after " + attempt + " attempts: " + e.getStatus());
-                            throw new Unavailable(code);
-                        }
-                    }
-                    default -> {
-                        System.err.println("curation: " + service + " refused an item: " + e.getStatus());
-                        throw new Refused(code);
-                    }
-                }
-            }
-            try {
-                Thread.sleep(backoffMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Unavailable(Status.Code.CANCELLED);
-            }
-            backoffMillis = Math.min(backoffMillis * 2, 8000);
         }
     }
 

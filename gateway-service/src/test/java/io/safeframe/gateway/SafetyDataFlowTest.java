@@ -44,8 +44,8 @@ class SafetyDataFlowTest {
     }
 
     private static String blocked(String user, String suffix) {
-        return as(user, "user").body("{\"prompt\":\"" + BLOCKED + " " + suffix + "\"}").post("/v1/generations").then().statusCode(422)
-                .body("job.state", equalTo("BLOCKED")).extract().path("job.id");
+        return as(user, "user").body("{\"prompt\":\"" + BLOCKED + " " + suffix + "\"}").post("/v1/generations").then().log().ifValidationFails()
+                .statusCode(422).body("job.state", equalTo("BLOCKED")).extract().path("job.id");
     }
 
     @Test

@@ -133,6 +133,22 @@ public final class SentenceEncoder implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the model until its first calls are behind it (ONNX allocates its arenas and the JIT compiles the tokenizer
+     * on the first few runs): a cold instance took over a second for its first screening, longer than the gateway's
+     * screening deadline, so the first user after a start or a scale-up got a 503. Texts of several lengths, on every
+     * worker; returns the milliseconds spent.
+     */
+    public long warmUp(int rounds) {
+        long t0 = System.nanoTime();
+        String sentence = "a short warm-up sentence about a quiet harbour at dawn";
+        List<String> texts = List.of(sentence, sentence.repeat(4), sentence.repeat(16), "ok");
+        for (int i = 0; i < rounds; i++) {
+            embedAll(texts);
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
     /** Several texts, each on a worker (they run in parallel when there are several workers). */
     public float[][] embedAll(List<String> texts) {
         List<Future<float[]>> futures = texts.stream().map(t -> workers.submit(() -> run(t))).toList();

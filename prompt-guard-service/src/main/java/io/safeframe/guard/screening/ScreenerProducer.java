@@ -12,7 +12,7 @@ import jakarta.inject.Singleton;
 /**
  * The service's one screener. With {@code safeframe.guard.encoder.enabled=true} (the default) it is rules + sentence
  * encoder + calibrated heads; the model is loaded and its SHA-256 checked at start (a wrong or missing model fails the
- * start, it is not silently skipped). {@code false} runs the v1 path (rules + n-gram scorer) without loading ONNX.
+ * start, it is not silently skipped) and warmed up before the service takes traffic. {@code false} runs the v1 path (rules + n-gram scorer) without loading ONNX.
  */
 @ApplicationScoped
 public class ScreenerProducer {
@@ -22,7 +22,8 @@ public class ScreenerProducer {
     @Produces
     @Singleton
     @Startup
-    Screener screener(@ConfigProperty(name = "safeframe.guard.encoder.enabled", defaultValue = "true") boolean encoder) {
+    Screener screener(@ConfigProperty(name = "safeframe.guard.encoder.enabled", defaultValue = "true") boolean encoder,
+            @ConfigProperty(name = "safeframe.guard.encoder.warm-up-rounds", defaultValue = "5") int warmUpRounds) {
         if (!encoder) {
             LOG.warn("prompt guard running without the sentence encoder (safeframe.guard.encoder.enabled=false)");
             return new Screener();
@@ -35,6 +36,7 @@ public class ScreenerProducer {
         LOG.infof("prompt guard encoder %s loaded (SHA-256 %s verified) with heads for policy %s in %d ms",
                 model.encoder().spec().id(), model.encoder().spec().modelSha256().substring(0, 12), model.heads().policyVersion(),
                 (System.nanoTime() - t0) / 1_000_000);
+        LOG.infof("prompt guard encoder warmed up in %d ms", model.encoder().warmUp(warmUpRounds));
         return Screener.withEncoder(model);
     }
 }
