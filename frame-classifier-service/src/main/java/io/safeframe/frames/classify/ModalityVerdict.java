@@ -27,6 +27,15 @@ public final class ModalityVerdict {
 
     public static final String AUDIO_UNREADABLE = "speech:audio-unreadable";
 
+    /**
+     * Categories that describe a prompt, not what a clip shows or says: a jailbreak is an attempt to steer the
+     * generator, and words in a finished clip steer nothing. Text read from a clip whose verdict rests on such a
+     * category is not a finding. Found by the curation sweep: tesseract reads fragments ("foe a Be a ot wd") off the
+     * texture of a text-free synthetic clip, and the guard's encoder judges such gibberish as a jailbreak (obfuscation
+     * looks like gibberish), so a safe clip went to review. Harm categories of the same text still count.
+     */
+    static final java.util.Set<String> PROMPT_ONLY_CATEGORIES = java.util.Set.of("jailbreak");
+
     private ModalityVerdict() {
     }
 
@@ -49,6 +58,9 @@ public final class ModalityVerdict {
             }
             TextLine line = s.line();
             String category = topCategory(v);
+            if (PROMPT_ONLY_CATEGORIES.contains(category)) {
+                continue;
+            }
             Evidence.Builder e = Evidence.newBuilder().setModality(line.modality()).setRuleId(line.modality() + ":" + v.getRuleId())
                     .setCategory(category).setMatched(line.text()).setTimestampMs(line.startMs()).setEndTimestampMs(line.endMs())
                     .setScore(score(v, category));

@@ -80,6 +80,11 @@ public class DisputeResource {
             if (job == null || !job.accountId.equals(account)) {
                 throw ApiException.notFound("no generation '" + id + "'");
             }
+            if (job.purgedAt != null) {
+                // the dispute window is the retention of a blocked job: what a reviewer would look at is gone
+                throw new ApiException(409, "dispute-window-closed", "Too late to dispute",
+                        "this generation was blocked longer ago than its retention (safeframe.retention.blocked); its prompt and evidence are deleted");
+            }
             VerdictView stopping = stoppingVerdict(job);
             boolean video = "frame-classifier".equals(stopping.source()) || "VIDEO".equals(job.reviewStage);
             DisputeRequest request = DisputeRequest.newBuilder().setContext(ctx).setReason(reason)

@@ -81,6 +81,10 @@ public class GenerationJob extends PanacheEntityBase {
     @Column(name = "published_at")
     public Instant publishedAt;
 
+    /** When retention removed the prompt, the verdict evidence and (for a blocked job) the clips; null while kept. */
+    @Column(name = "purged_at")
+    public Instant purgedAt;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

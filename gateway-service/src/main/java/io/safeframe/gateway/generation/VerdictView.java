@@ -40,8 +40,16 @@ public record VerdictView(String source, String decision, Map<String, Double> ca
             item.put("spans", e.getSpansList().stream().map(s -> List.of(s.getStart(), s.getEnd())).toList());
             item.put("score", e.getScore());
             if (v.getSource().equals("frame-classifier")) {
-                // where in the clip a frame finding is
+                // where in the clip a finding is, and what it was read from: a frame, text on screen or speech
                 item.put("timestampMs", e.getTimestampMs());
+                item.put("modality", e.getModality().isEmpty() ? "frame" : e.getModality());
+                if (e.getEndTimestampMs() > 0) {
+                    item.put("endTimestampMs", e.getEndTimestampMs());
+                }
+                if (e.hasRegion()) {
+                    item.put("region", Map.of("x", e.getRegion().getX(), "y", e.getRegion().getY(), "width", e.getRegion().getWidth(),
+                            "height", e.getRegion().getHeight()));
+                }
             }
             evidence.add(item);
         }

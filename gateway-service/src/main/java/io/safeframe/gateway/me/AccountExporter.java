@@ -76,6 +76,7 @@ public class AccountExporter {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", generations.ownerView(j));
         m.put("prompt", j.prompt);
+        m.put("purgedAt", j.purgedAt); // retention removed the prompt, the evidence and a blocked job's clips
         return m;
     }
 

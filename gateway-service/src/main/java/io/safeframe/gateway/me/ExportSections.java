@@ -46,7 +46,9 @@ final class ExportSections {
                         "they would show how to rephrase a prompt or alter a clip until detection misses it (GDPR Art. 15(4), Art. 23(1)(d)); each verdict's decision, categories, rule and reason are included"),
                 new Withheld("the video files themselves", "too large for this document; each published job links to its video"),
                 new Withheld("the prompts of finished jobs (published, blocked in the pipeline, failed)",
-                        "deleted when the job finishes, so nothing is left to export: shown as null; jobs still in progress carry theirs")));
+                        "deleted when the job finishes, so nothing is left to export: shown as null; jobs still in progress carry theirs"),
+                new Withheld("prompts, evidence and clips of jobs blocked at screening, after their retention",
+                        "deleted by the retention purge (docs/retention.md): purgedAt says when")));
     }
 
     /** reportsFiled, casesAboutYou, moderationDecisions, appeals, notices, sampledForLabelling. */

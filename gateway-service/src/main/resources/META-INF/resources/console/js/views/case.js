@@ -89,8 +89,10 @@ async function release(c) {
 function contentCard(c, content) {
   if (content.error) return h('div', { class: 'card' }, h('h3', {}, 'Content'), h('p', {}, content.error));
   const g = content.generation;
-  const frames = g.verdicts.filter(v => v.source === 'frame-classifier').flatMap(v => v.evidence.filter(e => e.timestampMs >= 0)
+  const found = g.verdicts.filter(v => v.source === 'frame-classifier').flatMap(v => v.evidence.filter(e => e.timestampMs >= 0)
     .map(e => ({ ...e, decision: v.decision })));
+  const frames = found.filter(e => !e.modality || e.modality === 'frame');
+  const heard = kind => found.filter(e => e.modality === kind);
   const screening = g.verdicts.find(v => v.source === 'prompt-guard');
   return h('div', { class: 'card' }, h('h3', {}, 'Content'),
     c.target.type === 'prompt' && !g.video ? null : h('div', { id: 'player' }, h('p', { class: 'hint' }, 'Loading the clip…')),
@@ -101,6 +103,8 @@ function contentCard(c, content) {
           (f.timestampMs / 1000).toFixed(2) + ' s · ' + f.ruleId + (f.score ? ' · ' + f.score.toFixed(2) : '') +
           (f.matched ? ' · ' + f.matched : ''))))))
       : h('p', { class: 'hint' }, 'No frame was flagged by the classifier.'),
+    textFindings('Text on screen', 'screen-text', heard('ocr')),
+    textFindings('Speech', 'speech', heard('speech')),
     h('h3', {}, 'Prompt'), promptBlock(content.prompt, screening),
     screening && screening.normalisation && screening.normalisation.length
       ? h('div', {}, h('h3', {}, 'Obfuscation undone before screening'), table(['Step', 'Changes', 'Example'],
@@ -112,6 +116,19 @@ function contentCard(c, content) {
         h('dt', {}, 'C2PA manifest (SHA-256)'), h('dd', {}, h('code', {}, g.provenance.manifestSha256 || '—')))
       : h('p', { id: 'provenance' }, 'Not marked: the generation is ' + g.state.toLowerCase().replace(/_/g, ' ') +
         ' (watermark and C2PA manifest are added at publication).'));
+}
+
+/** What the clip shows as text or says aloud: time span, the words read or heard, where on the frame; a click seeks there. */
+function textFindings(title, id, findings) {
+  if (!findings.length) return null;
+  const seconds = ms => (ms / 1000).toFixed(2);
+  return h('div', {}, h('h3', {}, title + ' (' + findings.length + ')'),
+    h('ul', { class: 'frames', id }, findings.map(f => h('li', {},
+      h('button', { dataset: { ms: f.timestampMs }, onclick: () => seek(f.timestampMs),
+        'aria-label': title + ' from ' + seconds(f.timestampMs) + ' seconds: ' + f.ruleId },
+        seconds(f.timestampMs) + (f.endTimestampMs ? '–' + seconds(f.endTimestampMs) : '') + ' s · ',
+        h('q', {}, f.matched), ' · ' + f.ruleId,
+        f.region ? ' · at ' + f.region.x + ',' + f.region.y + ' (' + f.region.width + '×' + f.region.height + ')' : '')))));
 }
 
 /** The prompt with every span a prompt-guard rule fired on highlighted (spans index the original prompt). */
