@@ -24,6 +24,7 @@ import io.safeframe.gateway.generation.VerdictView;
 import io.safeframe.gateway.internal.CorrelationId;
 import io.safeframe.gateway.internal.PromptText;
 import io.safeframe.gateway.internal.ReportClient;
+import io.safeframe.gateway.generation.GenerationResource;
 import io.safeframe.gateway.problem.ApiException;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -71,7 +72,7 @@ public class DisputeResource {
     @Operation(summary = "Dispute a blocked or held generation (owner only); 201 with the review case, 409 when no check stopped it "
             + "or it was already disputed, 404 for someone else's job")
     public Uni<Response> dispute(@PathParam("id") String id, DisputeBody body, @HeaderParam(CorrelationId.HEADER) String correlationId) {
-        UUID jobId = parse(id);
+        UUID jobId = GenerationResource.jobId(id);
         String reason = body == null || body.reason() == null || body.reason().isEmpty() ? ""
                 : PromptText.requireText(body.reason(), "reason", MAX_REASON);
         String account = identity.getPrincipal().getName();
@@ -126,11 +127,4 @@ public class DisputeResource {
         return s == null ? "" : s;
     }
 
-    private static UUID parse(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("no generation '" + id + "'");
-        }
-    }
 }

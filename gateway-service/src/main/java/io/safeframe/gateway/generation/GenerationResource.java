@@ -98,7 +98,7 @@ public class GenerationResource {
     @Produces({ "video/mp4", "application/problem+json" })
     @Operation(summary = "The published, watermarked MP4 (owner only); 409 until published, 451 once a moderator removed it")
     public Uni<Response> video(@PathParam("id") String id, @HeaderParam(CorrelationId.HEADER) String correlationId) {
-        UUID jobId = parse(id);
+        UUID jobId = jobId(id);
         RequestContext ctx = RequestContext.newBuilder().setAccountId(identity.getPrincipal().getName())
                 .setActor(identity.getPrincipal().getName()).setCorrelationId(correlationId).build();
         return generations.find(jobId).chain(job -> {
@@ -127,7 +127,8 @@ public class GenerationResource {
         });
     }
 
-    private static UUID parse(String id) {
+    /** A generation id from a path; one that is not a UUID names no generation: 404 like any unknown id. */
+    public static UUID jobId(String id) {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
@@ -139,7 +140,7 @@ public class GenerationResource {
     @Path("/{id}")
     @Operation(summary = "A job's state and every verdict; 202 while it runs, 200 once finished")
     public Uni<Response> get(@PathParam("id") String id) {
-        UUID jobId = parse(id);
+        UUID jobId = jobId(id);
         return generations.find(jobId).map(job -> {
             // another user's job is reported as missing, not forbidden: ids are not an oracle
             if (job == null || !job.accountId.equals(identity.getPrincipal().getName())) {

@@ -13,6 +13,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.safeframe.api.v1.AuditEvent;
 import io.safeframe.api.v1.RequestContext;
+import io.safeframe.gateway.generation.GenerationResource;
 import io.safeframe.gateway.internal.CorrelationId;
 import io.safeframe.gateway.internal.PolicyClient;
 import io.safeframe.gateway.internal.PromptText;
@@ -76,16 +77,7 @@ public class LegalHoldResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Hold a generation past its retention (its prompt, evidence and clips are kept); the reason is audited")
     public Uni<Map<String, Object>> place(@PathParam("jobId") String jobId, HoldBody body, @HeaderParam(CorrelationId.HEADER) String correlationId) {
-        UUID id = parse(jobId);
-        String reason = reason(body);
-        RequestContext ctx = StaffContext.of(identity, correlationId);
-        return pool.withTransaction(conn -> conn.preparedQuery("""
-                update generation_job set legal_hold_reason = $2, legal_hold_by = $3, legal_hold_at = now()
-                where job_id = $1 and purged_at is null
-                returning job_id, account_id, state, legal_hold_reason, legal_hold_by, legal_hold_at""")
-                .execute(Tuple.of(id, reason, ctx.getActor()))
-                .chain(rows -> rows.rowCount() == 0 ? missing(conn, id, "already purged: nothing is left to hold")
-                        : audit(ctx, "legal_hold.placed", rows.iterator().next(), reason)));
+        return change(jobId, body, correlationId, true);
     }
 
     @POST
@@ -93,15 +85,24 @@ public class LegalHoldResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Release a legal hold; the job's retention applies again from now on; the reason is audited")
     public Uni<Map<String, Object>> release(@PathParam("jobId") String jobId, HoldBody body, @HeaderParam(CorrelationId.HEADER) String correlationId) {
-        UUID id = parse(jobId);
+        return change(jobId, body, correlationId, false);
+    }
+
+    /** Places or releases a hold and writes its audit event in one transaction; 404/409 when no row changed. */
+    private Uni<Map<String, Object>> change(String jobId, HoldBody body, String correlationId, boolean place) {
+        UUID id = GenerationResource.jobId(jobId);
         String reason = reason(body);
         RequestContext ctx = StaffContext.of(identity, correlationId);
-        return pool.withTransaction(conn -> conn.preparedQuery("""
-                update generation_job set legal_hold_reason = null, legal_hold_by = null, legal_hold_at = null
-                where job_id = $1 and legal_hold_reason is not null
-                returning job_id, account_id, state, legal_hold_reason, legal_hold_by, legal_hold_at""").execute(Tuple.of(id))
-                .chain(rows -> rows.rowCount() == 0 ? missing(conn, id, "not under legal hold")
-                        : audit(ctx, "legal_hold.released", rows.iterator().next(), reason)));
+        String update = place
+                ? "update generation_job set legal_hold_reason = $2, legal_hold_by = $3, legal_hold_at = now() where job_id = $1 and purged_at is null"
+                : "update generation_job set legal_hold_reason = null, legal_hold_by = null, legal_hold_at = null"
+                        + " where job_id = $1 and legal_hold_reason is not null";
+        Tuple params = place ? Tuple.of(id, reason, ctx.getActor()) : Tuple.of(id);
+        return pool.withTransaction(conn -> conn.preparedQuery(update
+                + " returning job_id, account_id, state, legal_hold_reason, legal_hold_by, legal_hold_at").execute(params)
+                .chain(rows -> rows.rowCount() == 0
+                        ? missing(conn, id, place ? "already purged: nothing is left to hold" : "not under legal hold")
+                        : audit(ctx, place ? "legal_hold.placed" : "legal_hold.released", rows.iterator().next(), reason)));
     }
 
     private Uni<Map<String, Object>> audit(RequestContext ctx, String action, Row job, String reason) {
@@ -138,11 +139,4 @@ public class LegalHoldResource {
         return PromptText.requireText(body.reason(), "reason", MAX_REASON);
     }
 
-    private static UUID parse(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("no generation '" + id + "'");
-        }
-    }
 }
