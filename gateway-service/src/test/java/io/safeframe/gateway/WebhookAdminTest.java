@@ -111,7 +111,7 @@ class WebhookAdminTest {
     @Test
     void aDecisionReachesThePlatformAndAnAdminCanReplayIt() throws InterruptedException {
         String job = as("hook-carol", "user").body("{\"prompt\":\"mickey mouse riding a bicycle\"}").post("/v1/generations").then()
-                .statusCode(202).body("state", equalTo("HELD_FOR_REVIEW")).extract().path("id");
+                .log().ifValidationFails().statusCode(202).body("state", equalTo("HELD_FOR_REVIEW")).extract().path("id");
         var claimed = as("hook-mod", "moderator").post("/v1/moderation/queues/copyrighted_characters/claim").then().statusCode(200)
                 .body("target.id", equalTo(job));
         String caseId = claimed.extract().path("caseId");

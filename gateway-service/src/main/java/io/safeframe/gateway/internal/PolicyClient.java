@@ -60,8 +60,10 @@ public class PolicyClient {
         return SafetyCall.failClosed(SafetyCall.withCorrelation(policy, ref.getContext()).refund(ref), SERVICE);
     }
 
-    // Not retried: a retry could write the same event twice.
-    @Timeout(value = 2, unit = ChronoUnit.SECONDS)
+    // Not retried: a retry could write the same event twice. So its one attempt gets the longer deadline: a durable
+    // enqueue takes milliseconds when warm, but the first one after policy-service (re)starts also pays for its
+    // connection, its key and JIT; 2 s was outlasted on a loaded CI machine. A dead service still trips the breaker.
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
     public Uni<AuditReceipt> audit(AuditEvent event) {
         return SafetyCall.failClosed(SafetyCall.withCorrelation(policy, event.getContext()).recordAudit(event), SERVICE);
