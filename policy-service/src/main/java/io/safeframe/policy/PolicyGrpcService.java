@@ -79,11 +79,12 @@ public class PolicyGrpcService implements PolicyService {
     private final AuditOutbox outbox;
     private final io.vertx.mutiny.sqlclient.Pool pool;
     private final PolicyVersionRpc versions;
+    private final io.safeframe.policy.window.ScreeningWindow window;
 
     public PolicyGrpcService(QuotaLedger quota, StandingService standing, AuditLog audit, AuditVerifier verifier,
             AuditKeys keys, UsageAnomalyDetector anomalies, UsagePolicies policies, TierCatalogue tiers, ObjectMapper json,
             PolicyMetrics metrics, AuditOutboxRelay relay, AuditOutbox outbox, io.vertx.mutiny.sqlclient.Pool pool,
-            PolicyVersionRpc versions) {
+            PolicyVersionRpc versions, io.safeframe.policy.window.ScreeningWindow window) {
         this.quota = quota;
         this.standing = standing;
         this.audit = audit;
@@ -98,6 +99,7 @@ public class PolicyGrpcService implements PolicyService {
         this.outbox = outbox;
         this.pool = pool;
         this.versions = versions;
+        this.window = window;
     }
 
     @Override
@@ -179,6 +181,12 @@ public class PolicyGrpcService implements PolicyService {
                 event.getTarget(), decision, event.getReason(), ctx.getCorrelationId(),
                 keys.promptHmac(event.getPromptToHash()), event.getAttributesMap())).invoke(relay::sealSoon);
         String signal = UsageAnomalyDetector.signalFor(event.getAction(), decision);
+        if ("prompt.screened".equals(event.getAction())) {
+            // kept for backtests on live traffic; nobody waits for it (it never fails the caller either)
+            recorded = recorded.invoke(() -> window.record(account, event.getTarget(), decision, event.getAttributesOrDefault("rule", ""),
+                    event.getAttributesOrDefault("policy_version", ""), event.getPromptToHash()).subscribe().with(v -> {
+                    }));
+        }
         return recorded.chain(() -> {
             AuditReceipt.Builder receipt = AuditReceipt.newBuilder();
             Uni<Void> watch = account == null || signal == null ? Uni.createFrom().voidItem()
@@ -328,6 +336,16 @@ public class PolicyGrpcService implements PolicyService {
     @Override
     public Uni<PolicyVersion> stopCanary(io.safeframe.api.v1.StopCanaryRequest request) {
         return versions.stopCanary(request);
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.ScreeningWindow> listScreeningWindow(io.safeframe.api.v1.ScreeningWindowRequest request) {
+        if (request.getHours() < 0 || request.getLimit() < 0) {
+            throw Status.INVALID_ARGUMENT.withDescription("hours and limit must not be negative").asRuntimeException();
+        }
+        return window.list(request.getHours(), request.getLimit(), java.time.Instant.now())
+                .map(list -> io.safeframe.api.v1.ScreeningWindow.newBuilder().addAllScreenings(list)
+                        .setRetention(window.retention().toString()).build());
     }
 
     @Override

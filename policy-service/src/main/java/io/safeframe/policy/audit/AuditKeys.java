@@ -127,6 +127,25 @@ public class AuditKeys {
         return out;
     }
 
+    /** A key for one purpose, derived from an HMAC key version, with that version's id. */
+    public record DerivedKey(String keyId, byte[] key) {
+    }
+
+    /**
+     * A 256-bit key for {@code purpose} derived from the newest HMAC key (HMAC-SHA256(key, purpose), the expand step
+     * of HKDF with one block, RFC 5869): no second Secret to mount, and rotating or destroying an HMAC key version
+     * does the same to everything derived from it.
+     */
+    public DerivedKey derived(String purpose) {
+        KeyRing.Version<byte[]> newest = rings.hmac().newest();
+        return new DerivedKey(newest.id(), HexFormat.of().parseHex(hmac(newest.key(), purpose)));
+    }
+
+    /** The key for {@code purpose} derived from the version named {@code keyId}; empty once that version is gone. */
+    public java.util.Optional<DerivedKey> derived(String purpose, String keyId) {
+        return rings.hmac().byId(keyId).map(v -> new DerivedKey(v.id(), HexFormat.of().parseHex(hmac(v.key(), purpose))));
+    }
+
     private static String hmac(byte[] key, String prompt) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
