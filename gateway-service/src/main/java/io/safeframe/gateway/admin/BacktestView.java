@@ -28,11 +28,21 @@ final class BacktestView {
             m.put("candidateRecall", rate(c.getCandidateCaught(), c.getUnsafe()));
             return m;
         }).toList());
+        out.put("unlabelled", r.getUnlabelled());
+        out.put("shifts", r.getShiftsList().stream().map(c -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("category", c.getCategory());
+            m.put("liveReview", c.getLiveReview());
+            m.put("candidateReview", c.getCandidateReview());
+            m.put("liveBlock", c.getLiveBlock());
+            m.put("candidateBlock", c.getCandidateBlock());
+            return m;
+        }).toList());
         out.put("changed", r.getChanged());
         out.put("changes", r.getChangesList().stream().map(c -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("text", c.getText());
-            m.put("label", c.getUnsafe() ? "unsafe" : "safe");
+            m.put("label", c.getUnlabelled() ? "unlabelled" : c.getUnsafe() ? "unsafe" : "safe");
             m.put("category", c.getCategory().isEmpty() ? null : c.getCategory());
             m.put("live", c.getLiveDecision().name());
             m.put("candidate", c.getCandidateDecision().name());
@@ -47,6 +57,8 @@ final class BacktestView {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("caught", caught);
         m.put("recall", rate(caught, r.getUnsafe()));
+        // of the labelled lines this policy flags, the share a human judged unsafe
+        m.put("precision", rate(caught, caught + falsePositives));
         m.put("falsePositives", falsePositives);
         m.put("falsePositiveRate", rate(falsePositives, r.getSafe()));
         m.put("safeBlocked", safeBlocked);

@@ -31,12 +31,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -68,10 +70,12 @@ public class PolicyAdminResource {
     private final PolicyDocuments documents;
     private final SecurityIdentity identity;
     private final io.safeframe.gateway.internal.GuardClient guard;
+    private final io.safeframe.gateway.internal.ReportClient reports;
 
     public PolicyAdminResource(PolicyClient policy, PolicyDocuments documents, SecurityIdentity identity,
-            io.safeframe.gateway.internal.GuardClient guard) {
+            io.safeframe.gateway.internal.GuardClient guard, io.safeframe.gateway.internal.ReportClient reports) {
         this.guard = guard;
+        this.reports = reports;
         this.policy = policy;
         this.documents = documents;
         this.identity = identity;
@@ -217,15 +221,46 @@ public class PolicyAdminResource {
         documents.requireKnown(kind);
         java.util.List<io.safeframe.api.v1.LabelledPrompt> prompts = LabelledSet.parse(body);
         RequestContext ctx = StaffContext.of(identity, correlationId);
+        return backtest(ctx, kind, version, "a labelled set", Uni.createFrom().item(prompts));
+    }
+
+    @POST
+    @Path("/versions/{version}/backtest/recent")
+    @RolesAllowed({ "admin", REVIEWER })
+    @Operation(summary = "Backtest on live traffic: the version beside the live one on the retained window of recent "
+            + "screenings (the last `hours`, default the whole window); moderator labels of those prompts give precision, "
+            + "the rest counts in the would-review/would-block shifts per category")
+    public Uni<Map<String, Object>> backtestRecent(@PathParam("kind") String kind, @PathParam("version") int version,
+            @QueryParam("hours") @DefaultValue("0") int hours, @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        documents.requireKnown(kind);
+        if (hours < 0 || hours > 24 * 90) {
+            throw ApiException.badRequest("hours must be 0 (the whole window) to " + 24 * 90);
+        }
+        RequestContext ctx = StaffContext.of(identity, correlationId);
+        Uni<java.util.List<io.safeframe.api.v1.LabelledPrompt>> lines = policy.screeningWindow(ctx, hours)
+                .chain(window -> reports.labels(io.safeframe.api.v1.LabelsRequest.newBuilder().setContext(ctx).setLimit(RecentTraffic.LABELS).build())
+                        .map(labels -> RecentTraffic.lines(window.getScreeningsList(), labels.getLabelsList())))
+                .invoke(list -> {
+                    if (list.isEmpty()) {
+                        throw new ApiException(409, "conflict", "Nothing to replay", "the window of recent screenings is empty");
+                    }
+                });
+        return backtest(ctx, kind, version, "recent screenings", lines);
+    }
+
+    /** Both backtests: the version's document and the lines to prompt-guard, one audit event with the headline figures. */
+    private Uni<Map<String, Object>> backtest(RequestContext ctx, String kind, int version, String source,
+            Uni<java.util.List<io.safeframe.api.v1.LabelledPrompt>> lines) {
         return policy.policyVersion(GetPolicyVersionRequest.newBuilder().setContext(ctx).setKind(kind).setVersion(version).build())
-                .chain(v -> guard.backtest(io.safeframe.api.v1.BacktestRequest.newBuilder().setContext(ctx)
-                        .setCandidatePolicyJson(v.getDocumentJson()).addAllPrompts(prompts).build()))
+                .chain(v -> lines.chain(prompts -> guard.backtest(io.safeframe.api.v1.BacktestRequest.newBuilder().setContext(ctx)
+                        .setCandidatePolicyJson(v.getDocumentJson()).addAllPrompts(prompts).build())))
                 .call(r -> policy.audit(io.safeframe.api.v1.AuditEvent.newBuilder().setContext(ctx).setAction("policy.backtested")
                         .setTarget("policy:" + kind + "/v" + version).setDecision(io.safeframe.api.v1.Decision.ALLOW)
-                        .setReason(r.getUnsafe() + " unsafe / " + r.getSafe() + " safe lines: caught " + r.getLiveCaught() + " → "
-                                + r.getCandidateCaught() + ", false positives " + r.getLiveFalsePositives() + " → "
-                                + r.getCandidateFalsePositives() + ", " + r.getChanged() + " decisions changed")
-                        .build()))
+                        .setReason(source + ": " + r.getUnsafe() + " unsafe / " + r.getSafe() + " safe / " + r.getUnlabelled()
+                                + " unlabelled lines: caught " + r.getLiveCaught() + " → " + r.getCandidateCaught() + ", false positives "
+                                + r.getLiveFalsePositives() + " → " + r.getCandidateFalsePositives() + ", " + r.getChanged()
+                                + " decisions changed")
+                        .putAttributes("source", source).build()))
                 .map(r -> BacktestView.of(version, r));
     }
 

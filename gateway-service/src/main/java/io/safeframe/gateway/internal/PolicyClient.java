@@ -91,6 +91,13 @@ public class PolicyClient {
                 .map(io.safeframe.api.v1.AuditLine::getJson).collect().asList(), SERVICE);
     }
 
+    /** The retained window of recent screenings, decrypted, for a backtest on live traffic (admin path only). */
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.ScreeningWindow> screeningWindow(RequestContext ctx, int hours) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(policy, ctx).listScreeningWindow(io.safeframe.api.v1.ScreeningWindowRequest
+                .newBuilder().setContext(ctx).setHours(hours).build()), SERVICE);
+    }
+
     @Timeout(value = 60, unit = ChronoUnit.SECONDS)
     public Uni<AuditVerification> verifyAudit(RequestContext ctx) {
         return SafetyCall.failClosed(SafetyCall.withCorrelation(policy, ctx)

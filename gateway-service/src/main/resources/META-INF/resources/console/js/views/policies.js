@@ -213,7 +213,16 @@ function backtestCard(kind, v) {
   } }, h('h3', {}, 'Backtest on a labelled set'),
   h('p', { class: 'hint' }, 'JSON Lines of {"text", "label": "safe" | "unsafe", "category"}; up to 5,000 lines. Every line is screened with the '
     + 'live policy and with v' + v.version + '; nothing acts on either verdict.'),
-  field('Labelled prompts', lines), field('…or a file', file), button, out);
+  field('Labelled prompts', lines), field('…or a file', file), button,
+  h('p', { class: 'hint' }, 'Or replay the retained window of recent live screenings (kept encrypted for a short time): moderator labels '
+    + 'give precision, the rest shows what v' + v.version + ' would hold or block.'),
+  h('button', { type: 'button', id: 'backtest-recent', onclick: e => {
+    const recent = e.currentTarget;
+    recent.textContent = 'Replaying recent screenings…';
+    act(recent, () => api(base(kind) + '/versions/' + v.version + '/backtest/recent', { method: 'POST' }),
+      r => { recent.disabled = false; renderBacktest(out, r); say('Backtest on ' + (r.unsafe + r.safe + r.unlabelled) + ' recent screenings done.', 'ok'); })
+      .finally(() => { recent.textContent = 'Backtest on recent traffic'; });
+  } }, 'Backtest on recent traffic'), out);
 }
 
 const percent = x => x == null ? '—' : (100 * x).toFixed(1) + ' %';
@@ -226,10 +235,14 @@ function renderBacktest(out, r) {
   const cats = r.categories || [];
   out.replaceChildren(
     h('h4', {}, 'Live (', h('code', {}, r.liveLabel), ') beside v' + r.candidateVersion + ' (', h('code', {}, r.candidateLabel), ')'),
-    h('p', { class: 'hint' }, r.unsafe + ' unsafe and ' + r.safe + ' safe lines; ', h('strong', { id: 'backtest-changed' }, String(r.changed)),
-      ' decisions changed.'),
-    table(['', 'Live', 'Candidate', 'Change'], [row('Recall (unsafe caught)', 'recall'), row('False positives (safe flagged)', 'falsePositiveRate'),
-      row('Hard blocks of safe lines', 'hardBlockRate')], 'Headline figures'),
+    h('p', { class: 'hint' }, r.unsafe + ' unsafe, ' + r.safe + ' safe and ' + (r.unlabelled || 0) + ' unlabelled lines; ',
+      h('strong', { id: 'backtest-changed' }, String(r.changed)), ' decisions changed.'),
+    table(['', 'Live', 'Candidate', 'Change'], [row('Recall (unsafe caught)', 'recall'), row('Precision (flagged lines judged unsafe)', 'precision'),
+      row('False positives (safe flagged)', 'falsePositiveRate'), row('Hard blocks of safe lines', 'hardBlockRate')], 'Headline figures'),
+    r.shifts && r.shifts.length ? table(['Category', 'Live holds', 'Candidate holds', 'Live blocks', 'Candidate blocks'],
+      r.shifts.map(c => h('tr', { dataset: { shift: c.category } }, h('th', { scope: 'row' }, c.category), h('td', { class: 'num' }, String(c.liveReview)),
+        h('td', { class: 'num' }, String(c.candidateReview)), h('td', { class: 'num' }, String(c.liveBlock)), h('td', { class: 'num' }, String(c.candidateBlock)))),
+      'Would hold and block, every line') : null,
     cats.length ? h('figure', {}, h('figcaption', {}, h('strong', {}, 'Recall per category')),
       h('canvas', { id: 'chart-backtest', role: 'img', 'aria-label': 'Recall per category, live and candidate: '
         + cats.map(c => c.category + ' ' + percent(c.liveRecall) + ' → ' + percent(c.candidateRecall)).join(', ') })) : null,
