@@ -545,6 +545,12 @@ test('policy versions: drafted in the console, refused to its author, approved b
   assert.equal(await page.locator('#backtest-changed').textContent(), '2');
   await page.locator('#chart-backtest').waitFor();
   await shot(page, 'policy-backtest');
+  // and on recent live traffic: the zebrafish prompts screened above are in the encrypted window
+  await page.locator('#backtest-recent').click();
+  await expectMessage(page, /Backtest on \d+ recent screenings done\./, 60_000);
+  const shift = page.locator('#backtest-report tr[data-shift=aquarium_test] td');
+  assert.ok(Number(await shift.nth(3).textContent()) >= 1, 'the candidate would block recent zebrafish prompts');
+  await shot(page, 'policy-backtest-recent');
 
   // promoted to live, the version live before is retired; rollback (confirmed) brings it back
   await page.locator('#move-reason').fill('shadow and backtest as expected');
