@@ -37,6 +37,8 @@ import io.safeframe.report.decision.Decisions;
 import io.safeframe.report.intake.ReportIntake;
 import io.safeframe.report.notice.Notices;
 import io.safeframe.report.queue.CaseQueue;
+import io.safeframe.report.qa.AgreementFigures;
+import io.safeframe.report.qa.SecondReviews;
 import io.safeframe.report.transparency.TransparencyExports;
 import io.smallrye.mutiny.Multi;
 import io.safeframe.report.trends.CampaignDetector;
@@ -67,12 +69,17 @@ public class ReportGrpcService implements ReportService {
     private final TrainingConsent consent;
     private final Datasets datasets;
     private final io.safeframe.report.label.LabellingQueue labelling;
+    private final SecondReviews secondReviews;
+    private final AgreementFigures agreement;
 
     public ReportGrpcService(ReportIntake intake, CaseQueue queue, Decisions decisions, Appeals appeals, Notices notices,
             TransparencyExports transparency, AccountExport accountExport, Pool pool, CampaignDetector campaigns,
             io.safeframe.report.webhook.WebhookAdmin webhooks, Disputes disputes, Labels labels, TrainingConsent consent,
-            Datasets datasets, io.safeframe.report.label.LabellingQueue labelling) {
+            Datasets datasets, io.safeframe.report.label.LabellingQueue labelling, SecondReviews secondReviews,
+            AgreementFigures agreement) {
         this.labelling = labelling;
+        this.secondReviews = secondReviews;
+        this.agreement = agreement;
         this.disputes = disputes;
         this.labels = labels;
         this.consent = consent;
@@ -133,7 +140,9 @@ public class ReportGrpcService implements ReportService {
 
     @Override
     public Uni<CaseDetail> getCase(CaseRequest request) {
-        return Uni.createFrom().deferred(() -> queue.get(request.getCaseId()));
+        // the holder of a blind second-review claim on the case gets it without its first decision
+        return Uni.createFrom().deferred(() -> queue.get(request.getCaseId()))
+                .chain(detail -> secondReviews.forViewer(request.getContext().getActor(), detail));
     }
 
     @Override
@@ -242,5 +251,20 @@ public class ReportGrpcService implements ReportService {
     @Override
     public Uni<io.safeframe.api.v1.LabellingItem> labelItem(io.safeframe.api.v1.LabelItemRequest request) {
         return Uni.createFrom().deferred(() -> labelling.label(request));
+    }
+
+    @Override
+    public Uni<CaseDetail> claimQaReview(io.safeframe.api.v1.QaClaimRequest request) {
+        return Uni.createFrom().deferred(() -> secondReviews.claim(request));
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.QaReview> recordQaReview(io.safeframe.api.v1.QaReviewRequest request) {
+        return Uni.createFrom().deferred(() -> secondReviews.record(request));
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.QaAgreementReport> qaAgreement(io.safeframe.api.v1.QaAgreementRequest request) {
+        return Uni.createFrom().deferred(agreement::report);
     }
 }

@@ -207,6 +207,23 @@ public class ReportClient {
         return call(stub(request.getContext()).getDatasetFile(request));
     }
 
+    /** QA (docs/moderator-care.md): the oldest blind second review waiting for this moderator, without the first decision. */
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<CaseDetail> claimQaReview(io.safeframe.api.v1.QaClaimRequest request) {
+        return call(stub(request.getContext()).claimQaReview(request));
+    }
+
+    /** Records a second review; it acts on nothing, so it is no more dangerous to repeat than a refusal. */
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.QaReview> recordQaReview(io.safeframe.api.v1.QaReviewRequest request) {
+        return call(stub(request.getContext()).recordQaReview(request));
+    }
+
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.QaAgreementReport> qaAgreement(RequestContext ctx) {
+        return call(stub(ctx).qaAgreement(io.safeframe.api.v1.QaAgreementRequest.newBuilder().setContext(ctx).build()));
+    }
+
     private static <T> Uni<T> call(Uni<T> call) {
         return SafetyCall.answer(call, SERVICE);
     }

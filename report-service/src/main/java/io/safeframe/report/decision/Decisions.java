@@ -47,11 +47,14 @@ public class Decisions {
     private final io.safeframe.report.metrics.ModerationMetrics metrics;
     private final io.safeframe.report.webhook.PlatformEvents platform;
     private final io.safeframe.report.label.Labels labels;
+    private final io.safeframe.report.qa.SecondReviewSample secondReview;
 
     public Decisions(Pool pool, ReportSettings settings, Outbox outbox, OutboxRelay relay, Notices notices,
             ConflictOfInterest conflicts, io.safeframe.report.metrics.ModerationMetrics metrics,
-            io.safeframe.report.webhook.PlatformEvents platform, io.safeframe.report.label.Labels labels) {
+            io.safeframe.report.webhook.PlatformEvents platform, io.safeframe.report.label.Labels labels,
+            io.safeframe.report.qa.SecondReviewSample secondReview) {
         this.labels = labels;
+        this.secondReview = secondReview;
         this.platform = platform;
         this.pool = pool;
         this.settings = settings;
@@ -178,6 +181,8 @@ public class Decisions {
                                 "automated_detection", Boolean.toString(automatedDetection))))
                 // the human judgement labels the prompt or content (and resolves the owner's dispute, if any)
                 .call(() -> labels.decided(conn, c, decisionId, action, statement, moderator))
+                // quality assurance: a deterministic share of decisions is reviewed again, blind (docs/moderator-care.md)
+                .call(() -> secondReview.afterDecision(conn, caseId, decisionId, c.getString("queue")))
                 .chain(() -> conn.preparedQuery("select * from decision where decision_id = $1").execute(Tuple.of(decisionId)))
                 .map(rows -> DecisionRows.record(rows.iterator().next()));
     }
