@@ -158,6 +158,19 @@ class PolicyLifecycleFlowTest {
         return Scrape.of(GuardServiceProcess.PORT + 500).count("safeframe_policy_arm_screenings_total", Map.of("arm", arm, "decision", decision));
     }
 
+    /** The moderation queue whose open cases include the one about this generation. */
+    private static String queueHolding(String jobId) {
+        for (String queue : as("lc-mod", "moderator").get("/v1/moderation/queues").then().statusCode(200).extract().jsonPath()
+                .<String>getList("queue")) {
+            List<String> targets = as("lc-mod", "moderator").get("/v1/moderation/queues/" + queue + "/cases?limit=200").then().statusCode(200)
+                    .extract().jsonPath().getList("target.id");
+            if (targets.contains(jobId)) {
+                return queue;
+            }
+        }
+        throw new AssertionError("no queue holds the case of " + jobId);
+    }
+
     private static Response generate(String user, String prompt) {
         return as(user, "user").body(Map.of("prompt", prompt)).post("/v1/generations");
     }
@@ -217,14 +230,16 @@ class PolicyLifecycleFlowTest {
         double liveBefore = armScreenings("live", "BLOCK");
         int held = 0;
         int blocked = 0;
+        String heldJob = null;
         for (int i = 0; i < 16; i++) {
             String user = "lc-arm-" + i + "-" + UUID.randomUUID();
-            int first = generate(user, ZEBRAFISH + " " + i).statusCode();
+            Response first = generate(user, ZEBRAFISH + " " + i);
             int second = generate(user, ZEBRAFISH + " again " + i).statusCode();
-            assertEquals(first, second, user + " changed arms within one experiment");
-            assertTrue(first == 202 || first == 422, "status " + first);
-            if (first == 202) {
+            assertEquals(first.statusCode(), second, user + " changed arms within one experiment");
+            assertTrue(first.statusCode() == 202 || first.statusCode() == 422, "status " + first.statusCode());
+            if (first.statusCode() == 202) {
                 held++;
+                heldJob = first.path("id");
             } else {
                 blocked++;
             }
@@ -235,8 +250,26 @@ class PolicyLifecycleFlowTest {
         assertEquals(2.0 * blocked, armScreenings("live", "BLOCK")
                 - liveBefore, 0.0, "live arm screenings");
 
+        // what people say about each arm: a moderator finds a prompt the canary held not violating (an over-flag)
+        String queue = queueHolding(heldJob);
+        var claimed = as("lc-mod", "moderator").post("/v1/moderation/queues/" + queue + "/claim").then().statusCode(200);
+        as("lc-mod", "moderator").body("{\"action\":\"NO_ACTION\",\"facts\":\"A fish in a tank.\",\"ground\":\"Terms §7\","
+                + "\"caseVersion\":" + claimed.extract().path("version") + "}")
+                .post("/v1/moderation/cases/" + claimed.extract().path("caseId") + "/decision").then().statusCode(200);
+        as("lc-user", "user").get(BASE + "/canary/outcomes").then().statusCode(403);
+        var outcomes = as("lc-rita", "moderator", "policy_reviewer").get(BASE + "/canary/outcomes").then().statusCode(200)
+                .body("canaryVersion", equalTo(weaker)).body("canaryLabel", equalTo("lc-weaker")).body("liveLabel", equalTo("lc-strict"))
+                .extract().jsonPath();
+        assertEquals(1, outcomes.getInt("canary.judged"), outcomes.prettify());
+        assertEquals(1, outcomes.getInt("canary.overFlagged"));
+        assertEquals(1.0, outcomes.getDouble("canary.overturnRate"), 0.0);
+        assertEquals(0, outcomes.getInt("live.judged"), "live blocked its arm's prompts: no case, no label");
+
         // 5. promoted: every instance applies it to everyone
         move(weaker, "live");
+        as("lc-rita", "moderator", "policy_reviewer").get(BASE + "/canary/outcomes").then().statusCode(409);
+        as("lc-rita", "moderator", "policy_reviewer").queryParam("version", weaker).get(BASE + "/canary/outcomes").then().statusCode(200)
+                .body("canary.judged", equalTo(1));
         long promoted = everyInstanceDecides(Decision.REVIEW);
 
         // 6. emergency rollback: the strict rule is back on every instance within seconds

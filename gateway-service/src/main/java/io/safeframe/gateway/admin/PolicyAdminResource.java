@@ -248,6 +248,27 @@ public class PolicyAdminResource {
         return backtest(ctx, kind, version, "recent screenings", lines);
     }
 
+    @GET
+    @Path("/canary/outcomes")
+    @RolesAllowed({ "admin", REVIEWER })
+    @Operation(summary = "Canary outcomes judged by people: per arm (live, the canary — default the version in canary now), the "
+            + "labelled verdicts, how many a moderator or an appeal overturned, and appeal reversals")
+    public Uni<Map<String, Object>> canaryOutcomes(@PathParam("kind") String kind, @QueryParam("version") @DefaultValue("0") int version,
+            @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        documents.requireKnown(kind);
+        RequestContext ctx = StaffContext.of(identity, correlationId);
+        return policy.policyVersions(ListPolicyVersionsRequest.newBuilder().setContext(ctx).setKind(kind).build()).chain(list -> {
+            PolicyVersion live = list.getVersionsList().stream().filter(v -> v.getState() == PolicyState.POLICY_LIVE).findFirst()
+                    .orElseThrow(() -> new ApiException(409, "conflict", "No live version", "nothing to compare a canary with"));
+            PolicyVersion canary = list.getVersionsList().stream()
+                    .filter(v -> version == 0 ? v.getState() == PolicyState.POLICY_CANARY : v.getVersion() == version).findFirst()
+                    .orElseThrow(() -> version == 0 ? new ApiException(409, "conflict", "No canary", "no version is in canary now; name one with ?version=")
+                            : ApiException.notFound("no version " + version + " of " + kind));
+            return reports.labels(io.safeframe.api.v1.LabelsRequest.newBuilder().setContext(ctx).setLimit(RecentTraffic.LABELS).build())
+                    .map(labels -> CanaryOutcomes.of(live, canary, labels.getLabelsList()));
+        });
+    }
+
     /** Both backtests: the version's document and the lines to prompt-guard, one audit event with the headline figures. */
     private Uni<Map<String, Object>> backtest(RequestContext ctx, String kind, int version, String source,
             Uni<java.util.List<io.safeframe.api.v1.LabelledPrompt>> lines) {
