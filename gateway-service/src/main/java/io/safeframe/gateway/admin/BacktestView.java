@@ -66,7 +66,8 @@ final class BacktestView {
         return m;
     }
 
-    private static Double rate(int hits, int total) {
+    /** hits / total to three places; null (not 0) when there is nothing to count. */
+    static Double rate(int hits, int total) {
         return total == 0 ? null : Math.round(1000.0 * hits / total) / 1000.0;
     }
 }

@@ -59,14 +59,10 @@ final class CanaryOutcomes {
         m.put("judged", judged);
         m.put("overFlagged", overFlagged);
         m.put("missed", missed);
-        m.put("overturnRate", rate(overFlagged + missed, judged));
+        m.put("overturnRate", BacktestView.rate(overFlagged + missed, judged));
         m.put("appeals", appeals);
         m.put("appealsReversed", appealsReversed);
-        m.put("appealReversalRate", rate(appealsReversed, appeals));
+        m.put("appealReversalRate", BacktestView.rate(appealsReversed, appeals));
         return m;
-    }
-
-    private static Double rate(int hits, int total) {
-        return total == 0 ? null : Math.round(1000.0 * hits / total) / 1000.0;
     }
 }
