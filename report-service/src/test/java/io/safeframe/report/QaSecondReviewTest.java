@@ -65,7 +65,7 @@ import jakarta.inject.Inject;
  *   cat 1,2,3,7,8: 5, 4 (0.8)             dan 4,5,6,9,10: 5, 3 (0.6)
  * per queue: spam_scam 1,2,3,4,9: 5, 4 (0.8); hate_harassment 5,6,7,8,10: 5, 3 (0.6)
  * </pre>
- * An eleventh case, decided by ann and never reviewed, is sampled and waiting.
+ * An eleventh case (ann, REMOVE) and a twelfth (ben, STRIKE) are sampled and still waiting: 12 sampled, 2 waiting.
  */
 @QuarkusTest
 @TestProfile(QaSecondReviewTest.EverythingSampled.class)
@@ -146,7 +146,11 @@ class QaSecondReviewTest {
             Planned p = PLAN.get(i);
             cases.add(decided("qa-" + run + "-" + (i + 1), p.queue(), p.first(), p.firstAction()));
         }
-        String waiting = decided("qa-" + run + "-11", "spam_scam", "qa-ann", R);
+        decided("qa-" + run + "-11", "spam_scam", "qa-ann", R);
+        // a twelfth, with a strike: the blind view must not show the strike this decision added
+        String struck = decided("qa-" + run + "-12", "spam_scam", "qa-ben", Action.STRIKE);
+        assertEquals(1, reports.getCase(CaseRequest.newBuilder().setContext(Fixtures.actor("qa-lead")).setCaseId(struck).build())
+                .getActiveStrikes());
 
         // bad input: each refused, nothing written
         Fixtures.assertRefused(Status.Code.NOT_FOUND, () -> review("qa-cat", UUID.randomUUID().toString(), R));
@@ -186,7 +190,13 @@ class QaSecondReviewTest {
                 Fixtures.assertRefused(Status.Code.FAILED_PRECONDITION, () -> review("qa-cat", caseId, N)); // once
             }
         }
-        // only ann's eleventh case waits, and it is not ann's to take
+        // ann's own eleventh case is skipped; ben's struck case comes to her as it was before the strike
+        CaseDetail strikeBlind = claimQa("qa-ann");
+        assertEquals(struck, strikeBlind.getRef().getCaseId());
+        assertEquals(0, strikeBlind.getActiveStrikes());
+        assertFalse(strikeBlind.hasDecision());
+        assertFalse(strikeBlind.toString().contains("STRIKE"), strikeBlind.toString());
+        // now nothing waits for ann: her own case, and the one she holds
         Fixtures.assertRefused(Status.Code.NOT_FOUND, () -> claimQa("qa-ann"));
 
         // a second review is a measurement: no decision, enforcement, notice, webhook, strike or label was added, and
@@ -201,8 +211,8 @@ class QaSecondReviewTest {
 
         QaAgreementReport figures = reports.qaAgreement(QaAgreementRequest.newBuilder().setContext(Fixtures.actor("qa-admin")).build());
         System.out.println("QA agreement figures: " + figures);
-        assertEquals(11, figures.getSampled());
-        assertEquals(1, figures.getWaiting());
+        assertEquals(12, figures.getSampled());
+        assertEquals(2, figures.getWaiting());
         assertEquals(10, figures.getDoubleReviewed());
         assertEquals(7, figures.getAgreed());
         assertEquals(0.7, figures.getRawAgreement(), 1e-9);
@@ -217,7 +227,6 @@ class QaSecondReviewTest {
         assertRow(figures.getQueuesList(), "spam_scam", 5, 4);
         assertRow(figures.getQueuesList(), "hate_harassment", 5, 3);
         assertEquals(2, figures.getQueuesCount());
-        assertFalse(waiting.isEmpty());
     }
 
     private static void assertRow(List<QaAgreementRow> rows, String key, int doubleReviewed, int agreed) {
