@@ -88,6 +88,9 @@ public class FrameClassifierGrpcService implements FrameClassifier {
             } catch (io.safeframe.frames.text.TextScreener.Unavailable e) {
                 // text read from the clip could not be screened: transient, never an ALLOW (callers retry with back-off)
                 throw Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();
+            } catch (io.safeframe.frames.policy.ClassifierPolicyHolder.NoPolicy e) {
+                // no rules yet (a new instance whose policy store has not answered): refused, never judged without them
+                throw Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();
             }
         }).runSubscriptionOn(mediaWorkers)
                 .onFailure(java.util.concurrent.RejectedExecutionException.class)
@@ -111,6 +114,19 @@ public class FrameClassifierGrpcService implements FrameClassifier {
         return onWorker(() -> classifier.classifyFrames(request.getFramesList().stream()
                 .map(f -> new VideoClassifier.TimedImage(f.getImage().toByteArray(), f.getTimestampMs())).toList()))
                 .invoke(r -> metrics.classified(r.getVerdict(), r.getFramesList(), start));
+    }
+
+    /** A classifier policy document checked with this service's own parser before the policy store takes it. */
+    @Override
+    public Uni<io.safeframe.api.v1.PolicyValidation> validateClassifierPolicy(io.safeframe.api.v1.ValidatePolicyRequest request) {
+        try {
+            io.safeframe.frames.classify.ClassifierPolicy p = io.safeframe.frames.classify.ClassifierPolicy
+                    .parse(request.getPolicyJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return Uni.createFrom().item(io.safeframe.api.v1.PolicyValidation.newBuilder().setVersion(p.version())
+                    .setCategories(p.categories().size()).build());
+        } catch (io.safeframe.frames.classify.ClassifierPolicy.Invalid e) {
+            throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+        }
     }
 
     /** Descriptors are biometric data: the answer goes to the caller only (likeness-service), never into a log. */

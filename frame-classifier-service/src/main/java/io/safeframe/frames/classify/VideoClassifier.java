@@ -48,14 +48,18 @@ public class VideoClassifier {
     private static final int CACHE_SIZE = 512;
 
     private final Ffmpeg ffmpeg = new Ffmpeg(MediaLimits.DEFAULT);
-    private final ClassifierPolicy policy = ClassifierPolicy.fromClasspath();
     private final NsfwClassifier model = NsfwClassifier.fromClasspath();
+    private final FaceAges faceAges = FaceAges.fromClasspath();
+    private final io.safeframe.frames.policy.ClassifierPolicyHolder policies;
     private final HashBanks banks;
     private final TextScreener screener;
     private final Tesseract tesseract = new Tesseract();
     private final Speech speech = new Speech();
-    private final FrameAnalyzer analyzer;
-    private final VerdictAggregator aggregator;
+    /** The analyzer and aggregator of the policy in force, rebuilt when the policy changes (cheap: no model loads). */
+    private record Applied(ClassifierPolicy policy, FrameAnalyzer analyzer, VerdictAggregator aggregator) {
+    }
+
+    private volatile Applied applied;
     private final Map<String, ClassifyVideoResponse> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, ClassifyVideoResponse> eldest) {
@@ -63,15 +67,21 @@ public class VideoClassifier {
         }
     };
 
-    public VideoClassifier(HashBanks banks, TextScreener screener) {
+    public VideoClassifier(HashBanks banks, TextScreener screener, io.safeframe.frames.policy.ClassifierPolicyHolder policies) {
         this.banks = banks;
         this.screener = screener;
-        this.analyzer = new FrameAnalyzer(model, FaceAges.fromClasspath(), policy, banks::match);
-        this.aggregator = new VerdictAggregator(policy, banks::entriesWithLabel);
+        this.policies = policies;
     }
 
-    public ClassifierPolicy policy() {
-        return policy;
+    /** One classification uses one policy from start to end, even when a new version arrives meanwhile. */
+    private Applied applied() {
+        ClassifierPolicy now = policies.current();
+        Applied a = applied;
+        if (a == null || a.policy() != now) {
+            a = new Applied(now, new FrameAnalyzer(model, faceAges, now, banks::match), new VerdictAggregator(now, banks::entriesWithLabel));
+            applied = a;
+        }
+        return a;
     }
 
     /** Stage times of one classification (the evaluation's cost per clip-second). */
@@ -94,7 +104,9 @@ public class VideoClassifier {
             throw new MediaException("no video bytes");
         }
         String sha = sha256(media);
-        String key = sha + "|" + policy.version() + "|" + banks.generation();
+        Applied policy = applied();
+        FrameAnalyzer analyzer = policy.analyzer();
+        String key = sha + "|" + policy.policy().version() + "|" + banks.generation();
         synchronized (cache) {
             ClassifyVideoResponse cached = cache.get(key);
             if (cached != null) {
@@ -127,7 +139,7 @@ public class VideoClassifier {
             long screenStarted = System.nanoTime();
             List<TextScreener.Screened> screened = screener.screen(lines, correlationId);
             long screenNanos = System.nanoTime() - screenStarted;
-            Verdict verdict = ModalityVerdict.merge(aggregator.verdict(results, secondsPerSample), screened, audio);
+            Verdict verdict = ModalityVerdict.merge(policy.aggregator().verdict(results, secondsPerSample), screened, audio);
             ClassifyVideoResponse response = ClassifyVideoResponse.newBuilder()
                     .setVerdict(verdict).addAllFrames(findings(results)).addAllTexts(texts(lines, screened)).setAudio(audio.describe())
                     .setFramesSampled(results.size()).setDurationMs(Math.round(info.durationSeconds() * 1000)).setContentSha256(sha).build();
@@ -173,6 +185,7 @@ public class VideoClassifier {
         if (images.isEmpty()) {
             throw new MediaException("no frames");
         }
+        Applied policy = applied();
         List<FrameResult> results = new ArrayList<>();
         int index = 0;
         for (TimedImage image : images) {
@@ -183,7 +196,7 @@ public class VideoClassifier {
                     throw new MediaException("frame " + index + " is not a PNG or JPEG image");
                 }
                 Frame f = ffmpeg.decodeImage(file, info);
-                results.add(analyzer.analyze(new Frame(index, image.timestampMs(), f.width(), f.height(), f.channels(), f.pixels())));
+                results.add(policy.analyzer().analyze(new Frame(index, image.timestampMs(), f.width(), f.height(), f.channels(), f.pixels())));
             } catch (MediaException e) {
                 throw new MediaException("frame " + index + ": " + e.getMessage());
             } finally {
@@ -193,7 +206,7 @@ public class VideoClassifier {
         }
         double secondsPerSample = images.size() < 2 ? 0
                 : Math.max(0.001, (images.get(images.size() - 1).timestampMs() - images.get(0).timestampMs()) / 1000.0 / (images.size() - 1));
-        return ClassifyFramesResponse.newBuilder().setVerdict(aggregator.verdict(results, secondsPerSample)).addAllFrames(findings(results)).build();
+        return ClassifyFramesResponse.newBuilder().setVerdict(policy.aggregator().verdict(results, secondsPerSample)).addAllFrames(findings(results)).build();
     }
 
     static List<FrameFinding> findings(List<FrameResult> results) {

@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.safeframe.api.v1.DescribeFacesResponse;
 import io.safeframe.api.v1.DescribedFace;
 import io.safeframe.api.v1.Region;
-import io.safeframe.frames.classify.ClassifierPolicy;
 import io.safeframe.frames.media.Ffmpeg;
 import io.safeframe.frames.media.Frame;
 import io.safeframe.frames.media.ImageEnd;
@@ -31,15 +30,17 @@ public class FaceSearch {
     private static final Set<String> TYPES = Set.of("image/png", "image/jpeg", "video/mp4");
     private final Ffmpeg ffmpeg = new Ffmpeg(MediaLimits.DEFAULT);
     private final FaceDescriptors faces;
-    private final LikenessPolicy policy;
+    /** The likeness section of the classifier policy in force, read once per request. */
+    private final java.util.function.Supplier<LikenessPolicy> policies;
 
-    public FaceSearch() {
-        this(FaceDescriptors.fromClasspath(), ClassifierPolicy.fromClasspath().likeness());
+    @jakarta.inject.Inject
+    public FaceSearch(io.safeframe.frames.policy.ClassifierPolicyHolder holder) {
+        this(FaceDescriptors.fromClasspath(), () -> holder.current().likeness());
     }
 
-    FaceSearch(FaceDescriptors faces, LikenessPolicy policy) {
+    FaceSearch(FaceDescriptors faces, java.util.function.Supplier<LikenessPolicy> policies) {
         this.faces = faces;
-        this.policy = policy;
+        this.policies = policies;
     }
 
     public DescribeFacesResponse describe(byte[] media, String mediaType) throws MediaException {
@@ -50,6 +51,7 @@ public class FaceSearch {
         if (!type.isEmpty() && !TYPES.contains(type)) {
             throw new MediaException("media_type " + mediaType + " is not one of image/png, image/jpeg, video/mp4");
         }
+        LikenessPolicy policy = policies.get();
         DescribeFacesResponse.Builder out = DescribeFacesResponse.newBuilder().setMatchDistance((float) policy.matchDistance())
                 .setReviewDistance((float) policy.reviewDistance()).setModel(FaceDescriptors.MODEL_ID);
         Path file = stage(media);
@@ -60,11 +62,11 @@ public class FaceSearch {
             }
             if (info.image()) {
                 ImageEnd.check(media, info.codec());
-                add(out, ffmpeg.decodeImage(file, info));
+                add(out, ffmpeg.decodeImage(file, info), policy.faceScoreMin());
                 out.setFramesSearched(1);
             } else {
                 Ffmpeg.Sampling sampling = Ffmpeg.Sampling.perSecond(info.framesPerSecond() > 0 ? info.framesPerSecond() : 25);
-                out.setFramesSearched(ffmpeg.sampleVideo(file, info, sampling, frame -> add(out, frame)));
+                out.setFramesSearched(ffmpeg.sampleVideo(file, info, sampling, frame -> add(out, frame, policy.faceScoreMin())));
             }
             return out.build();
         } finally {
@@ -76,8 +78,8 @@ public class FaceSearch {
         }
     }
 
-    private void add(DescribeFacesResponse.Builder out, Frame f) {
-        for (FaceDescriptors.Described d : faces.describe(f, policy.faceScoreMin())) {
+    private void add(DescribeFacesResponse.Builder out, Frame f, double faceScoreMin) {
+        for (FaceDescriptors.Described d : faces.describe(f, faceScoreMin)) {
             DescribedFace.Builder face = DescribedFace.newBuilder().setTimestampMs(f.timestampMs()).setRegion(region(d.box(), f))
                     .setDetectionScore((float) d.box().score());
             for (float v : d.descriptor()) {

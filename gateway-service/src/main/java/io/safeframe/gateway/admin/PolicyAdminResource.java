@@ -154,6 +154,9 @@ public class PolicyAdminResource {
             case "retired" -> PolicyState.POLICY_RETIRED;
             default -> throw ApiException.badRequest("to must be shadow, canary, live or retired (approval is its own endpoint)");
         };
+        if (to == PolicyState.POLICY_SHADOW || to == PolicyState.POLICY_CANARY) {
+            documents.requireEvaluated(kind, "shadow and canary");
+        }
         RequestContext ctx = StaffContext.of(identity, correlationId);
         return policy.transitionPolicy(TransitionPolicyVersionRequest.newBuilder().setContext(ctx).setKind(kind).setVersion(version)
                 .setTo(to).setReason(PromptText.requireText(body.reason(), "reason", 2000)).build()).map(PolicyAdminResource::view);
@@ -218,7 +221,7 @@ public class PolicyAdminResource {
             + "recall, false positives and hard blocks of each, per category, and the lines whose decision changes")
     public Uni<Map<String, Object>> backtest(@PathParam("kind") String kind, @PathParam("version") int version, String body,
             @HeaderParam(CorrelationId.HEADER) String correlationId) {
-        documents.requireKnown(kind);
+        documents.requireEvaluated(kind, "backtests");
         java.util.List<io.safeframe.api.v1.LabelledPrompt> prompts = LabelledSet.parse(body);
         RequestContext ctx = StaffContext.of(identity, correlationId);
         return backtest(ctx, kind, version, "a labelled set", Uni.createFrom().item(prompts));
@@ -232,7 +235,7 @@ public class PolicyAdminResource {
             + "the rest counts in the would-review/would-block shifts per category")
     public Uni<Map<String, Object>> backtestRecent(@PathParam("kind") String kind, @PathParam("version") int version,
             @QueryParam("hours") @DefaultValue("0") int hours, @HeaderParam(CorrelationId.HEADER) String correlationId) {
-        documents.requireKnown(kind);
+        documents.requireEvaluated(kind, "backtests");
         if (hours < 0 || hours > 24 * 90) {
             throw ApiException.badRequest("hours must be 0 (the whole window) to " + 24 * 90);
         }

@@ -37,6 +37,13 @@ public class FramesClient {
         return SafetyCall.withCorrelation(frames, ctx);
     }
 
+    /** A classifier policy document checked by frame-classifier's own parser; INVALID_ARGUMENT passes through for a 400. */
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.PolicyValidation> validatePolicy(RequestContext ctx, String document) {
+        return SafetyCall.failClosed(stub(ctx).validateClassifierPolicy(io.safeframe.api.v1.ValidatePolicyRequest.newBuilder().setContext(ctx)
+                .setPolicyJson(document).build()), SERVICE);
+    }
+
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     public Uni<BankList> banks(RequestContext ctx) {
         return call(stub(ctx).listBanks(BanksRequest.newBuilder().setContext(ctx).build()));

@@ -17,24 +17,43 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class PolicyDocuments {
 
-    private static final Set<String> KINDS = Set.of("prompt");
+    /** Each kind and the service whose loader parses it. */
+    private static final Set<String> KINDS = Set.of("prompt", "classifier");
+    /** Kinds whose candidates can run beside live (shadow, canary) and be backtested: prompt-guard screens text twice. */
+    private static final Set<String> EVALUATED = Set.of("prompt");
 
     private final GuardClient guard;
+    private final FramesClient frames;
 
-    public PolicyDocuments(GuardClient guard) {
+    public PolicyDocuments(GuardClient guard, FramesClient frames) {
         this.guard = guard;
+        this.frames = frames;
     }
 
     public void requireKnown(String kind) {
         if (!KINDS.contains(kind)) {
-            throw ApiException.notFound("no policy kind '" + kind + "' (known: " + String.join(", ", KINDS) + ")");
+            throw ApiException.notFound("no policy kind '" + kind + "' (known: " + String.join(", ", new java.util.TreeSet<>(KINDS)) + ")");
+        }
+    }
+
+    /**
+     * 409 for shadow, canary and backtests of a kind whose service applies only the live version (frame-classifier:
+     * a verdict is thresholds over frame scores; running a second policy beside live is not built).
+     */
+    public void requireEvaluated(String kind, String what) {
+        requireKnown(kind);
+        if (!EVALUATED.contains(kind)) {
+            throw new ApiException(409, "conflict", "Not available for this kind",
+                    what + " run for prompt policies only; a " + kind + " version goes from approved straight to live");
         }
     }
 
     /** 400 with the loader's reason when the document would be refused; 503 when its owner cannot answer. */
     public Uni<Void> validate(RequestContext ctx, String kind, String document) {
         requireKnown(kind);
-        return guard.validatePolicy(ctx, document)
+        Uni<io.safeframe.api.v1.PolicyValidation> checked = "classifier".equals(kind) ? frames.validatePolicy(ctx, document)
+                : guard.validatePolicy(ctx, document);
+        return checked
                 .onFailure(f -> f instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.INVALID_ARGUMENT)
                 .transform(f -> ApiException.badRequest("the " + kind + " policy document is invalid: "
                         + ((StatusRuntimeException) f).getStatus().getDescription()))
