@@ -128,6 +128,23 @@ test('the same clip generated again is held for review with its flagged frames',
   assert.ok(classifier.evidence.some(e => e.ruleId === `bank:${bank}` && e.timestampMs === undefined), JSON.stringify(classifier));
   story.jobId = id;
   assert.equal((await call(owner, 'GET', '/v1/me')).body.standing, 'ACTIVE');
+  // The new bank entry also matches the first clip, which is published: frame-classifier's retroactive run opens a
+  // case for it within seconds, at the same priority as the held clip's, and whichever is older is claimed first. That
+  // case is another story; mike takes it, so that the next claim (maria's, below) is the held clip's case.
+  const queueCases = async () => (await call('mike', 'GET', '/v1/moderation/queues/real_person_likeness/cases?limit=50')).body
+    .filter(c => !c.claimedBy || new Date(c.leaseUntil) <= new Date());
+  const until = Date.now() + 30_000;
+  let waiting = await queueCases();
+  while (!waiting.some(c => c.target.id !== id) && Date.now() < until) {
+    await new Promise(resolve => setTimeout(resolve, 1000));
+    waiting = await queueCases();
+  }
+  while (waiting.length > 0 && waiting[0].target.id !== id) {
+    const taken = await call('mike', 'POST', '/v1/moderation/queues/real_person_likeness/claim');
+    assert.equal(taken.status, 200, JSON.stringify(taken.body));
+    waiting = await queueCases();
+  }
+  assert.ok(waiting.length > 0 && waiting[0].target.id === id, 'the held clip\'s case is next in its queue');
 });
 
 test('a moderator claims the case and watches the flagged frame', async () => {

@@ -266,10 +266,12 @@ class PolicyLifecycleFlowTest {
         assertEquals(0, outcomes.getInt("live.judged"), "live blocked its arm's prompts: no case, no label");
 
         // 5. promoted: every instance applies it to everyone
-        move(weaker, "live");
-        as("lc-rita", "moderator", "policy_reviewer").get(BASE + "/canary/outcomes").then().statusCode(409);
         as("lc-rita", "moderator", "policy_reviewer").queryParam("version", weaker).get(BASE + "/canary/outcomes").then().statusCode(200)
                 .body("canary.judged", equalTo(1));
+        move(weaker, "live");
+        // no canary now; and the promoted version compared with itself (live) says nothing
+        as("lc-rita", "moderator", "policy_reviewer").get(BASE + "/canary/outcomes").then().statusCode(409);
+        as("lc-rita", "moderator", "policy_reviewer").queryParam("version", weaker).get(BASE + "/canary/outcomes").then().statusCode(409);
         long promoted = everyInstanceDecides(Decision.REVIEW);
 
         // 6. emergency rollback: the strict rule is back on every instance within seconds

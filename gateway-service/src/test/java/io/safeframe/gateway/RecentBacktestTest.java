@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -36,6 +37,8 @@ import io.safeframe.testing.ReportServiceProcess;
 class RecentBacktestTest {
 
     private static final String BASE = "/v1/admin/policies/prompt";
+    /** Unlabelled lines that live allowed and the candidate blocks. */
+    private static final String NEW_BLOCKS = "changes.findAll { it.label == 'unlabelled' && it.live == 'ALLOW' && it.candidate == 'BLOCK' }";
 
     private static RequestSpecification as(String subject, String... roles) {
         return given().auth().oauth2(Tokens.valid(subject, roles)).contentType(ContentType.JSON);
@@ -65,18 +68,21 @@ class RecentBacktestTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             report = as("rb-rita", "moderator", "policy_reviewer").queryParam("hours", 1).post(path).then().statusCode(200).extract().jsonPath();
-            if (report.getList("changes.text").contains(lighthouse) && report.getInt("unsafe") >= 1) {
+            if (!report.getList(NEW_BLOCKS).isEmpty() && report.getInt("unsafe") >= 1) {
                 break;
             }
             Thread.sleep(250);
         }
         assertNotNull(report);
-        assertTrue(report.getList("changes.text").contains(lighthouse), "the candidate's new block is among the changed lines: " + report.prettify());
-        Map<String, Object> change = report.getMap("changes.find { it.text == '" + lighthouse + "' }");
-        assertEquals("unlabelled", change.get("label"), "nobody judged the lighthouse prompt");
-        assertEquals("ALLOW", change.get("live"));
-        assertEquals("BLOCK", change.get("candidate"));
+        // the lighthouse prompt: nobody judged it, so the reviewer sees its decisions and rule but not its text
+        List<Map<String, Object>> newBlocks = report.getList(NEW_BLOCKS);
+        assertEquals(1, newBlocks.size(), report.prettify());
+        assertEquals(null, newBlocks.get(0).get("text"));
+        assertEquals(true, newBlocks.get(0).get("textWithheld"));
         assertTrue(report.getInt("unlabelled") >= 1);
+        // the judged (held) prompt keeps its text: a moderator read it in the case
+        assertTrue(report.getList("changes.findAll { it.label != 'unlabelled' }.text").stream().allMatch(t -> t != null), report.prettify());
+        assertTrue(report.prettify().indexOf(lighthouse) < 0, "the unjudged prompt's text is nowhere in the report");
         // the shift: the candidate blocks under violence what live allowed
         assertTrue(report.getInt("shifts.find { it.category == 'violence' }.candidateBlock") >= 1, report.prettify());
         // the moderator's label: the held prompt counts as unsafe, and live (which held it) was precise on it

@@ -62,6 +62,7 @@ import io.smallrye.mutiny.Uni;
 @GrpcService
 public class PolicyGrpcService implements PolicyService {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(PolicyGrpcService.class);
     static final String POLICY_VERSION = "usage-policy/1";
     private static final int MAX_ID_LENGTH = 256;
 
@@ -183,9 +184,10 @@ public class PolicyGrpcService implements PolicyService {
         String signal = UsageAnomalyDetector.signalFor(event.getAction(), decision);
         if ("prompt.screened".equals(event.getAction())) {
             // kept for backtests on live traffic; nobody waits for it (it never fails the caller either)
-            recorded = recorded.invoke(() -> window.record(account, event.getTarget(), decision, event.getAttributesOrDefault("rule", ""),
-                    event.getAttributesOrDefault("policy_version", ""), event.getPromptToHash()).subscribe().with(v -> {
-                    }));
+            recorded = recorded.invoke(() -> Uni.createFrom().deferred(() -> window.record(account, event.getTarget(), decision,
+                    event.getAttributesOrDefault("rule", ""), event.getAttributesOrDefault("policy_version", ""), event.getPromptToHash()))
+                    .subscribe().with(v -> {
+                    }, f -> LOG.warnf("screening of %s not kept in the window: %s", event.getTarget(), f.toString())));
         }
         return recorded.chain(() -> {
             AuditReceipt.Builder receipt = AuditReceipt.newBuilder();

@@ -60,9 +60,28 @@ public record ClassifierPolicy(String version, String notes, int hashQualityMin,
         if (p.categories() == null || p.categories().isEmpty()) {
             throw new Invalid("classifier policy: at least one category is required");
         }
+        // a document that parses but names what the model does not output, or rules that read nothing, would either fail
+        // every classification or switch a rule off without a word: both are refused here, before anyone can approve them
+        if (!io.safeframe.frames.model.NsfwClassifier.MODEL_ID.equals(p.model())) {
+            throw new Invalid("classifier policy: model must be " + io.safeframe.frames.model.NsfwClassifier.MODEL_ID + " (the model this build runs)");
+        }
+        if (p.hashQualityMin() < 0 || p.hashQualityMin() > 100) {
+            throw new Invalid("classifier policy: hashQualityMin must be 0 to 100 (PDQ quality)");
+        }
+        java.util.Set<String> modelClasses = java.util.Set.of(io.safeframe.frames.model.NsfwClassifier.CLASSES);
+        java.util.Set<String> codes = new java.util.HashSet<>();
         for (Category c : p.categories()) {
-            if (c.code() == null || c.classes() == null || c.classes().isEmpty()) {
+            if (c.code() == null || c.code().isBlank() || c.classes() == null || c.classes().isEmpty()) {
                 throw new Invalid("classifier policy: every category needs a code and model classes");
+            }
+            if (!codes.add(c.code())) {
+                throw new Invalid("classifier policy: category " + c.code() + " appears twice");
+            }
+            for (String cls : c.classes()) {
+                if (!modelClasses.contains(cls)) {
+                    throw new Invalid("classifier policy category " + c.code() + ": class " + cls + " is not one the model outputs "
+                            + new java.util.TreeSet<>(modelClasses));
+                }
             }
             if (c.review() <= 0 || c.review() > c.block() || c.blockMinFrames() < 1) {
                 throw new Invalid("classifier policy category " + c.code() + ": need 0 < review <= block, blockMinFrames >= 1");
@@ -70,6 +89,11 @@ public record ClassifierPolicy(String version, String notes, int hashQualityMin,
         }
         if (p.minors() == null) {
             throw new Invalid("classifier policy: the minors section is missing");
+        }
+        for (String signal : p.minors().signals().keySet()) {
+            if (!codes.contains(signal)) {
+                throw new Invalid("classifier policy: the minors rule's signal " + signal + " is not a category of this policy");
+            }
         }
         if (p.likeness() == null) {
             throw new Invalid("classifier policy: the likeness section is missing");

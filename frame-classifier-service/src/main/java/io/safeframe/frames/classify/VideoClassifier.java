@@ -56,7 +56,17 @@ public class VideoClassifier {
     private final Tesseract tesseract = new Tesseract();
     private final Speech speech = new Speech();
     /** The analyzer and aggregator of the policy in force, rebuilt when the policy changes (cheap: no model loads). */
-    private record Applied(ClassifierPolicy policy, FrameAnalyzer analyzer, VerdictAggregator aggregator) {
+    private record Applied(io.safeframe.frames.policy.ClassifierPolicyHolder.InForce inForce, FrameAnalyzer analyzer,
+            VerdictAggregator aggregator) {
+
+        ClassifierPolicy policy() {
+            return inForce.policy();
+        }
+
+        /** What a cached verdict was made under: the store version too, since two versions may carry the same label. */
+        String cacheKey() {
+            return policy().version() + "@" + inForce.storeVersion();
+        }
     }
 
     private volatile Applied applied;
@@ -75,10 +85,11 @@ public class VideoClassifier {
 
     /** One classification uses one policy from start to end, even when a new version arrives meanwhile. */
     private Applied applied() {
-        ClassifierPolicy now = policies.current();
+        io.safeframe.frames.policy.ClassifierPolicyHolder.InForce now = policies.inForce();
         Applied a = applied;
-        if (a == null || a.policy() != now) {
-            a = new Applied(now, new FrameAnalyzer(model, faceAges, now, banks::match), new VerdictAggregator(now, banks::entriesWithLabel));
+        if (a == null || a.inForce() != now) {
+            a = new Applied(now, new FrameAnalyzer(model, faceAges, now.policy(), banks::match),
+                    new VerdictAggregator(now.policy(), banks::entriesWithLabel));
             applied = a;
         }
         return a;
@@ -106,7 +117,7 @@ public class VideoClassifier {
         String sha = sha256(media);
         Applied policy = applied();
         FrameAnalyzer analyzer = policy.analyzer();
-        String key = sha + "|" + policy.policy().version() + "|" + banks.generation();
+        String key = sha + "|" + policy.cacheKey() + "|" + banks.generation();
         synchronized (cache) {
             ClassifyVideoResponse cached = cache.get(key);
             if (cached != null) {

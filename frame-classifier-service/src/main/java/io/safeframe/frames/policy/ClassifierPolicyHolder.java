@@ -26,7 +26,8 @@ public class ClassifierPolicyHolder {
         }
     }
 
-    private record InForce(ClassifierPolicy policy, int storeVersion) {
+    /** The policy and the store version it came from (0: the built-in policy); labels are not unique, numbers are. */
+    public record InForce(ClassifierPolicy policy, int storeVersion) {
     }
 
     private final boolean fromStore;
@@ -42,11 +43,15 @@ public class ClassifierPolicyHolder {
     }
 
     public ClassifierPolicy current() {
+        return inForce().policy();
+    }
+
+    public InForce inForce() {
         InForce now = current;
         if (now == null) {
             throw new NoPolicy();
         }
-        return now.policy();
+        return now;
     }
 
     public boolean loaded() {

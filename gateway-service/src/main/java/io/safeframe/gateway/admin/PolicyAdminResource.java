@@ -248,7 +248,7 @@ public class PolicyAdminResource {
                         throw new ApiException(409, "conflict", "Nothing to replay", "the window of recent screenings is empty");
                     }
                 });
-        return backtest(ctx, kind, version, "recent screenings", lines);
+        return backtest(ctx, kind, version, "recent screenings", lines).map(RecentTraffic::withholdUnjudgedText);
     }
 
     @GET
@@ -267,6 +267,11 @@ public class PolicyAdminResource {
                     .filter(v -> version == 0 ? v.getState() == PolicyState.POLICY_CANARY : v.getVersion() == version).findFirst()
                     .orElseThrow(() -> version == 0 ? new ApiException(409, "conflict", "No canary", "no version is in canary now; name one with ?version=")
                             : ApiException.notFound("no version " + version + " of " + kind));
+            if (canary.getLabel().equals(live.getLabel())) {
+                // verdicts name their policy by its document label: with one label for both, the arms cannot be told apart
+                throw new ApiException(409, "conflict", "The arms cannot be told apart", "v" + canary.getVersion() + " carries the live version's label '"
+                        + live.getLabel() + "'; give the candidate's document its own \"version\"");
+            }
             return reports.labels(io.safeframe.api.v1.LabelsRequest.newBuilder().setContext(ctx).setLimit(RecentTraffic.LABELS).build())
                     .map(labels -> CanaryOutcomes.of(live, canary, labels.getLabelsList()));
         });

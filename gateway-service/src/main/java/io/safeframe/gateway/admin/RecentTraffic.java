@@ -44,4 +44,25 @@ final class RecentTraffic {
         }
         return out;
     }
+
+    /**
+     * The report's changed lines without the text of prompts nobody judged: the window holds every user's prompts, and
+     * a reviewer sees those only as counts (shifts) and as their decisions and rules; prompts a moderator already read
+     * in a case keep their text.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> withholdUnjudgedText(Map<String, Object> view) {
+        List<Map<String, Object>> changes = (List<Map<String, Object>>) view.get("changes");
+        List<Map<String, Object>> out = new ArrayList<>(changes.size());
+        for (Map<String, Object> change : changes) {
+            Map<String, Object> copy = new java.util.LinkedHashMap<>(change);
+            boolean unjudged = "unlabelled".equals(change.get("label"));
+            copy.put("text", unjudged ? null : change.get("text"));
+            copy.put("textWithheld", unjudged);
+            out.add(copy);
+        }
+        Map<String, Object> result = new java.util.LinkedHashMap<>(view);
+        result.put("changes", out);
+        return result;
+    }
 }

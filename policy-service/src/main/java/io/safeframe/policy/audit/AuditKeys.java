@@ -132,18 +132,37 @@ public class AuditKeys {
     }
 
     /**
-     * A 256-bit key for {@code purpose} derived from the newest HMAC key (HMAC-SHA256(key, purpose), the expand step
-     * of HKDF with one block, RFC 5869): no second Secret to mount, and rotating or destroying an HMAC key version
-     * does the same to everything derived from it.
+     * A 256-bit key for {@code purpose} derived from the newest HMAC key with HKDF-SHA256 (RFC 5869): extract with a fixed
+     * salt, then expand with the purpose. Not HMAC(key, purpose) alone: that is exactly {@link #promptHmac} of a prompt
+     * equal to the purpose, which any user could make the audit log record. No second Secret to mount, and destroying
+     * a key version makes everything derived from it unreadable.
      */
     public DerivedKey derived(String purpose) {
         KeyRing.Version<byte[]> newest = rings.hmac().newest();
-        return new DerivedKey(newest.id(), HexFormat.of().parseHex(hmac(newest.key(), purpose)));
+        return new DerivedKey(newest.id(), hkdf(newest.key(), purpose));
     }
 
     /** The key for {@code purpose} derived from the version named {@code keyId}; empty once that version is gone. */
     public java.util.Optional<DerivedKey> derived(String purpose, String keyId) {
-        return rings.hmac().byId(keyId).map(v -> new DerivedKey(v.id(), HexFormat.of().parseHex(hmac(v.key(), purpose))));
+        return rings.hmac().byId(keyId).map(v -> new DerivedKey(v.id(), hkdf(v.key(), purpose)));
+    }
+
+    private static final byte[] HKDF_SALT = "safeframe/audit-keys/derived/v1".getBytes(StandardCharsets.UTF_8);
+
+    /** HKDF-SHA256 with one block of output (32 bytes): PRK = HMAC(salt, key); OKM = HMAC(PRK, info || 0x01). */
+    static byte[] hkdf(byte[] key, String info) {
+        try {
+            Mac extract = Mac.getInstance("HmacSHA256");
+            extract.init(new SecretKeySpec(HKDF_SALT, "HmacSHA256"));
+            byte[] prk = extract.doFinal(key);
+            Mac expand = Mac.getInstance("HmacSHA256");
+            expand.init(new SecretKeySpec(prk, "HmacSHA256"));
+            expand.update(info.getBytes(StandardCharsets.UTF_8));
+            expand.update((byte) 0x01);
+            return expand.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String hmac(byte[] key, String prompt) {

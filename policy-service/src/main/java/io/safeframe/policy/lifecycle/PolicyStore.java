@@ -251,14 +251,17 @@ public class PolicyStore {
         JsonNode node = requireDocument(document);
         String label = node.path("version").asText("");
         String reason = "seeded from " + actor.name() + "'s built-in policy";
+        // seeds only a kind with no live version; usually an empty one (version 1), but drafts made before the service
+        // that applies the kind ever started must not keep it from starting: the seed then takes the next number
         return pool.withTransaction(conn -> lock(conn, kind)
-                .chain(() -> conn.preparedQuery("select count(*) as n from policy_version where kind = $1").execute(Tuple.of(kind)))
-                .chain(rows -> {
-                    if (rows.iterator().next().getLong("n") > 0) {
-                        return live(conn, kind);
+                .chain(() -> live(conn, kind))
+                .chain(live -> {
+                    if (live != null) {
+                        return Uni.createFrom().item(live);
                     }
-                    return conn.preparedQuery("insert into policy_version (kind, version, state, document, label, author, "
-                            + "reason, live_since) values ($1, 1, 'LIVE', $2, $3, $4, $5, now()) returning " + StoredVersion.COLUMNS)
+                    return conn.preparedQuery("insert into policy_version (kind, version, state, document, label, author, reason, live_since)"
+                            + " values ($1, (select coalesce(max(version), 0) + 1 from policy_version where kind = $1), 'LIVE', $2, $3, $4, $5,"
+                            + " now()) returning " + StoredVersion.COLUMNS)
                             .execute(Tuple.of(kind, new JsonObject(node.toString()), label, actor.name(), reason))
                             .map(inserted -> StoredVersion.of(inserted.iterator().next()))
                             .call(v -> recordTransition(conn, v, null, Stage.LIVE, actor, reason, false, "policy.seeded",

@@ -39,6 +39,11 @@ public class ScreeningWindow {
     private static final Logger LOG = Logger.getLogger(ScreeningWindow.class);
     static final String KEY_PURPOSE = "safeframe/screening-window/v1";
     public static final int MAX_LIST = 5000;
+    /**
+     * Text per answer: the gateway passes the lines on to prompt-guard in one message, and gRPC refuses messages over
+     * 4 MiB; 3 MB of prompts leaves room for the policy document and framing. Long prompts make the window shorter.
+     */
+    static final int MAX_TEXT_BYTES = 3_000_000;
     private static final int TAG_BITS = 128;
     private static final int NONCE_BYTES = 12;
 
@@ -80,7 +85,7 @@ public class ScreeningWindow {
     }
 
     /**
-     * Newest first, decrypted. Rows whose key version is gone (rotated out and destroyed) are skipped, and so are rows
+     * Newest first, decrypted, at most {@code limit} rows and {@link #MAX_TEXT_BYTES} of text. Rows whose key version is gone (rotated out and destroyed) are skipped, and so are rows
      * that fail authentication (altered, or moved to another target): they are logged, never replayed.
      */
     public Uni<List<WindowedScreening>> list(int hours, int limit, Instant now) {
@@ -91,8 +96,17 @@ public class ScreeningWindow {
                 .execute(Tuple.of(OffsetDateTime.ofInstant(since, ZoneOffset.UTC), n))
                 .map(rows -> {
                     List<WindowedScreening> out = new ArrayList<>();
+                    long bytes = 0;
                     for (Row r : rows) {
-                        open(r).ifPresent(out::add);
+                        java.util.Optional<WindowedScreening> s = open(r);
+                        if (s.isEmpty()) {
+                            continue;
+                        }
+                        bytes += s.get().getText().getBytes(StandardCharsets.UTF_8).length;
+                        if (bytes > MAX_TEXT_BYTES) {
+                            break;
+                        }
+                        out.add(s.get());
                     }
                     return out;
                 });

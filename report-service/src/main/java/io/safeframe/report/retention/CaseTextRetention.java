@@ -30,8 +30,9 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Art. 20(1)). The decision, its statement of reasons and the strike stay: they are the platform's record and feed the
  * transparency reports. Safety labels lose their prompt after {@code label-prompt} (datasets already made keep their own
  * scrubbed copies); delivered webhook events are deleted after {@code delivered-webhooks}. Batches lock their cases
- * ({@code FOR UPDATE SKIP LOCKED}) so replicas never purge the same one; every run that removed something is one audit
- * event with its counts, written in the same transaction as the last batch.
+ * ({@code FOR UPDATE SKIP LOCKED}) so replicas never purge the same one; every transaction that removed something writes
+ * one audit event with its counts in that transaction. The case text is never removed while an appeal can still be
+ * filed (the configured time is raised to {@code safeframe.report.appeal-window} if shorter).
  */
 @ApplicationScoped
 public class CaseTextRetention {
@@ -53,14 +54,19 @@ public class CaseTextRetention {
     private final Duration deliveredWebhooks;
     private final int batch;
 
-    public CaseTextRetention(Pool pool, Outbox outbox,
+    public CaseTextRetention(Pool pool, Outbox outbox, io.safeframe.report.config.ReportSettings settings,
             @ConfigProperty(name = "safeframe.retention.decided-case-text") Duration decidedCaseText,
             @ConfigProperty(name = "safeframe.retention.label-prompt") Duration labelPrompt,
             @ConfigProperty(name = "safeframe.retention.delivered-webhooks") Duration deliveredWebhooks,
             @ConfigProperty(name = "safeframe.retention.batch") int batch) {
         this.pool = pool;
         this.outbox = outbox;
-        this.decidedCaseText = decidedCaseText;
+        // never before an appeal can no longer be filed: the moderator reviewing it needs what was reported
+        this.decidedCaseText = decidedCaseText.compareTo(settings.appealWindow()) < 0 ? settings.appealWindow() : decidedCaseText;
+        if (decidedCaseText.compareTo(settings.appealWindow()) < 0) {
+            LOG.warnf("safeframe.retention.decided-case-text %s is shorter than the appeal window %s: using the appeal window",
+                    decidedCaseText, settings.appealWindow());
+        }
         this.labelPrompt = labelPrompt;
         this.deliveredWebhooks = deliveredWebhooks;
         this.batch = batch;
@@ -73,7 +79,10 @@ public class CaseTextRetention {
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** Purges everything due at {@code now}; one audit event when anything went. */
+    /**
+     * Purges everything due at {@code now}. Every transaction that removed something writes its own audit event with its
+     * counts, so nothing is ever removed without a record even when a later step fails.
+     */
     public Uni<Purged> purge(Instant now) {
         OffsetDateTime casesBefore = now.minus(decidedCaseText).atOffset(ZoneOffset.UTC);
         OffsetDateTime labelsBefore = now.minus(labelPrompt).atOffset(ZoneOffset.UTC);
@@ -82,12 +91,17 @@ public class CaseTextRetention {
                 .preparedQuery("update safety_label set prompt_text = null where prompt_text is not null and labelled_at < $1")
                 .execute(Tuple.of(labelsBefore)).chain(labels -> conn
                         .preparedQuery("delete from webhook_event where state = 'DELIVERED' and delivered_at < $1").execute(Tuple.of(webhooksBefore))
-                        .map(hooks -> new Purged(cases, labels.rowCount(), hooks.rowCount())))
-                .call(purged -> purged.nothing() ? Uni.createFrom().voidItem() : audit(conn, purged, casesBefore, labelsBefore, webhooksBefore))));
+                        .map(hooks -> new Purged(0, labels.rowCount(), hooks.rowCount())))
+                .call(purged -> purged.nothing() ? Uni.createFrom().voidItem()
+                        : audit(conn, "safety_label,webhook_event", purged, "label prompts " + labelPrompt + ", delivered webhooks " + deliveredWebhooks,
+                                Map.of("labels_before", labelsBefore.toString(), "webhooks_delivered_before", webhooksBefore.toString()))))
+                .map(rest -> new Purged(cases, rest.labels(), rest.webhookEvents())));
     }
 
     private Uni<Integer> caseBatches(OffsetDateTime before, int sofar) {
-        return pool.withTransaction(conn -> caseBatch(conn, before))
+        return pool.withTransaction(conn -> caseBatch(conn, before).call(n -> n == 0 ? Uni.createFrom().voidItem()
+                : audit(conn, "report_case", new Purged(n, 0, 0), "case text " + decidedCaseText + " after the decision",
+                        Map.of("cases_decided_before", before.toString()))))
                 .chain(n -> n < batch ? Uni.createFrom().item(sofar + n) : caseBatches(before, sofar + n));
     }
 
@@ -115,13 +129,12 @@ public class CaseTextRetention {
                 });
     }
 
-    private Uni<Void> audit(SqlConnection conn, Purged purged, OffsetDateTime casesBefore, OffsetDateTime labelsBefore, OffsetDateTime webhooksBefore) {
+    private Uni<Void> audit(SqlConnection conn, String target, Purged purged, String rule, Map<String, String> cutoffs) {
         RequestContext ctx = RequestContext.newBuilder().setActor("retention").setCorrelationId("retention-" + UUID.randomUUID()).build();
-        return outbox.audit(conn, ctx, null, "retention.purged", "report-service", Decision.ALLOW,
-                "retention: case text " + decidedCaseText + " after the decision, label prompts " + labelPrompt + ", delivered webhooks "
-                        + deliveredWebhooks,
-                Map.of("cases", Integer.toString(purged.cases()), "labels", Integer.toString(purged.labels()), "webhook_events",
-                        Integer.toString(purged.webhookEvents()), "cases_decided_before", casesBefore.toString(), "labels_before",
-                        labelsBefore.toString(), "webhooks_delivered_before", webhooksBefore.toString()));
+        Map<String, String> attributes = new java.util.HashMap<>(cutoffs);
+        attributes.put("cases", Integer.toString(purged.cases()));
+        attributes.put("labels", Integer.toString(purged.labels()));
+        attributes.put("webhook_events", Integer.toString(purged.webhookEvents()));
+        return outbox.audit(conn, ctx, null, "retention.purged", target, Decision.ALLOW, "retention: " + rule, attributes);
     }
 }

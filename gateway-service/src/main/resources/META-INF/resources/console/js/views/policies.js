@@ -250,7 +250,7 @@ function renderBacktest(out, r) {
       h('th', { scope: 'row' }, c.category), h('td', { class: 'num' }, String(c.unsafe)), h('td', { class: 'num' }, percent(c.liveRecall)),
       h('td', { class: 'num' }, percent(c.candidateRecall)), h('td', { class: 'num' }, delta(c.liveRecall, c.candidateRecall)))), 'Recall per category') : null,
     r.changes && r.changes.length ? h('details', { open: true }, h('summary', {}, 'Lines whose decision changed (first ' + r.changes.length + ')'),
-      table(['Text', 'Label', 'Live', 'Candidate'], r.changes.map(c => h('tr', {}, h('td', {}, c.text), h('td', {}, c.label + (c.category ? ' · ' + c.category : '')),
+      table(['Text', 'Label', 'Live', 'Candidate'], r.changes.map(c => h('tr', {}, h('td', {}, c.textWithheld ? h('em', {}, 'withheld: a prompt nobody judged') : c.text), h('td', {}, c.label + (c.category ? ' · ' + c.category : '')),
         h('td', {}, c.live, c.liveRule ? h('div', { class: 'hint' }, c.liveRule) : null),
         h('td', {}, c.candidate, c.candidateRule ? h('div', { class: 'hint' }, c.candidateRule) : null))), 'Changed lines')) : null);
   if (cats.length) {
