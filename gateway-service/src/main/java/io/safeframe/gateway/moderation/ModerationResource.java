@@ -119,15 +119,7 @@ public class ModerationResource {
         if (body == null) {
             throw ApiException.badRequest("a JSON body is required");
         }
-        Action action;
-        try {
-            action = Action.valueOf(body.action() == null ? "" : body.action());
-        } catch (IllegalArgumentException e) {
-            action = Action.UNRECOGNIZED;
-        }
-        if (action == Action.UNRECOGNIZED || action == Action.ACTION_UNSPECIFIED) {
-            throw ApiException.badRequest("action must be one of NO_ACTION, REMOVE_CONTENT, AGE_RESTRICT, STRIKE, SUSPEND_ACCOUNT, BAN_ACCOUNT");
-        }
+        Action action = action(body.action());
         if (body.groundType() != null && !GROUND_TYPES.contains(body.groundType())) {
             throw ApiException.badRequest("groundType must be one of " + GROUND_TYPES);
         }
@@ -163,5 +155,19 @@ public class ModerationResource {
 
     private RequestContext ctx(String correlationId) {
         return StaffContext.of(identity, correlationId);
+    }
+
+    /** A moderator's action from a request body: 400 for a missing or unknown one (decisions and QA reviews alike). */
+    public static Action action(String name) {
+        Action action;
+        try {
+            action = Action.valueOf(name == null ? "" : name);
+        } catch (IllegalArgumentException e) {
+            action = Action.UNRECOGNIZED;
+        }
+        if (action == Action.UNRECOGNIZED || action == Action.ACTION_UNSPECIFIED) {
+            throw ApiException.badRequest("action must be one of NO_ACTION, REMOVE_CONTENT, AGE_RESTRICT, STRIKE, SUSPEND_ACCOUNT, BAN_ACCOUNT");
+        }
+        return action;
     }
 }

@@ -73,15 +73,7 @@ public class QaReviewResource {
         if (body == null) {
             throw ApiException.badRequest("a JSON body {action} is required");
         }
-        Action action;
-        try {
-            action = Action.valueOf(body.action() == null ? "" : body.action());
-        } catch (IllegalArgumentException e) {
-            action = Action.UNRECOGNIZED;
-        }
-        if (action == Action.UNRECOGNIZED || action == Action.ACTION_UNSPECIFIED) {
-            throw ApiException.badRequest("action must be one of NO_ACTION, REMOVE_CONTENT, AGE_RESTRICT, STRIKE, SUSPEND_ACCOUNT, BAN_ACCOUNT");
-        }
+        Action action = io.safeframe.gateway.moderation.ModerationResource.action(body.action());
         return reports.recordQaReview(QaReviewRequest.newBuilder().setContext(StaffContext.of(identity, correlationId))
                 .setCaseId(id).setAction(action).build()).map(QaReviewResource::view);
     }
