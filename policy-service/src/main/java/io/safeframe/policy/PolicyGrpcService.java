@@ -341,6 +341,11 @@ public class PolicyGrpcService implements PolicyService {
     }
 
     @Override
+    public Uni<io.safeframe.api.v1.PolicyEvaluation> recordPolicyEvaluation(io.safeframe.api.v1.RecordPolicyEvaluationRequest request) {
+        return versions.recordEvaluation(request);
+    }
+
+    @Override
     public Uni<io.safeframe.api.v1.ScreeningWindow> listScreeningWindow(io.safeframe.api.v1.ScreeningWindowRequest request) {
         if (request.getHours() < 0 || request.getLimit() < 0) {
             throw Status.INVALID_ARGUMENT.withDescription("hours and limit must not be negative").asRuntimeException();

@@ -267,4 +267,10 @@ public class ReportGrpcService implements ReportService {
     public Uni<io.safeframe.api.v1.QaAgreementReport> qaAgreement(io.safeframe.api.v1.QaAgreementRequest request) {
         return Uni.createFrom().deferred(agreement::report);
     }
+
+    @Override
+    public Uni<io.safeframe.api.v1.ReportedContentList> reportedContent(io.safeframe.api.v1.ReportedContentRequest request) {
+        return Uni.createFrom().deferred(() -> io.safeframe.report.intake.ReportedContent.among(pool, request.getContentIdsList()))
+                .map(ids -> io.safeframe.api.v1.ReportedContentList.newBuilder().addAllContentIds(ids).build());
+    }
 }

@@ -56,9 +56,12 @@ public class PolicyStore {
     private final AuditOutboxRelay relay;
     private final ObjectMapper json;
     private final Set<String> kinds;
+    private final jakarta.enterprise.inject.Instance<DocumentCheck> checks;
 
     public PolicyStore(Pool pool, AuditOutbox outbox, AuditOutboxRelay relay, ObjectMapper json,
-            @ConfigProperty(name = "safeframe.policy-store.kinds") Set<String> kinds) {
+            @ConfigProperty(name = "safeframe.policy-store.kinds") Set<String> kinds,
+            jakarta.enterprise.inject.Instance<DocumentCheck> checks) {
+        this.checks = checks;
         this.pool = pool;
         this.outbox = outbox;
         this.relay = relay;
@@ -114,7 +117,7 @@ public class PolicyStore {
         JsonNode node = requireDocument(document);
         requireReason(reason);
         String label = node.path("version").asText("");
-        return pool.withTransaction(conn -> lock(conn, kind)
+        return check(kind, document).chain(() -> pool.withTransaction(conn -> lock(conn, kind)
                 .chain(() -> conn.preparedQuery("""
                         insert into policy_version (kind, version, state, document, label, author, reason)
                         select $1, coalesce(max(version), 0) + 1, 'DRAFT', $2, $3, $4, $5 from policy_version where kind = $1
@@ -122,8 +125,18 @@ public class PolicyStore {
                         .execute(Tuple.of(kind, new JsonObject(node.toString()), label, actor.name(), reason)))
                 .map(rows -> StoredVersion.of(rows.iterator().next()))
                 .call(v -> recordTransition(conn, v, null, Stage.DRAFT, actor, reason, false, "policy.drafted",
-                        Map.of("label", label))))
+                        Map.of("label", label)))))
                 .invoke(relay::sealSoon);
+    }
+
+    /** The schema check of a kind policy-service applies itself; other kinds were checked by their owner's loader. */
+    private Uni<Void> check(String kind, String document) {
+        for (DocumentCheck c : checks) {
+            if (c.kind().equals(kind)) {
+                return c.check(document);
+            }
+        }
+        return Uni.createFrom().voidItem();
     }
 
     /**
@@ -209,7 +222,11 @@ public class PolicyStore {
             if (v.stage() != Stage.CANARY) {
                 throw new Lifecycle.IllegalMove("v" + version + " is " + v.stage().name().toLowerCase() + ", not in canary");
             }
-            return move(conn, v, Stage.RETIRED, actor, reason, false, "policy.canary_stopped", "").chain(() -> find(conn, kind, version));
+            // the finding is also kept with the version as an evaluation, beside what the backtests measured
+            return move(conn, v, Stage.RETIRED, actor, reason, false, "policy.canary_stopped", "")
+                    .chain(() -> PolicyEvaluations.insert(conn, kind, version, "canary-stopped", reason,
+                            json.createObjectNode().put("finding", reason), actor.name()))
+                    .chain(() -> find(conn, kind, version));
         })).invoke(relay::sealSoon);
     }
 

@@ -35,8 +35,10 @@ public class PolicyVersionRpc {
     private final PolicyStore store;
     private final DivergenceLog divergences;
     private final ObjectMapper json;
+    private final PolicyEvaluations evaluations;
 
-    public PolicyVersionRpc(PolicyStore store, DivergenceLog divergences, ObjectMapper json) {
+    public PolicyVersionRpc(PolicyStore store, DivergenceLog divergences, ObjectMapper json, PolicyEvaluations evaluations) {
+        this.evaluations = evaluations;
         this.store = store;
         this.divergences = divergences;
         this.json = json;
@@ -73,17 +75,29 @@ public class PolicyVersionRpc {
         }));
     }
 
-    /** With the document, the history and the diff against the version live now. */
+    public Uni<io.safeframe.api.v1.PolicyEvaluation> recordEvaluation(io.safeframe.api.v1.RecordPolicyEvaluationRequest r) {
+        return answer(() -> evaluations.record(r.getKind(), r.getVersion(), r.getEvaluation(), r.getSummaryJson(), r.getHeadline(),
+                actor(r.getContext())).map(PolicyVersionRpc::toProto));
+    }
+
+    /** With the document, the history, what was measured about it and the diff against the version live now. */
     public Uni<PolicyVersion> get(GetPolicyVersionRequest r) {
-        return answer(() -> store.get(r.getKind(), r.getVersion()).chain(v -> store.live(r.getKind()).map(live -> {
+        return answer(() -> store.get(r.getKind(), r.getVersion()).chain(v -> evaluations.list(v.kind(), v.version())
+                .chain(measured -> store.live(r.getKind()).map(live -> {
             PolicyVersion.Builder out = toProto(v, true).toBuilder();
+            measured.forEach(e -> out.addEvaluations(toProto(e)));
             if (live != null) {
                 out.setDiffBaseVersion(live.version()).setDiffJson(JsonDiff.diff(tree(live.document()), tree(v.document())).toString());
             } else {
                 out.setDiffJson(JsonDiff.diff(null, tree(v.document())).toString());
             }
             return out.build();
-        })));
+        }))));
+    }
+
+    private static io.safeframe.api.v1.PolicyEvaluation toProto(PolicyEvaluations.Evaluation e) {
+        return io.safeframe.api.v1.PolicyEvaluation.newBuilder().setEvaluation(e.evaluation()).setHeadline(e.headline())
+                .setSummaryJson(e.summaryJson()).setRecordedBy(e.recordedBy()).setRecordedAt(timestamp(e.recordedAt())).build();
     }
 
     /** What services poll (the live version, or the one in shadow or canary): cheap when nothing changed (the number only). */

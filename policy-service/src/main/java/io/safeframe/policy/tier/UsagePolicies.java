@@ -29,6 +29,14 @@ public interface UsagePolicies {
      */
     java.util.Optional<String> tiersFile();
 
+    /** Follow the live version of kind "tiers" in the policy store (off in %test: tests read their tiers directly). */
+    @WithDefault("true")
+    boolean followStore();
+
+    /** How often the live tiers version is read (the scheduler reads this key; declared so the mapping knows it). */
+    @WithDefault("5s")
+    String reloadEvery();
+
     interface UsagePolicy {
         int generationsPerDay();
 
