@@ -576,6 +576,17 @@ test('policy versions: drafted in the console, refused to its author, approved b
   let versions = await policyVersions();
   assert.equal(versions[draft].state, 'live');
   assert.equal(versions[liveBefore].state, 'retired');
+  // both backtests are kept with the version
+  assert.equal(await page.locator('#evaluations tr[data-evaluation=backtest]').count(), 1);
+  assert.equal(await page.locator('#evaluations tr[data-evaluation=backtest-recent]').count(), 1);
+  // the retroactive run re-checks published videos with the new live version (409 until prompt-guard has loaded it)
+  for (let i = 0; i < 40 && (await call('ada', 'POST', '/v1/admin/policies/prompt/retroactive')).status === 409; i++) {
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
+  await page.locator('#retroactive-run').click();
+  await expectMessage(page, 'Retroactive run done.', 60_000);
+  assert.match(await page.locator('#retroactive-result').textContent(), /^Re-checked \d+ published videos: \d+ flagged, \d+ cases opened/);
+  await shot(page, 'policy-retroactive');
   await page.locator('#rollback-reason').fill('e2e: practising the emergency rollback');
   await page.locator('#rollback').click();
   await page.locator('#rollback-confirm').waitFor();

@@ -175,6 +175,19 @@ class PolicyLifecycleFlowTest {
         return as(user, "user").body(Map.of("prompt", prompt)).post("/v1/generations");
     }
 
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    /** A published video whose prompt was screened under the policy with this label (a job the pipeline finished). */
+    private UUID publishedUnder(String policyLabel) {
+        UUID id = UUID.randomUUID();
+        pool.preparedQuery("insert into generation_job (job_id, account_id, state, duration_seconds, aspect, correlation_id, verdicts) "
+                + "values ($1, $2, 'PUBLISHED', 4, '16:9', $3, $4)").execute(io.vertx.mutiny.sqlclient.Tuple.of(id, "lc-creator-" + id,
+                        "corr-" + id, "[{\"source\":\"prompt-guard\",\"decision\":\"ALLOW\",\"policyVersion\":\"" + policyLabel + "\"}]"))
+                .await().atMost(Duration.ofSeconds(10));
+        return id;
+    }
+
     @Test
     void draftReviewShadowBacktestCanaryPromoteAndRollBackOnEveryInstance() throws Exception {
         // the empty store was seeded with the built-in policy as v1; both instances screen with it
@@ -265,6 +278,11 @@ class PolicyLifecycleFlowTest {
         as("lc-mod", "moderator").body("{\"action\":\"NO_ACTION\",\"facts\":\"A fish in a tank.\",\"ground\":\"Terms §7\","
                 + "\"caseVersion\":" + claimed.path("version") + "}")
                 .post("/v1/moderation/cases/" + claimed.path("caseId") + "/decision").then().statusCode(200);
+        // one video published under each arm's policy; a viewer reports the canary's: the arms' user-report rates
+        UUID canaryVideo = publishedUnder("lc-weaker");
+        publishedUnder("lc-strict");
+        as("lc-viewer", "user").body("{\"targetType\":\"content\",\"targetId\":\"" + canaryVideo + "\",\"category\":\"violence_gore\","
+                + "\"explanation\":\"a fish is hurt at 0:02\",\"goodFaith\":true}").post("/v1/reports").then().statusCode(201);
         as("lc-user", "user").get(BASE + "/canary/outcomes").then().statusCode(403);
         var outcomes = as("lc-rita", "moderator", "policy_reviewer").get(BASE + "/canary/outcomes").then().statusCode(200)
                 .body("canaryVersion", equalTo(weaker)).body("canaryLabel", equalTo("lc-weaker")).body("liveLabel", equalTo("lc-strict"))
@@ -273,11 +291,21 @@ class PolicyLifecycleFlowTest {
         assertEquals(1, outcomes.getInt("canary.overFlagged"));
         assertEquals(1.0, outcomes.getDouble("canary.overturnRate"), 0.0);
         assertEquals(0, outcomes.getInt("live.judged"), "live blocked its arm's prompts: no case, no label");
+        assertEquals(1, outcomes.getInt("canary.published"), outcomes.prettify());
+        assertEquals(1.0, outcomes.getDouble("canary.userReportRate"), 0.0);
+        assertEquals(1, outcomes.getInt("live.published"));
+        assertEquals(0.0, outcomes.getDouble("live.userReportRate"), 0.0);
 
         // 5. promoted: every instance applies it to everyone
         as("lc-rita", "moderator", "policy_reviewer").queryParam("version", weaker).get(BASE + "/canary/outcomes").then().statusCode(200)
                 .body("canary.judged", equalTo(1));
         move(weaker, "live");
+        // what was measured stays with the version: the backtest and, taken as the canary ended, its outcomes
+        var kept = as("lc-rita", "moderator", "policy_reviewer").get(BASE + "/versions/" + weaker).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("backtest", "canary-outcomes"), kept.getList("evaluations.evaluation"), kept.prettify());
+        assertEquals(1, kept.getInt("evaluations[0].summary.changed"));
+        assertEquals(1.0, kept.getDouble("evaluations[1].summary.canary.userReportRate"), 0.0);
+        assertEquals("lc-olga", kept.getString("evaluations[1].recordedBy"));
         // no canary now; and the promoted version compared with itself (live) says nothing
         as("lc-rita", "moderator", "policy_reviewer").get(BASE + "/canary/outcomes").then().statusCode(409);
         as("lc-rita", "moderator", "policy_reviewer").queryParam("version", weaker).get(BASE + "/canary/outcomes").then().statusCode(409);

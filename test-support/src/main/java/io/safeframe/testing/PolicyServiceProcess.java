@@ -21,4 +21,14 @@ public class PolicyServiceProcess extends PackagedService {
     protected String clientName() {
         return "policy";
     }
+
+    /**
+     * As in production, the usage tiers follow the policy store (seeded with the same tiers the %test profile
+     * configures), polled every second so a test sees a promoted tiers version quickly.
+     */
+    @Override
+    protected java.util.List<String> options() {
+        return java.util.List.of("-Dsafeframe.usage.follow-store=true", "-D%test.safeframe.usage.follow-store=true",
+                "-Dsafeframe.usage.reload-every=1s");
+    }
 }

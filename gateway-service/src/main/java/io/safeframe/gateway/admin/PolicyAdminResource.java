@@ -72,8 +72,12 @@ public class PolicyAdminResource {
     private final io.safeframe.gateway.internal.GuardClient guard;
     private final io.safeframe.gateway.internal.ReportClient reports;
 
+    private final io.safeframe.gateway.generation.JobStore jobs;
+
     public PolicyAdminResource(PolicyClient policy, PolicyDocuments documents, SecurityIdentity identity,
-            io.safeframe.gateway.internal.GuardClient guard, io.safeframe.gateway.internal.ReportClient reports) {
+            io.safeframe.gateway.internal.GuardClient guard, io.safeframe.gateway.internal.ReportClient reports,
+            io.safeframe.gateway.generation.JobStore jobs) {
+        this.jobs = jobs;
         this.guard = guard;
         this.reports = reports;
         this.policy = policy;
@@ -120,6 +124,9 @@ public class PolicyAdminResource {
         return documents.validate(ctx, kind, document)
                 .chain(() -> policy.draftPolicy(DraftPolicyVersionRequest.newBuilder().setContext(ctx).setKind(kind)
                         .setDocumentJson(document).setReason(reason).build()))
+                // policy-service's own check (tiers) answers INVALID_ARGUMENT: the same 400 as the other kinds' loaders
+                .onFailure(f -> f instanceof ApiException a && a.status == 422)
+                .transform(f -> ApiException.badRequest(f.getMessage()))
                 .map(v -> Response.status(201).entity(view(v)).build());
     }
 
@@ -158,8 +165,29 @@ public class PolicyAdminResource {
             documents.requireEvaluated(kind, "shadow and canary");
         }
         RequestContext ctx = StaffContext.of(identity, correlationId);
-        return policy.transitionPolicy(TransitionPolicyVersionRequest.newBuilder().setContext(ctx).setKind(kind).setVersion(version)
-                .setTo(to).setReason(PromptText.requireText(body.reason(), "reason", 2000)).build()).map(PolicyAdminResource::view);
+        String reason = PromptText.requireText(body.reason(), "reason", 2000);
+        Uni<Void> before = to == PolicyState.POLICY_LIVE || to == PolicyState.POLICY_RETIRED ? keepCanaryOutcomes(ctx, kind, version)
+                : Uni.createFrom().voidItem();
+        return before.chain(() -> policy.transitionPolicy(TransitionPolicyVersionRequest.newBuilder().setContext(ctx).setKind(kind)
+                .setVersion(version).setTo(to).setReason(reason).build())).map(PolicyAdminResource::view);
+    }
+
+    /**
+     * When the version in canary is promoted or retired, what people said about each arm is kept with it first (the
+     * experiment's result, issue 24 item 4). Fails closed: a canary whose outcome cannot be recorded is not ended
+     * this way; an emergency uses rollback, which needs nothing else to answer.
+     */
+    private Uni<Void> keepCanaryOutcomes(RequestContext ctx, String kind, int version) {
+        return policy.policyVersions(ListPolicyVersionsRequest.newBuilder().setContext(ctx).setKind(kind).build()).chain(list -> {
+            PolicyVersion canary = list.getVersionsList().stream()
+                    .filter(v -> v.getVersion() == version && v.getState() == PolicyState.POLICY_CANARY).findFirst().orElse(null);
+            PolicyVersion live = list.getVersionsList().stream().filter(v -> v.getState() == PolicyState.POLICY_LIVE).findFirst().orElse(null);
+            if (canary == null || live == null) {
+                return Uni.createFrom().voidItem();
+            }
+            return outcomes(ctx, live, canary).chain(figures -> record(ctx, kind, version, "canary-outcomes", figures,
+                    "canary ended: " + CanaryOutcomes.headline(figures))).replaceWithVoid();
+        });
     }
 
     @POST
@@ -224,7 +252,7 @@ public class PolicyAdminResource {
         documents.requireEvaluated(kind, "backtests");
         java.util.List<io.safeframe.api.v1.LabelledPrompt> prompts = LabelledSet.parse(body);
         RequestContext ctx = StaffContext.of(identity, correlationId);
-        return backtest(ctx, kind, version, "a labelled set", Uni.createFrom().item(prompts));
+        return backtest(ctx, kind, version, "a labelled set", "backtest", Uni.createFrom().item(prompts), report -> report);
     }
 
     @POST
@@ -248,7 +276,7 @@ public class PolicyAdminResource {
                         throw new ApiException(409, "conflict", "Nothing to replay", "the window of recent screenings is empty");
                     }
                 });
-        return backtest(ctx, kind, version, "recent screenings", lines).map(RecentTraffic::withholdUnjudgedText);
+        return backtest(ctx, kind, version, "recent screenings", "backtest-recent", lines, RecentTraffic::withholdUnjudgedText);
     }
 
     @GET
@@ -272,25 +300,51 @@ public class PolicyAdminResource {
                 throw new ApiException(409, "conflict", "The arms cannot be told apart", "v" + canary.getVersion() + " carries the live version's label '"
                         + live.getLabel() + "'; give the candidate's document its own \"version\"");
             }
-            return reports.labels(io.safeframe.api.v1.LabelsRequest.newBuilder().setContext(ctx).setLimit(RecentTraffic.LABELS).build())
-                    .map(labels -> CanaryOutcomes.of(live, canary, labels.getLabelsList()));
+            return outcomes(ctx, live, canary);
         });
     }
 
-    /** Both backtests: the version's document and the lines to prompt-guard, one audit event with the headline figures. */
-    private Uni<Map<String, Object>> backtest(RequestContext ctx, String kind, int version, String source,
-            Uni<java.util.List<io.safeframe.api.v1.LabelledPrompt>> lines) {
+    /** Labels per arm, and the share of each arm's published videos that people reported since the canary began. */
+    private Uni<Map<String, Object>> outcomes(RequestContext ctx, PolicyVersion live, PolicyVersion canary) {
+        Instant since = CanaryOutcomes.canarySince(canary);
+        return reports.labels(io.safeframe.api.v1.LabelsRequest.newBuilder().setContext(ctx).setLimit(RecentTraffic.LABELS).build())
+                .chain(labels -> reportRate(ctx, live.getLabel(), since).chain(liveReports -> reportRate(ctx, canary.getLabel(), since)
+                        .map(canaryReports -> CanaryOutcomes.of(live, canary, labels.getLabelsList(), liveReports, canaryReports))));
+    }
+
+    private Uni<CanaryOutcomes.Reports> reportRate(RequestContext ctx, String policyLabel, Instant since) {
+        return jobs.publishedUnderPolicy(policyLabel, since, CanaryOutcomes.MAX_PUBLISHED).chain(ids -> ids.isEmpty()
+                ? Uni.createFrom().item(new CanaryOutcomes.Reports(0, 0, false))
+                : reports.reportedContent(io.safeframe.api.v1.ReportedContentRequest.newBuilder().setContext(ctx).addAllContentIds(ids).build())
+                        .map(r -> new CanaryOutcomes.Reports(ids.size(), r.getContentIdsCount(), ids.size() >= CanaryOutcomes.MAX_PUBLISHED)));
+    }
+
+    /** Keeps figures with the version they are about (policy-service audits them in the same transaction). */
+    private Uni<Map<String, Object>> record(RequestContext ctx, String kind, int version, String evaluation, Map<String, Object> figures,
+            String headline) {
+        return policy.recordEvaluation(io.safeframe.api.v1.RecordPolicyEvaluationRequest.newBuilder().setContext(ctx).setKind(kind)
+                .setVersion(version).setEvaluation(evaluation).setSummaryJson(new JsonObject(figures).encode())
+                .setHeadline(headline.length() > 2000 ? headline.substring(0, 2000) : headline).build()).replaceWith(figures);
+    }
+
+    /**
+     * Both backtests: the version's document and the lines to prompt-guard; the report as shown (unjudged prompt text
+     * withheld) is kept with the version and audited with its headline figures.
+     */
+    private Uni<Map<String, Object>> backtest(RequestContext ctx, String kind, int version, String source, String evaluation,
+            Uni<java.util.List<io.safeframe.api.v1.LabelledPrompt>> lines,
+            java.util.function.UnaryOperator<Map<String, Object>> shown) {
         return policy.policyVersion(GetPolicyVersionRequest.newBuilder().setContext(ctx).setKind(kind).setVersion(version).build())
                 .chain(v -> lines.chain(prompts -> guard.backtest(io.safeframe.api.v1.BacktestRequest.newBuilder().setContext(ctx)
                         .setCandidatePolicyJson(v.getDocumentJson()).addAllPrompts(prompts).build())))
-                .call(r -> policy.audit(io.safeframe.api.v1.AuditEvent.newBuilder().setContext(ctx).setAction("policy.backtested")
-                        .setTarget("policy:" + kind + "/v" + version).setDecision(io.safeframe.api.v1.Decision.ALLOW)
-                        .setReason(source + ": " + r.getUnsafe() + " unsafe / " + r.getSafe() + " safe / " + r.getUnlabelled()
-                                + " unlabelled lines: caught " + r.getLiveCaught() + " → " + r.getCandidateCaught() + ", false positives "
-                                + r.getLiveFalsePositives() + " → " + r.getCandidateFalsePositives() + ", " + r.getChanged()
-                                + " decisions changed")
-                        .putAttributes("source", source).build()))
-                .map(r -> BacktestView.of(version, r));
+                .chain(r -> {
+                    Map<String, Object> report = new LinkedHashMap<>(shown.apply(BacktestView.of(version, r)));
+                    report.put("source", source);
+                    return record(ctx, kind, version, evaluation, report, source + ": " + r.getUnsafe() + " unsafe / " + r.getSafe()
+                            + " safe / " + r.getUnlabelled() + " unlabelled lines: caught " + r.getLiveCaught() + " → "
+                            + r.getCandidateCaught() + ", false positives " + r.getLiveFalsePositives() + " → "
+                            + r.getCandidateFalsePositives() + ", " + r.getChanged() + " decisions changed");
+                });
     }
 
     private static String reason(ReasonBody body) {
@@ -318,6 +372,17 @@ public class PolicyAdminResource {
         if (!v.getDiffJson().isEmpty()) {
             out.put("diffAgainstVersion", v.getDiffBaseVersion() == 0 ? null : v.getDiffBaseVersion());
             out.put("diff", new JsonArray(v.getDiffJson()).getList());
+        }
+        if (v.getEvaluationsCount() > 0) {
+            out.put("evaluations", v.getEvaluationsList().stream().map(e -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("evaluation", e.getEvaluation());
+                m.put("headline", e.getHeadline());
+                m.put("recordedBy", e.getRecordedBy());
+                m.put("recordedAt", Instant.ofEpochSecond(e.getRecordedAt().getSeconds(), e.getRecordedAt().getNanos()).toString());
+                m.put("summary", new JsonObject(e.getSummaryJson()).getMap());
+                return m;
+            }).toList());
         }
         if (v.getHistoryCount() > 0) {
             out.put("history", v.getHistoryList().stream().map(t -> {

@@ -127,6 +127,36 @@ public class JobStore {
      * Parks a job until a moderator decides; {@code baseline} is the content decision already on record, if any.
      * The verdict is bound as text and cast: a parameter typed jsonb would take a Java String as a JSON string value.
      */
+    /**
+     * Published jobs whose prompt was screened under a policy version (by its document label) since an instant, newest
+     * first, at most {@code limit}: one arm of a canary, for its user-report rate.
+     */
+    public Uni<List<String>> publishedUnderPolicy(String policyLabel, java.time.Instant since, int limit) {
+        return pool.preparedQuery("""
+                select job_id::text as id from generation_job where state = 'PUBLISHED' and created_at >= $2
+                  and verdicts::jsonb @> jsonb_build_array(jsonb_build_object('source', 'prompt-guard', 'policyVersion', $1::text))
+                order by created_at desc limit $3""")
+                .execute(Tuple.of(policyLabel, since.atOffset(java.time.ZoneOffset.UTC), limit))
+                .map(rows -> {
+                    List<String> ids = new java.util.ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getString("id")));
+                    return ids;
+                });
+    }
+
+    /** Of these jobs, the published ones and their owners (a retroactive run re-checks published videos only). */
+    public Uni<java.util.Map<String, String>> publishedOwners(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(java.util.Map.of());
+        }
+        return pool.preparedQuery("select job_id::text as id, account_id from generation_job where job_id = any($1) and state = 'PUBLISHED'")
+                .execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
+                    java.util.Map<String, String> out = new java.util.HashMap<>();
+                    rows.forEach(r -> out.put(r.getString("id"), r.getString("account_id")));
+                    return out;
+                });
+    }
+
     public Uni<Boolean> holdForReview(UUID id, JobState from, String stage, String baseline, VerdictView verdict) {
         return pool.preparedQuery("""
                 update generation_job set state = 'HELD_FOR_REVIEW', review_stage = $3, review_baseline = $4,

@@ -44,6 +44,12 @@ public class GuardClient {
                 .newBuilder().setContext(ctx).setPolicyJson(document).build()), "prompt-guard");
     }
 
+    /** Texts screened with the live policy, no account (no canary arm): a retroactive run re-checks published prompts. */
+    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.ScreenBatchResponse> screenBatch(io.safeframe.api.v1.ScreenBatchRequest request) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(guard, request.getContext()).screenBatch(request), "prompt-guard");
+    }
+
     /** A candidate policy against the live one on a labelled set, screened twice per line: minutes for large sets. */
     @Timeout(value = 300, unit = ChronoUnit.SECONDS)
     public Uni<io.safeframe.api.v1.BacktestReport> backtest(io.safeframe.api.v1.BacktestRequest request) {

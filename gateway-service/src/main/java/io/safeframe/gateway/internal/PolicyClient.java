@@ -142,6 +142,12 @@ public class PolicyClient {
         return SafetyCall.answer(SafetyCall.withCorrelation(policy, request.getContext()).getPolicyVersion(request), SERVICE);
     }
 
+    /** A backtest's or canary's figures kept with the version; not retried (a retry could record them twice). */
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.PolicyEvaluation> recordEvaluation(io.safeframe.api.v1.RecordPolicyEvaluationRequest request) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(policy, request.getContext()).recordPolicyEvaluation(request), SERVICE);
+    }
+
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     public Uni<io.safeframe.api.v1.DivergenceReport> divergenceReport(io.safeframe.api.v1.DivergenceReportRequest request) {
         return SafetyCall.answer(SafetyCall.withCorrelation(policy, request.getContext()).getDivergenceReport(request), SERVICE);

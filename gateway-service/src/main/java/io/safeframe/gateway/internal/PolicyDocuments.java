@@ -17,8 +17,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class PolicyDocuments {
 
-    /** Each kind and the service whose loader parses it. */
-    private static final Set<String> KINDS = Set.of("prompt", "classifier");
+    /** Each kind and the service whose loader parses it (tiers: policy-service itself, when the version is drafted). */
+    private static final Set<String> KINDS = Set.of("prompt", "classifier", "tiers");
     /** Kinds whose candidates can run beside live (shadow, canary) and be backtested: prompt-guard screens text twice. */
     private static final Set<String> EVALUATED = Set.of("prompt");
 
@@ -38,7 +38,8 @@ public class PolicyDocuments {
 
     /**
      * 409 for shadow, canary and backtests of a kind whose service applies only the live version (frame-classifier:
-     * a verdict is thresholds over frame scores; running a second policy beside live is not built).
+     * a verdict is thresholds over frame scores; running a second policy beside live is not built. Tiers: a quota is
+     * one number per account, so two arms would be two different promises to users).
      */
     public void requireEvaluated(String kind, String what) {
         requireKnown(kind);
@@ -51,6 +52,9 @@ public class PolicyDocuments {
     /** 400 with the loader's reason when the document would be refused; 503 when its owner cannot answer. */
     public Uni<Void> validate(RequestContext ctx, String kind, String document) {
         requireKnown(kind);
+        if ("tiers".equals(kind)) {
+            return Uni.createFrom().voidItem(); // policy-service applies tiers and checks them at DraftPolicyVersion (400 from there)
+        }
         Uni<io.safeframe.api.v1.PolicyValidation> checked = "classifier".equals(kind) ? frames.validatePolicy(ctx, document)
                 : guard.validatePolicy(ctx, document);
         return checked

@@ -176,6 +176,12 @@ public class ReportClient {
         return call(stub(request.getContext()).listLabels(request));
     }
 
+    /** Which of these published videos people reported (a canary arm's user-report rate). */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.ReportedContentList> reportedContent(io.safeframe.api.v1.ReportedContentRequest request) {
+        return call(stub(request.getContext()).reportedContent(request));
+    }
+
     /** Active learning: an uncertain screening offered for a human label; report-service decides whether it is queued. */
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     public Uni<io.safeframe.api.v1.LabellingOfferResult> offerForLabelling(io.safeframe.api.v1.LabellingOffer offer) {

@@ -10,12 +10,14 @@ import { h, show, say, when, table, pill, field } from '../ui.js';
 import { report, session } from '../app.js';
 
 // the kinds the store accepts (safeframe.policy-store.kinds); the gateway answers 404 for any other
-const KINDS = ['prompt'];
+const KINDS = ['prompt', 'classifier', 'tiers'];
+// kinds whose candidates run beside live (shadow, canary), are backtested and can be re-run over published videos
+const EVALUATED = ['prompt'];
 
 // the moves an admin may make from each state (policy-service's Lifecycle; approval is the reviewer's own action)
 const MOVES = {
   draft: ['retired'],
-  approved: ['shadow', 'canary', 'live', 'retired'],
+  approved: ['shadow', 'canary', 'live', 'retired'],  // shadow and canary only for EVALUATED kinds (the gateway says 409 otherwise)
   shadow: ['canary', 'live', 'retired'],
   canary: ['live', 'retired'],
 };
@@ -61,8 +63,8 @@ async function listView(kind) {
 /** The API gives the canary's state and history (the stop rule writes its figures there); the per-arm counts are metrics only. */
 function canaryNote(v) {
   return h('p', { class: 'card readonly', id: 'canary-note' }, 'v' + v.version + ' is in canary. Per-arm screening figures are Prometheus metrics '
-    + '(safeframe_policy_arm_screenings_total, safeframe_policy_arm_screen_seconds), not part of this API; if the stop rule retires the canary, '
-    + 'its figures for both arms appear in the version\'s history.');
+    + '(safeframe_policy_arm_screenings_total, safeframe_policy_arm_screen_seconds); what people said about each arm (overturns, appeals, '
+    + 'user reports on published videos) is kept with the version under Evaluations when the canary ends, and a stop rule\'s finding too.');
 }
 
 async function versionView(kind, n) {
@@ -80,8 +82,9 @@ async function versionView(kind, n) {
           h('dt', {}, 'Approved by'), h('dd', {}, v.approvedBy || '—'),
           h('dt', {}, 'Drafted'), h('dd', {}, when(v.createdAt)))),
         diffCard(v),
-        historyCard(v)),
-      h('div', {}, actionsCard(kind, v), backtestCard(kind, v),
+        historyCard(v),
+        evaluationsCard(v)),
+      h('div', {}, actionsCard(kind, v), EVALUATED.includes(kind) ? backtestCard(kind, v) : null,
         h('details', { class: 'card' }, h('summary', {}, 'The document'), h('pre', { class: 'prompt' }, JSON.stringify(v.document, null, 2)))))));
 }
 
@@ -111,6 +114,30 @@ function historyCard(v) {
       h('td', {}, t.actor), h('td', {}, t.reason))), 'History'));
 }
 
+/** What was measured about this version (backtests, canary outcomes, stop rule, retroactive runs), kept with it. */
+function evaluationsCard(v) {
+  const measured = v.evaluations || [];
+  return h('div', { class: 'card', id: 'evaluations' }, h('h3', {}, 'Evaluations'),
+    measured.length ? table(['When', 'What', 'By', 'Figures'], measured.map(e => h('tr', { dataset: { evaluation: e.evaluation } },
+      h('td', {}, when(e.recordedAt)), h('td', {}, pill(e.evaluation, '')), h('td', {}, e.recordedBy), h('td', {}, e.headline))), 'Evaluations')
+      : h('p', { class: 'hint' }, 'Nothing measured yet: backtests, a canary\'s outcomes and retroactive runs appear here.'));
+}
+
+/** The live prompt policy re-checks recently published videos; each one it would now hold or block opens a case. */
+function retroactiveForm(kind, v) {
+  const out = h('p', { id: 'retroactive-result', class: 'hint' });
+  const button = h('button', { type: 'button', id: 'retroactive-run', class: 'secondary', onclick: () =>
+    act(button, () => api(base(kind) + '/retroactive', { method: 'POST' }), async r => {
+      button.disabled = false;
+      out.textContent = 'Re-checked ' + r.rechecked + ' published videos: ' + r.flagged + ' flagged, ' + r.casesOpened + ' cases opened, '
+        + r.casesJoined + ' joined, ' + r.deferred + ' deferred (at most ' + r.maxCases + ' new cases per run).';
+      say('Retroactive run done.', 'ok');
+    }) }, 'Re-check published videos');
+  return h('div', { id: 'retroactive-form' }, h('h4', {}, 'Retroactive run'),
+    h('p', { class: 'hint' }, 'Videos published under an earlier version, whose prompts are still in the retained window, are screened again '
+      + 'with this one; the ones it would hold or block go to moderators as cases — nothing is removed by this.'), button, out);
+}
+
 function actionsCard(kind, v) {
   const me = session.me;
   const parts = [];
@@ -126,6 +153,7 @@ function actionsCard(kind, v) {
   }
   if (me.admin && MOVES[v.state]) parts.push(moveForm(kind, v));
   if (me.admin && v.state === 'live') parts.push(rollbackForm(kind, v));
+  if (me.admin && v.state === 'live' && EVALUATED.includes(kind)) parts.push(retroactiveForm(kind, v));
   if (v.state === 'shadow') parts.push(h('p', {}, h('a', { id: 'shadow-link', href: link(kind, 'shadow:' + v.version) }, 'Shadow report for v' + v.version)));
   if (v.state === 'canary') parts.push(canaryNote(v));
   return h('div', { class: 'card', id: 'policy-actions' }, h('h3', {}, 'Actions'),
@@ -157,7 +185,8 @@ function approveForm(kind, v) {
 
 function moveForm(kind, v) {
   const reason = h('textarea', { id: 'move-reason', maxlength: 2000, required: true });
-  const buttons = MOVES[v.state].map(to => h('button', { type: 'button', class: to === 'retired' ? 'secondary' : '', dataset: { to },
+  const moves = MOVES[v.state].filter(to => EVALUATED.includes(kind) || (to !== 'shadow' && to !== 'canary'));
+  const buttons = moves.map(to => h('button', { type: 'button', class: to === 'retired' ? 'secondary' : '', dataset: { to },
     onclick: () => {
       if (!reason.value.trim()) { say('Give a reason for the move.', 'error'); return; }
       act(buttons.find(b => b.dataset.to === to), () => api(base(kind) + '/versions/' + v.version + '/transition',
