@@ -134,6 +134,11 @@ public class ReportGrpcService implements ReportService {
     }
 
     @Override
+    public Uni<CaseDetail> claimCase(CaseRequest request) {
+        return Uni.createFrom().deferred(() -> queue.claim(request.getContext(), request.getCaseId()));
+    }
+
+    @Override
     public Uni<CaseRef> releaseCase(CaseRequest request) {
         return Uni.createFrom().deferred(() -> queue.release(request.getContext(), request.getCaseId()));
     }

@@ -80,6 +80,11 @@ public class ReportClient {
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    public Uni<CaseDetail> claimCase(RequestContext ctx, String caseId) {
+        return call(stub(ctx).claimCase(CaseRequest.newBuilder().setContext(ctx).setCaseId(caseId).build()));
+    }
+
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     public Uni<CaseRef> release(RequestContext ctx, String caseId) {
         return call(stub(ctx).releaseCase(CaseRequest.newBuilder().setContext(ctx).setCaseId(caseId).build()));
     }

@@ -50,8 +50,10 @@ public class ModerationResource {
     private final ReportClient reports;
     private final SecurityIdentity identity;
     private final ExposureBudget exposure;
+    private final BulkDecisions bulk;
 
-    public ModerationResource(ReportClient reports, SecurityIdentity identity, ExposureBudget exposure) {
+    public ModerationResource(ReportClient reports, SecurityIdentity identity, ExposureBudget exposure, BulkDecisions bulk) {
+        this.bulk = bulk;
         this.reports = reports;
         this.identity = identity;
         this.exposure = exposure;
@@ -116,6 +118,27 @@ public class ModerationResource {
     @Operation(summary = "Decide a case you hold; the statement of reasons goes to the user, sanctions to policy-service. "
             + "409 when you do not hold the claim, it expired, or the case changed (caseVersion)")
     public Uni<Map<String, Object>> decide(@PathParam("id") String id, DecisionBody body, @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        DecideRequest request = decision(body).setContext(ctx(correlationId)).setCaseId(id)
+                .setCaseVersion(body.caseVersion() == null ? 0 : body.caseVersion()).build();
+        return reports.decide(request).map(ReportViews::decision);
+    }
+
+    @POST
+    @Path("/cases/bulk-decision")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "One action on a set of cases (a spam wave, a campaign): {caseIds (1-100), decision: {action, facts, ground, "
+            + "groundType, suspensionSeconds}}. Each case is claimed and decided on its own, with its own statement of reasons; "
+            + "the answer gives each case's outcome (decided, or refused with the reason: decided already, held by someone else, a stake)")
+    public Uni<Map<String, Object>> bulkDecide(BulkDecisions.Body body, @HeaderParam(CorrelationId.HEADER) String correlationId) {
+        List<String> ids = BulkDecisions.caseIds(body);
+        if (body.decision().caseVersion() != null) {
+            throw ApiException.badRequest("decision.caseVersion is not used in a bulk decision: each case is claimed first");
+        }
+        return bulk.decide(ctx(correlationId), ids, decision(body.decision()));
+    }
+
+    /** A decision's action and statement of reasons from a request body; 400 for anything missing or unknown. */
+    private static DecideRequest.Builder decision(DecisionBody body) {
         if (body == null) {
             throw ApiException.badRequest("a JSON body is required");
         }
@@ -127,10 +150,8 @@ public class ModerationResource {
                 .setFacts(PromptText.requireText(body.facts(), "facts", 5000))
                 .setGround(PromptText.requireText(body.ground(), "ground", 1000))
                 .setGroundType(body.groundType() == null ? "" : body.groundType()).build();
-        DecideRequest request = DecideRequest.newBuilder().setContext(ctx(correlationId)).setCaseId(id).setAction(action)
-                .setSuspensionSeconds(body.suspensionSeconds() == null ? 0 : body.suspensionSeconds()).setStatement(statement)
-                .setCaseVersion(body.caseVersion() == null ? 0 : body.caseVersion()).build();
-        return reports.decide(request).map(ReportViews::decision);
+        return DecideRequest.newBuilder().setAction(action).setStatement(statement)
+                .setSuspensionSeconds(body.suspensionSeconds() == null ? 0 : body.suspensionSeconds());
     }
 
     @GET

@@ -75,6 +75,47 @@ public class CaseQueue {
                 }));
     }
 
+    /**
+     * Claims one named case for its actor with the default lease (a bulk decision over cases the moderator chose): a
+     * case that is not decided and is open, has an expired lease or is already the actor's; never one the actor has a
+     * stake in (the same conflict-of-interest rule as claim-next).
+     */
+    public Uni<CaseDetail> claim(RequestContext ctx, String caseId) {
+        String moderator = Refusal.requireText(ctx.getActor(), "moderator (context.actor)", 200);
+        UUID id = CaseIds.parse(caseId);
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                update report_case k set state = 'CLAIMED', claimed_by = $2, lease_until = now() + make_interval(secs => $3),
+                    claim_count = claim_count + 1, version = version + 1
+                where k.case_id = $1 and k.state <> 'DECIDED' and (k.state = 'OPEN' or k.lease_until < now() or k.claimed_by = $2)
+                  and %s
+                returning *""".formatted(ConflictOfInterest.noStake("k", 2)))
+                .execute(Tuple.of(id, moderator, (double) settings.defaultLease().toSeconds()))
+                .chain(rows -> {
+                    if (rows.iterator().hasNext()) {
+                        Row row = rows.iterator().next();
+                        return outbox.audit(conn, ctx, null, "case.claimed", caseId, Decision.REVIEW, "claimed by id",
+                                Map.of("lease_seconds", Long.toString(settings.defaultLease().toSeconds()),
+                                        "claim", Integer.toString(row.getInteger("claim_count"))))
+                                .chain(() -> complete(conn, row));
+                    }
+                    // why not: the answer names the reason without revealing who holds it
+                    return conn.preparedQuery("select state, lease_until > now() as leased from report_case where case_id = $1")
+                            .execute(Tuple.of(id)).map(found -> {
+                                if (!found.iterator().hasNext()) {
+                                    throw Refusal.notFound("no case " + caseId);
+                                }
+                                Row r = found.iterator().next();
+                                if ("DECIDED".equals(r.getString("state"))) {
+                                    throw Refusal.conflict("case " + caseId + " is already decided");
+                                }
+                                if (Boolean.TRUE.equals(r.getBoolean("leased"))) {
+                                    throw Refusal.conflict("case " + caseId + " is held by another moderator");
+                                }
+                                throw Refusal.forbidden("you may not decide case " + caseId + ": you have a stake in it");
+                            });
+                }));
+    }
+
     /** Gives the case back before the lease ends; only its holder can. */
     public Uni<CaseRef> release(RequestContext ctx, String caseId) {
         UUID id = CaseIds.parse(caseId);

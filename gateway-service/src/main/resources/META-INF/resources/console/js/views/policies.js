@@ -46,6 +46,8 @@ async function listView(kind) {
   const canary = versions.find(v => v.state === 'canary');
   show(h('section', { 'aria-labelledby': 'policies-title' },
     h('h2', { id: 'policies-title' }, 'Policy versions: ', h('code', {}, kind)),
+    h('p', { class: 'actions', id: 'policy-kinds' }, KINDS.map(k => k === kind ? h('strong', {}, k)
+      : h('a', { href: link(k), dataset: { kind: k } }, k))),
     h('p', { class: 'hint' }, 'A version is drafted with a reason, approved by a policy reviewer who is not its author, tried in shadow '
       + '(compared, never acting) or canary (acting for a share of accounts), then made live. Rollback makes the previous live version '
       + 'live again at once.'),
