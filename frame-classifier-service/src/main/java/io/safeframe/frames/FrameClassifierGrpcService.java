@@ -57,9 +57,13 @@ public class FrameClassifierGrpcService implements FrameClassifier {
     private final FaceSearch faces;
     private final SeenClips seen;
 
+    private final io.safeframe.frames.retro.AccountErasure erasure;
+
     public FrameClassifierGrpcService(VideoClassifier classifier, HashBanks banks, VerdictMetrics metrics, FaceSearch faces, SeenClips seen,
+            io.safeframe.frames.retro.AccountErasure erasure,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "safeframe.media.concurrent-analyses", defaultValue = "2") int concurrent,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "safeframe.media.queued-analyses", defaultValue = "32") int queued) {
+        this.erasure = erasure;
         this.classifier = classifier;
         this.banks = banks;
         this.metrics = metrics;
@@ -106,6 +110,15 @@ public class FrameClassifierGrpcService implements FrameClassifier {
                 .invoke(r -> metrics.classified(r.getVerdict(), r.getFramesList(), start))
                 // kept for the retroactive window: a hash added to a bank later still finds this clip
                 .call(r -> seen.record(request.getContext(), request.getContentId(), r));
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.ErasureResult> eraseAccount(io.safeframe.api.v1.EraseAccountRequest request) {
+        String account = request.getAccountId().strip();
+        if (account.isEmpty() || account.length() > 256) {
+            throw io.grpc.Status.INVALID_ARGUMENT.withDescription("account_id is required (at most 256 characters)").asRuntimeException();
+        }
+        return erasure.erase(account);
     }
 
     @Override

@@ -43,7 +43,11 @@ public class LikenessGrpcService implements Likeness {
     private final CameoStore store;
     private final Pool pool;
 
-    public LikenessGrpcService(CameoRegistry registry, LikenessChecks checks, CameoUses uses, CameoStore store, Pool pool) {
+    private final io.safeframe.likeness.erasure.AccountErasure erasure;
+
+    public LikenessGrpcService(CameoRegistry registry, LikenessChecks checks, CameoUses uses, CameoStore store, Pool pool,
+            io.safeframe.likeness.erasure.AccountErasure erasure) {
+        this.erasure = erasure;
         this.registry = registry;
         this.checks = checks;
         this.uses = uses;
@@ -74,6 +78,15 @@ public class LikenessGrpcService implements Likeness {
     @Override
     public Uni<Cameo> revoke(GrantRequest request) {
         return Uni.createFrom().deferred(() -> registry.revoke(request.getContext(), request.getAccountId()));
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.ErasureResult> eraseAccount(io.safeframe.api.v1.EraseAccountRequest request) {
+        String account = request.getAccountId().strip();
+        if (account.isEmpty() || account.length() > 256) {
+            throw io.grpc.Status.INVALID_ARGUMENT.withDescription("account_id is required (at most 256 characters)").asRuntimeException();
+        }
+        return Uni.createFrom().deferred(() -> erasure.erase(account));
     }
 
     @Override

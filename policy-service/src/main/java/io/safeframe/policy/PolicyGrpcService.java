@@ -81,11 +81,14 @@ public class PolicyGrpcService implements PolicyService {
     private final io.vertx.mutiny.sqlclient.Pool pool;
     private final PolicyVersionRpc versions;
     private final io.safeframe.policy.window.ScreeningWindow window;
+    private final io.safeframe.policy.erasure.AccountErasure erasure;
 
     public PolicyGrpcService(QuotaLedger quota, StandingService standing, AuditLog audit, AuditVerifier verifier,
             AuditKeys keys, UsageAnomalyDetector anomalies, UsagePolicies policies, TierCatalogue tiers, ObjectMapper json,
             PolicyMetrics metrics, AuditOutboxRelay relay, AuditOutbox outbox, io.vertx.mutiny.sqlclient.Pool pool,
-            PolicyVersionRpc versions, io.safeframe.policy.window.ScreeningWindow window) {
+            PolicyVersionRpc versions, io.safeframe.policy.window.ScreeningWindow window,
+            io.safeframe.policy.erasure.AccountErasure erasure) {
+        this.erasure = erasure;
         this.quota = quota;
         this.standing = standing;
         this.audit = audit;
@@ -316,6 +319,11 @@ public class PolicyGrpcService implements PolicyService {
             }
             return out.build();
         });
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.ErasureResult> eraseAccount(io.safeframe.api.v1.EraseAccountRequest request) {
+        return erasure.erase(requireId(request.getAccountId(), "account_id"));
     }
 
     // Versioned safety policies (docs/policy-lifecycle.md): the lifecycle package does the work.

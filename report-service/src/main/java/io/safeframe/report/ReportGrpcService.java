@@ -71,12 +71,14 @@ public class ReportGrpcService implements ReportService {
     private final io.safeframe.report.label.LabellingQueue labelling;
     private final SecondReviews secondReviews;
     private final AgreementFigures agreement;
+    private final io.safeframe.report.erasure.AccountErasure erasure;
 
     public ReportGrpcService(ReportIntake intake, CaseQueue queue, Decisions decisions, Appeals appeals, Notices notices,
             TransparencyExports transparency, AccountExport accountExport, Pool pool, CampaignDetector campaigns,
             io.safeframe.report.webhook.WebhookAdmin webhooks, Disputes disputes, Labels labels, TrainingConsent consent,
             Datasets datasets, io.safeframe.report.label.LabellingQueue labelling, SecondReviews secondReviews,
-            AgreementFigures agreement) {
+            AgreementFigures agreement, io.safeframe.report.erasure.AccountErasure erasure) {
+        this.erasure = erasure;
         this.labelling = labelling;
         this.secondReviews = secondReviews;
         this.agreement = agreement;
@@ -168,6 +170,11 @@ public class ReportGrpcService implements ReportService {
     @Override
     public Uni<AccountRecords> exportAccount(NoticesRequest request) {
         return Uni.createFrom().deferred(() -> accountExport.of(Refusal.requireText(request.getAccountId(), "account_id", 200)));
+    }
+
+    @Override
+    public Uni<io.safeframe.api.v1.ErasureResult> eraseAccount(io.safeframe.api.v1.EraseAccountRequest request) {
+        return Uni.createFrom().deferred(() -> erasure.erase(Refusal.requireText(request.getAccountId(), "account_id", 200)));
     }
 
     @Override

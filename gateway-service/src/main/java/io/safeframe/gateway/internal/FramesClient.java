@@ -95,4 +95,10 @@ public class FramesClient {
     private static <T> Uni<T> call(Uni<T> call) {
         return SafetyCall.answer(call, SERVICE);
     }
+
+    /** Erasure of one account in frame-classifier-service (docs/retention.md#erasure); idempotent, so the caller may retry it. */
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.ErasureResult> erase(io.safeframe.api.v1.EraseAccountRequest request) {
+        return call(stub(request.getContext()).eraseAccount(request));
+    }
 }

@@ -108,4 +108,10 @@ public class LikenessClient {
     public Uni<CameoUse> requestTakedown(TakedownRequest request) {
         return SafetyCall.answer(SafetyCall.withCorrelation(likeness, request.getContext()).requestTakedown(request), SERVICE);
     }
+
+    /** Erasure of one account in likeness-service (docs/retention.md#erasure); idempotent, so the caller may retry it. */
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.ErasureResult> erase(io.safeframe.api.v1.EraseAccountRequest request) {
+        return SafetyCall.answer(SafetyCall.withCorrelation(likeness, request.getContext()).eraseAccount(request), SERVICE);
+    }
 }

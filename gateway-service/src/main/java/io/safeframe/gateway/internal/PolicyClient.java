@@ -152,4 +152,10 @@ public class PolicyClient {
     public Uni<io.safeframe.api.v1.DivergenceReport> divergenceReport(io.safeframe.api.v1.DivergenceReportRequest request) {
         return SafetyCall.answer(SafetyCall.withCorrelation(policy, request.getContext()).getDivergenceReport(request), SERVICE);
     }
+
+    /** Erasure of one account in policy-service (docs/retention.md#erasure); idempotent, so the caller may retry it. */
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.ErasureResult> erase(io.safeframe.api.v1.EraseAccountRequest request) {
+        return SafetyCall.failClosed(SafetyCall.withCorrelation(policy, request.getContext()).eraseAccount(request), SERVICE);
+    }
 }

@@ -238,4 +238,10 @@ public class ReportClient {
     private static <T> Uni<T> call(Uni<T> call) {
         return SafetyCall.answer(call, SERVICE);
     }
+
+    /** Erasure of one account in report-service (docs/retention.md#erasure); idempotent, so the caller may retry it. */
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    public Uni<io.safeframe.api.v1.ErasureResult> erase(io.safeframe.api.v1.EraseAccountRequest request) {
+        return call(stub(request.getContext()).eraseAccount(request));
+    }
 }

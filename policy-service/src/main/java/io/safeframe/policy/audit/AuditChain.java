@@ -22,12 +22,18 @@ public final class AuditChain {
     private AuditChain() {
     }
 
-    /** Hash of an event's content and its predecessor's hash; {@code eventHash} itself is not an input. */
+    /**
+     * Hash of an event's content and its predecessor's hash; {@code eventHash} itself is not an input. Events with
+     * {@link Subjects} hash the commitments to actor and account instead of the names (erasable).
+     */
     public static String hashOf(AuditEntry e) {
         StringBuilder canonical = new StringBuilder(256)
                 .append(e.seq()).append('\u001f')
                 .append(e.occurredAt().toEpochMilli()).append('\u001f');
-        for (String field : new String[] { e.actor(), e.accountId(), e.action(), e.target(), e.decision(), e.reason(),
+        Subjects s = e.subjects();
+        String actor = s == null ? e.actor() : s.actorInput(e.actor());
+        String account = s == null ? e.accountId() : s.accountInput(e.accountId());
+        for (String field : new String[] { actor, account, e.action(), e.target(), e.decision(), e.reason(),
                 e.correlationId(), e.promptHmac() }) {
             appendField(canonical, field);
         }

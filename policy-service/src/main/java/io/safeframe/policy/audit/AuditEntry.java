@@ -23,7 +23,16 @@ public record AuditEntry(
         String promptHmac,
         TreeMap<String, String> attributes,
         String prevHash,
-        String eventHash) {
+        String eventHash,
+        Subjects subjects) {
+
+    /** An event without subject commitments (sealed before V9, or read from an older export). */
+    public AuditEntry(long seq, Instant occurredAt, String actor, String accountId, String action, String target,
+            String decision, String reason, String correlationId, String promptHmac, TreeMap<String, String> attributes,
+            String prevHash, String eventHash) {
+        this(seq, occurredAt, actor, accountId, action, target, decision, reason, correlationId, promptHmac, attributes,
+                prevHash, eventHash, null);
+    }
 
     public static AuditEntry draft(String actor, String accountId, String action, String target, String decision,
             String reason, String correlationId, String promptHmac, Map<String, String> attributes) {
@@ -31,10 +40,12 @@ public record AuditEntry(
                 new TreeMap<>(attributes == null ? Map.of() : attributes), null, null);
     }
 
+    /** Every event sealed from V9 on commits to its actor and account with fresh salts (erasable, {@link Subjects}). */
     AuditEntry sealed(long seq, Instant at, String prevHash) {
+        Subjects s = subjects == null ? Subjects.fresh() : subjects;
         AuditEntry unsealed = new AuditEntry(seq, at, actor, accountId, action, target, decision, reason, correlationId,
-                promptHmac, attributes, prevHash, null);
+                promptHmac, attributes, prevHash, null, s);
         return new AuditEntry(seq, at, actor, accountId, action, target, decision, reason, correlationId, promptHmac,
-                attributes, prevHash, AuditChain.hashOf(unsealed));
+                attributes, prevHash, AuditChain.hashOf(unsealed), s);
     }
 }

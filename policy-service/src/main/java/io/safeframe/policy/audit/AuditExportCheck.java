@@ -55,7 +55,7 @@ public final class AuditExportCheck {
                 events.add(new AuditEntry(n.path("seq").asLong(), Instant.parse(n.path("occurredAt").asText()),
                         text(n, "actor"), text(n, "accountId"), text(n, "action"), text(n, "target"), text(n, "decision"),
                         text(n, "reason"), text(n, "correlationId"), text(n, "promptHmac"), attributes,
-                        text(n, "prevHash"), text(n, "eventHash")));
+                        text(n, "prevHash"), text(n, "eventHash"), subjects(n.get("subjects"))));
             }
         }
         if (events.isEmpty()) {
@@ -68,6 +68,11 @@ public final class AuditExportCheck {
             }
         }
         return walk.finish(checkpoints, keys);
+    }
+
+    private static Subjects subjects(JsonNode n) {
+        return n == null || n.isNull() ? null
+                : new Subjects(text(n, "actorSalt"), text(n, "actorCommit"), text(n, "accountSalt"), text(n, "accountCommit"));
     }
 
     private static String text(JsonNode n, String field) {

@@ -166,12 +166,14 @@ public class AuditLog {
         for (AuditEntry e : events) {
             rows.add(Tuple.from(new Object[] { e.seq(), OffsetDateTime.ofInstant(e.occurredAt(), ZoneOffset.UTC),
                     e.actor(), e.accountId(), e.action(), e.target(), e.decision(), e.reason(), e.correlationId(),
-                    e.promptHmac(), toJson(e.attributes()), e.prevHash(), e.eventHash() }));
+                    e.promptHmac(), toJson(e.attributes()), e.prevHash(), e.eventHash(), e.subjects().actorSalt(),
+                    e.subjects().accountSalt() }));
         }
         return conn.preparedQuery("""
                 insert into audit_event (seq, occurred_at, actor, account_id, action, target, decision, reason,
-                                         correlation_id, prompt_hmac, attributes, prev_hash, event_hash)
-                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)""")
+                                         correlation_id, prompt_hmac, attributes, prev_hash, event_hash, actor_salt,
+                                         account_salt)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""")
                 .executeBatch(rows)
                 .replaceWithVoid();
     }
@@ -265,7 +267,15 @@ public class AuditLog {
                 row.getString("actor"), row.getString("account_id"), row.getString("action"), row.getString("target"),
                 row.getString("decision"), row.getString("reason"), row.getString("correlation_id"),
                 row.getString("prompt_hmac"), fromJson(row.getString("attributes")), row.getString("prev_hash"),
-                row.getString("event_hash"));
+                row.getString("event_hash"), subjects(row));
+    }
+
+    /** Null for events sealed before V9 (no salt and no commitment for either name). */
+    private static Subjects subjects(Row row) {
+        Subjects s = new Subjects(row.getString("actor_salt"), row.getString("actor_commit"), row.getString("account_salt"),
+                row.getString("account_commit"));
+        return s.actorSalt() == null && s.actorCommit() == null && s.accountSalt() == null && s.accountCommit() == null
+                ? null : s;
     }
 
     private String toJson(TreeMap<String, String> attributes) {

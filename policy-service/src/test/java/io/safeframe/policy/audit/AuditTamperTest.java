@@ -124,7 +124,7 @@ class AuditTamperTest {
             for (AuditEntry e : all.subList(49, all.size())) {
                 AuditEntry forged = new AuditEntry(e.seq(), e.occurredAt(), e.actor(), e.accountId(), e.action(), e.target(),
                         e.decision(), e.seq() == 50 ? "nothing to see" : e.reason(), e.correlationId(), e.promptHmac(),
-                        e.attributes(), prev, null);
+                        e.attributes(), prev, null, e.subjects());
                 String hash = AuditChain.hashOf(forged);
                 sql("update audit_event set reason = $2, prev_hash = $3, event_hash = $4 where seq = $1",
                         e.seq(), forged.reason(), prev, hash);

@@ -148,8 +148,8 @@ public class Appeals {
                 .chain(() -> labels.appealResolved(conn, d, appealId, request.getReverse(), reason, moderator))
                 .chain(() -> outbox.audit(conn, ctx, d.getString("affected_account"), "appeal.resolved", d.getUUID("decision_id").toString(),
                         request.getReverse() ? Decision.ALLOW : Decision.BLOCK, reason,
-                        Map.of("appeal_id", appealId.toString(), "outcome", outcome,
-                                "account", d.getString("affected_account") == null ? "" : d.getString("affected_account"))))
+                        // the account is the event's own account id, never an attribute: erasure replaces only that one
+                        Map.of("appeal_id", appealId.toString(), "outcome", outcome)))
                 .chain(() -> load(conn, appealId));
     }
 

@@ -176,7 +176,8 @@ public class Decisions {
                         settings.strikes().suspension().toSeconds(), statement))
                 .call(escalated -> outbox.audit(conn, ctx, owner, "case.decided", caseId.toString(),
                         action == Action.NO_ACTION ? Decision.ALLOW : Decision.BLOCK, statement.getGround(),
-                        Map.of("action", action.name(), "decision_id", decisionId.toString(), "account", owner == null ? "" : owner,
+                        // the account is the event's own account id, never an attribute: erasure replaces only that one
+                        Map.of("action", action.name(), "decision_id", decisionId.toString(),
                                 "escalated_to", escalated == null ? "" : escalated.name(), "category", category,
                                 "automated_detection", Boolean.toString(automatedDetection))))
                 // the human judgement labels the prompt or content (and resolves the owner's dispute, if any)
