@@ -8,13 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import javax.imageio.ImageIO;
 
@@ -65,7 +63,6 @@ class ClassifierPolicyStoreTest {
     }
 
     private static final String BASE = "/v1/admin/policies/classifier";
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static RequestSpecification as(String subject, String... roles) {
@@ -102,15 +99,6 @@ class ClassifierPolicyStoreTest {
         }
     }
 
-    private static long millisUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        long start = System.nanoTime();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() - start < WAIT.toNanos(), "not within " + WAIT + ": " + what);
-            Thread.sleep(200);
-        }
-        return (System.nanoTime() - start) / 1_000_000;
-    }
-
     private static String draftBody(Map<String, Object> document) throws Exception {
         return "{\"reason\":\"tune the classifier\",\"document\":" + JSON.writeValueAsString(document) + "}";
     }
@@ -119,11 +107,11 @@ class ClassifierPolicyStoreTest {
     @SuppressWarnings("unchecked")
     void classifierVersionsAreCheckedReviewedAndFollowedByTheRunningService() throws Exception {
         // seeded by frame-classifier with the policy it carries, and in force there
-        millisUntil(() -> as("clf-admin", "admin").get(BASE + "/versions").then().extract().jsonPath().getList("versions.state").contains("live"),
+        Await.millisUntil(() -> as("clf-admin", "admin").get(BASE + "/versions").then().extract().jsonPath().getList("versions.state").contains("live"),
                 "the seeded classifier policy");
         Map<String, Object> seeded = as("clf-admin", "admin").get(BASE + "/versions/1").then().statusCode(200).extract().jsonPath().getMap("document");
         String builtIn = (String) seeded.get("version");
-        millisUntil(() -> builtIn.equals(versionInForce()), "frame-classifier classifying with " + builtIn);
+        Await.millisUntil(() -> builtIn.equals(versionInForce()), "frame-classifier classifying with " + builtIn);
 
         // frame-classifier's own parser checks a draft: impossible thresholds, unknown fields, a missing section
         Map<String, Object> broken = new HashMap<>(seeded);
@@ -161,10 +149,10 @@ class ClassifierPolicyStoreTest {
 
         // live: the running service follows within seconds; rolled back, the old version returns
         as("clf-admin", "admin").body(Map.of("to", "live", "reason", "go")).post(BASE + "/versions/" + v2 + "/transition").then().statusCode(200);
-        long promoted = millisUntil(() -> "clf-store-2".equals(versionInForce()), "v2 in force");
+        long promoted = Await.millisUntil(() -> "clf-store-2".equals(versionInForce()), "v2 in force");
         as("clf-admin", "admin").body(Map.of("reason", "back to the built-in thresholds")).post(BASE + "/rollback").then().statusCode(200)
                 .body("version", equalTo(1));
-        long rolledBack = millisUntil(() -> builtIn.equals(versionInForce()), "v1 in force again");
+        long rolledBack = Await.millisUntil(() -> builtIn.equals(versionInForce()), "v1 in force again");
         System.out.printf("classifier policy store: promotion in force after %d ms, rollback after %d ms%n", promoted, rolledBack);
 
         // the store unreachable: the last good version stays in force

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -84,7 +83,6 @@ class PolicyLifecycleFlowTest {
 
     private static final String BASE = "/v1/admin/policies/prompt";
     private static final String ZEBRAFISH = "a zebrafish swimming in a glass tank";
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<ManagedChannel> CHANNELS = new ArrayList<>();
 
@@ -111,9 +109,9 @@ class PolicyLifecycleFlowTest {
 
     private static final int[] INSTANCES = { GuardServiceProcess.PORT + 400, SecondStoreGuard.SECOND_PORT + 400 };
 
-    /** Milliseconds until every instance decides {@code expected}; fails after {@link #WAIT}. */
+    /** Milliseconds until every instance decides {@code expected}; fails after {@link Await#WAIT}. */
     private static long everyInstanceDecides(Decision expected) throws InterruptedException {
-        return millisUntil(() -> {
+        return Await.millisUntil(() -> {
             for (int port : INSTANCES) {
                 if (decisionOn(port) != expected) {
                     return false;
@@ -121,15 +119,6 @@ class PolicyLifecycleFlowTest {
             }
             return true;
         }, "every instance decides " + expected);
-    }
-
-    private static long millisUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        long start = System.nanoTime();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() - start < WAIT.toNanos(), "not within " + WAIT + ": " + what);
-            Thread.sleep(200);
-        }
-        return (System.nanoTime() - start) / 1_000_000;
     }
 
     @SuppressWarnings("unchecked")
@@ -191,7 +180,7 @@ class PolicyLifecycleFlowTest {
     @Test
     void draftReviewShadowBacktestCanaryPromoteAndRollBackOnEveryInstance() throws Exception {
         // the empty store was seeded with the built-in policy as v1; both instances screen with it
-        millisUntil(() -> as("lc-olga", "admin").get(BASE + "/versions").then().extract().statusCode() == 200
+        Await.millisUntil(() -> as("lc-olga", "admin").get(BASE + "/versions").then().extract().statusCode() == 200
                 && as("lc-olga", "admin").get(BASE + "/versions").then().extract().jsonPath().getList("versions.state").contains("live"),
                 "a live version in the store");
         everyInstanceDecides(Decision.ALLOW);
@@ -213,7 +202,7 @@ class PolicyLifecycleFlowTest {
 
         // 2. shadow: replayed traffic is still blocked by live; the divergence is recorded with both decisions
         move(weaker, "shadow");
-        millisUntil(() -> {
+        Await.millisUntil(() -> {
             generate("lc-shadow-" + UUID.randomUUID(), ZEBRAFISH).then().statusCode(422);
             var report = as("lc-rita", "moderator", "policy_reviewer").get(BASE + "/shadow/report").then().statusCode(200).extract().jsonPath();
             return report.getInt("total") >= 1;
@@ -235,7 +224,7 @@ class PolicyLifecycleFlowTest {
 
         // 4. canary: it acts for a deterministic half of the accounts; each account stays in its arm; counted per arm
         move(weaker, "canary");
-        millisUntil(() -> {
+        Await.millisUntil(() -> {
             // the canary is in force once some account is held rather than blocked
             return generate("lc-probe-" + UUID.randomUUID(), ZEBRAFISH).statusCode() == 202;
         }, "the canary acting for some account");

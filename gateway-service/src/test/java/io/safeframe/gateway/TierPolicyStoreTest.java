@@ -5,11 +5,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +31,6 @@ import io.safeframe.testing.PolicyServiceProcess;
 class TierPolicyStoreTest {
 
     private static final String BASE = "/v1/admin/policies/tiers";
-    private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static RequestSpecification as(String subject, String... roles) {
         return given().auth().oauth2(Tokens.valid(subject, roles)).contentType(ContentType.JSON);
@@ -42,15 +39,6 @@ class TierPolicyStoreTest {
     /** A fresh free-tier user's remaining generations today: the free tier's daily limit in force. */
     private static int freePerDay() {
         return as("tier-user-" + UUID.randomUUID(), "user").get("/v1/me").then().statusCode(200).extract().path("remainingToday");
-    }
-
-    private static long millisUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        long start = System.nanoTime();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() - start < WAIT.toNanos(), "not within " + WAIT + ": " + what);
-            Thread.sleep(200);
-        }
-        return (System.nanoTime() - start) / 1_000_000;
     }
 
     /** The seeded document under a new label with one field of the free tier set. */
@@ -69,7 +57,7 @@ class TierPolicyStoreTest {
     @SuppressWarnings("unchecked")
     void tierVersionsAreCheckedReviewedAndFollowedByPolicyService() throws Exception {
         // seeded by policy-service with its built-in tiers, and in force
-        millisUntil(() -> as("tier-admin", "admin").get(BASE + "/versions").then().extract().jsonPath().getList("versions.state").contains("live"),
+        Await.millisUntil(() -> as("tier-admin", "admin").get(BASE + "/versions").then().extract().jsonPath().getList("versions.state").contains("live"),
                 "the seeded tiers");
         List<Map<String, Object>> versions = as("tier-admin", "admin").get(BASE + "/versions").then().extract().jsonPath().getList("versions");
         int seededVersion = (Integer) versions.stream().filter(v -> "live".equals(v.get("state"))).findFirst().orElseThrow().get("version");
@@ -77,7 +65,7 @@ class TierPolicyStoreTest {
                 .extract().jsonPath().getMap("document");
         Map<String, Object> tiers = (Map<String, Object>) seeded.get("tiers");
         int builtInFree = (Integer) ((Map<String, Object>) tiers.get("free")).get("generationsPerDay");
-        millisUntil(() -> freePerDay() == builtInFree, "the built-in free tier in force");
+        Await.millisUntil(() -> freePerDay() == builtInFree, "the built-in free tier in force");
 
         String fewer = withFree(seeded, "tiers-launch", "generationsPerDay", 2).encode();
 
@@ -102,10 +90,10 @@ class TierPolicyStoreTest {
         as("tier-admin", "admin").body(Map.of("to", "shadow", "reason", "watch it")).post(BASE + "/versions/" + v + "/transition").then().statusCode(409);
 
         as("tier-admin", "admin").body(Map.of("to", "live", "reason", "launch")).post(BASE + "/versions/" + v + "/transition").then().statusCode(200);
-        long promoted = millisUntil(() -> freePerDay() == 2, "two free generations a day");
+        long promoted = Await.millisUntil(() -> freePerDay() == 2, "two free generations a day");
         as("tier-admin", "admin").body(Map.of("reason", "support tickets")).post(BASE + "/rollback").then().statusCode(200)
                 .body("version", equalTo(seededVersion));
-        long rolledBack = millisUntil(() -> freePerDay() == builtInFree, "the built-in free tier again");
+        long rolledBack = Await.millisUntil(() -> freePerDay() == builtInFree, "the built-in free tier again");
         System.out.printf("tiers store: promotion in force after %d ms, rollback after %d ms%n", promoted, rolledBack);
     }
 }
