@@ -181,7 +181,7 @@ public class PolicyAdminResource {
         return policy.policyVersions(ListPolicyVersionsRequest.newBuilder().setContext(ctx).setKind(kind).build()).chain(list -> {
             PolicyVersion canary = list.getVersionsList().stream()
                     .filter(v -> v.getVersion() == version && v.getState() == PolicyState.POLICY_CANARY).findFirst().orElse(null);
-            PolicyVersion live = list.getVersionsList().stream().filter(v -> v.getState() == PolicyState.POLICY_LIVE).findFirst().orElse(null);
+            PolicyVersion live = live(list).orElse(null);
             if (canary == null || live == null) {
                 return Uni.createFrom().voidItem();
             }
@@ -289,7 +289,7 @@ public class PolicyAdminResource {
         documents.requireKnown(kind);
         RequestContext ctx = StaffContext.of(identity, correlationId);
         return policy.policyVersions(ListPolicyVersionsRequest.newBuilder().setContext(ctx).setKind(kind).build()).chain(list -> {
-            PolicyVersion live = list.getVersionsList().stream().filter(v -> v.getState() == PolicyState.POLICY_LIVE).findFirst()
+            PolicyVersion live = live(list)
                     .orElseThrow(() -> new ApiException(409, "conflict", "No live version", "nothing to compare a canary with"));
             PolicyVersion canary = list.getVersionsList().stream()
                     .filter(v -> version == 0 ? v.getState() == PolicyState.POLICY_CANARY : v.getVersion() == version).findFirst()
@@ -352,6 +352,11 @@ public class PolicyAdminResource {
             throw ApiException.badRequest("a JSON body {reason} is required");
         }
         return PromptText.requireText(body.reason(), "reason", 2000);
+    }
+
+    /** The live version of a kind's list (there is at most one). */
+    static java.util.Optional<PolicyVersion> live(io.safeframe.api.v1.PolicyVersionList list) {
+        return list.getVersionsList().stream().filter(v -> v.getState() == PolicyState.POLICY_LIVE).findFirst();
     }
 
     static Map<String, Object> view(PolicyVersion v) {

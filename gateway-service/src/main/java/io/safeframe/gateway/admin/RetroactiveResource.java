@@ -13,7 +13,6 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.safeframe.api.v1.Decision;
 import io.safeframe.api.v1.EnqueueRequest;
 import io.safeframe.api.v1.ListPolicyVersionsRequest;
-import io.safeframe.api.v1.PolicyState;
 import io.safeframe.api.v1.PolicyVersion;
 import io.safeframe.api.v1.RequestContext;
 import io.safeframe.api.v1.ScreenBatchRequest;
@@ -91,7 +90,7 @@ public class RetroactiveResource {
         }
         RequestContext ctx = StaffContext.of(identity, correlationId);
         return policy.policyVersions(ListPolicyVersionsRequest.newBuilder().setContext(ctx).setKind(kind).build()).chain(list -> {
-            PolicyVersion live = list.getVersionsList().stream().filter(v -> v.getState() == PolicyState.POLICY_LIVE).findFirst()
+            PolicyVersion live = PolicyAdminResource.live(list)
                     .orElseThrow(() -> new ApiException(409, "conflict", "No live version", "nothing to run"));
             return policy.screeningWindow(ctx, hours).chain(window -> {
                 var allowed = RetroactiveRun.allowedUnderOtherVersions(window.getScreeningsList(), live.getLabel());

@@ -51,7 +51,7 @@ final class RetroactiveRun {
         return out;
     }
 
-    /** A verdict screened under another version than the live one: prompt-guard has not loaded it yet. */
+    /** Whether every verdict names the live version (if not, prompt-guard has not loaded it yet). */
     static boolean screenedUnder(List<ScreenResponse> results, String liveLabel) {
         return results.stream().allMatch(r -> liveLabel.equals(r.getVerdict().getPolicyVersion()));
     }

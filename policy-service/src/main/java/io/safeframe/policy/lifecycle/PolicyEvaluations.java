@@ -62,7 +62,7 @@ public class PolicyEvaluations {
             throw new PolicyStore.InvalidDocument("a headline of 1-2000 characters is required");
         }
         JsonNode summary = summary(summaryJson);
-        return pool.withTransaction(conn -> store.get(kind, version)
+        return pool.withTransaction(conn -> store.find(conn, kind, version)
                 .chain(v -> insert(conn, kind, version, evaluation, headline, summary, actor.name()))
                 .call(e -> outbox.enqueue(conn, AuditEntry.draft(actor.name(), null, action, "policy:" + kind + "/v" + version,
                         "ALLOW", headline, actor.correlationId(), null,

@@ -321,7 +321,8 @@ public class PolicyStore {
                 .execute(Tuple.of(kind)).map(rows -> rows.iterator().hasNext() ? StoredVersion.of(rows.iterator().next()) : null);
     }
 
-    private Uni<StoredVersion> find(SqlConnection conn, String kind, int version) {
+    /** One version without its history, inside the caller's transaction; NotFound when there is none. */
+    Uni<StoredVersion> find(SqlConnection conn, String kind, int version) {
         return conn.preparedQuery("select " + StoredVersion.COLUMNS + " from policy_version where kind = $1 and version = $2")
                 .execute(Tuple.of(kind, version)).map(rows -> {
                     if (!rows.iterator().hasNext()) {
