@@ -96,7 +96,8 @@ public class VideoClassifier {
     }
 
     /** Stage times of one classification (the evaluation's cost per clip-second). */
-    public record Costs(long totalNanos, long ocrNanos, int ocrFrames, long audioDecodeNanos, long asrNanos, long screenNanos) {
+    public record Costs(long totalNanos, FrameAnalyzer.StageTimes frames, long ocrNanos, int ocrFrames, long audioDecodeNanos, long asrNanos,
+            long screenNanos) {
     }
 
     private volatile Costs lastCosts;
@@ -130,16 +131,17 @@ public class VideoClassifier {
             MediaInfo info = ffmpeg.probe(file);
             List<FrameResult> results = new ArrayList<>();
             OnScreenText onScreen = new OnScreenText(tesseract);
+            FrameAnalyzer.StageTimes times = new FrameAnalyzer.StageTimes();
             double secondsPerSample;
             if (info.image()) {
                 Frame still = ffmpeg.decodeImage(file, info);
-                results.add(analyzer.analyze(still));
+                results.add(analyzer.analyze(still, times));
                 onScreen.accept(still);
                 secondsPerSample = 0; // a still has no duration
             } else {
                 Ffmpeg.Sampling sampling = Ffmpeg.Sampling.perSecond(info.framesPerSecond() > 0 ? info.framesPerSecond() : 25);
                 ffmpeg.sampleVideo(file, info, sampling, frame -> {
-                    results.add(analyzer.analyze(frame));
+                    results.add(analyzer.analyze(frame, times));
                     onScreen.accept(frame);
                 });
                 secondsPerSample = sampling.everyKthFrame() / (info.framesPerSecond() > 0 ? info.framesPerSecond() : 25);
@@ -154,7 +156,7 @@ public class VideoClassifier {
             ClassifyVideoResponse response = ClassifyVideoResponse.newBuilder()
                     .setVerdict(verdict).addAllFrames(findings(results)).addAllTexts(texts(lines, screened)).setAudio(audio.describe())
                     .setFramesSampled(results.size()).setDurationMs(Math.round(info.durationSeconds() * 1000)).setContentSha256(sha).build();
-            lastCosts = new Costs(System.nanoTime() - started, onScreen.ocrNanos(), onScreen.reads(), audio.decodeNanos(), audio.asrNanos(),
+            lastCosts = new Costs(System.nanoTime() - started, times, onScreen.ocrNanos(), onScreen.reads(), audio.decodeNanos(), audio.asrNanos(),
                     screenNanos);
             synchronized (cache) {
                 cache.put(key, response);
